@@ -1,0 +1,1 @@
+# data.mk: file lists for this area (included by Makefile.am)

@@ -1,0 +1,1 @@
+# src/admin/admin.mk: file lists for this area (included by Makefile.am)

@@ -1,0 +1,1 @@
+# src/api/api.mk: file lists for this area (included by Makefile.am)

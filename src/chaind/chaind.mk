@@ -1,0 +1,1 @@
+# src/chaind/chaind.mk: file lists for this area (included by Makefile.am)

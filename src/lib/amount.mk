@@ -1,0 +1,1 @@
+# src/lib/amount.mk: file lists for this area (included by Makefile.am)

@@ -1,0 +1,1 @@
+# src/lib/rpc.mk: file lists for this area (included by Makefile.am)

@@ -1,0 +1,1 @@
+# tests/integration/integration.mk: file lists for this area (included by Makefile.am)
