@@ -1,1 +1,13 @@
-# src/admin/admin.mk: file lists for this area (included by Makefile.am)
+# src/admin/admin.mk: chainbridge-admin (included by Makefile.am)
+sbin_PROGRAMS += src/admin/chainbridge-admin
+src_admin_chainbridge_admin_SOURCES = src/admin/main.c src/admin/admin.h \
+	src/admin/migrations.h src/admin/migrate.c src/admin/registries.c \
+	src/admin/apikeys.c
+nodist_src_admin_chainbridge_admin_SOURCES = src/admin/migrations_data.c
+src_admin_chainbridge_admin_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src/admin
+src_admin_chainbridge_admin_LDADD = $(CB_LIBS)
+CLEANFILES += src/admin/migrations_data.c
+
+src/admin/migrations_data.c: $(addprefix $(srcdir)/,$(MIGRATIONS)) $(srcdir)/db/embed.sh
+	$(AM_V_GEN)$(MKDIR_P) src/admin && \
+	$(SHELL) $(srcdir)/db/embed.sh $(addprefix $(srcdir)/,$(MIGRATIONS)) > $@-t && mv $@-t $@

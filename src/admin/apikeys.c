@@ -1,0 +1,127 @@
+/*
+ * apikeys.c - chainbridge-admin apikey create|list|revoke.
+ *
+ * create prints the key once, alone on stdout (for scripts); only its
+ * SHA-256 is stored.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "admin.h"
+#include "apikey.h"
+#include "stmts.h"
+
+static bool
+name_valid(const char *s)
+{
+	size_t i, n = strlen(s);
+
+	if (n == 0 || n > 64)
+		return false;
+	for (i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+		    (s[i] >= '0' && s[i] <= '9') || strchr("._-", s[i]) != NULL))
+			return false;
+	return true;
+}
+
+static int
+apikey_create(struct admin *adm, const char *name, const char *scopes_text)
+{
+	char key[APIKEY_LEN + 1], prefix[APIKEY_PREFIX_LEN + 1], scopes[32];
+	uint8_t hash[32];
+	enum cb_err rc;
+	int scopes_bits;
+
+	if (!name_valid(name)) {
+		fprintf(stderr, "chainbridge-admin: --name: 1..64 of A-Z a-z 0-9 . _ -\n");
+		return 2;
+	}
+	scopes_bits = apikey_scopes_parse(scopes_text, strlen(scopes_text));
+	if (scopes_bits <= 0) {
+		fprintf(stderr, "chainbridge-admin: --scopes: comma list of read, write, admin\n");
+		return 2;
+	}
+	apikey_scopes_format((unsigned)scopes_bits, scopes, sizeof(scopes));
+	if (apikey_generate(key) != CB_OK || !apikey_parse(key, APIKEY_LEN, prefix)) {
+		fprintf(stderr, "chainbridge-admin: cannot generate a key\n");
+		return 1;
+	}
+	apikey_hash(key, APIKEY_LEN, hash);
+	rc = DB_EXEC(adm->db, ST_APIKEY_INSERT, DB_CSTR(name), DB_CSTR(prefix),
+	    DB_BLOB(hash, sizeof(hash)), DB_CSTR(scopes));
+	if (rc != CB_OK) {
+		explicit_bzero(key, sizeof(key));
+		fprintf(stderr, "chainbridge-admin: apikey create: %s\n",
+		    rc == CB_ERR_CONFLICT ? "a key with that name exists" : db_error(adm->db));
+		return 1;
+	}
+	printf("%s\n", key);
+	fflush(stdout);
+	explicit_bzero(key, sizeof(key));
+	fprintf(stderr, "created key '%s' (prefix %s, scopes %s); it is shown only once\n",
+	    name, prefix, scopes);
+	return 0;
+}
+
+static int
+apikey_list(struct admin *adm)
+{
+	struct db_row row;
+	int r;
+
+	if (DB_EXEC0(adm->db, ST_APIKEY_LIST) != CB_OK) {
+		fprintf(stderr, "chainbridge-admin: apikey list: %s\n", db_error(adm->db));
+		return 1;
+	}
+	printf("%-5s %-24s %-13s %-17s %-21s %s\n", "ID", "NAME", "PREFIX", "SCOPES",
+	    "CREATED", "REVOKED");
+	while ((r = db_fetch(adm->db, ST_APIKEY_LIST, &row)) == 1)
+		printf("%-5s %-24s %-13s %-17s %-21s %s\n", row.val[0], row.val[1], row.val[2],
+		    row.val[3], row.val[4] ? row.val[4] : "-", row.val[5] ? row.val[5] : "-");
+	db_done(adm->db, ST_APIKEY_LIST);
+	return r < 0 ? 1 : 0;
+}
+
+int
+cmd_apikey(struct admin *adm, int argc, char **argv)
+{
+	static const char *const spec[] = { "name=", "scopes=", NULL };
+	const char *v[3];
+
+	if (argc < 1) {
+		fprintf(stderr, "usage: chainbridge-admin apikey create|list|revoke ...\n");
+		return 2;
+	}
+	if (admin_opts(argc - 1, argv + 1, spec, v) != 0)
+		return 2;
+	if (strcmp(argv[0], "list") == 0)
+		return apikey_list(adm);
+	if (strcmp(argv[0], "create") == 0) {
+		if (v[0] == NULL || v[1] == NULL) {
+			fprintf(stderr, "chainbridge-admin: apikey create needs --name and --scopes\n");
+			return 2;
+		}
+		return apikey_create(adm, v[0], v[1]);
+	}
+	if (strcmp(argv[0], "revoke") == 0) {
+		if (v[0] == NULL) {
+			fprintf(stderr, "chainbridge-admin: apikey revoke needs --name\n");
+			return 2;
+		}
+		if (DB_EXEC(adm->db, ST_APIKEY_REVOKE, DB_CSTR(v[0])) != CB_OK) {
+			fprintf(stderr, "chainbridge-admin: apikey revoke: %s\n", db_error(adm->db));
+			return 1;
+		}
+		if (db_affected(adm->db, ST_APIKEY_REVOKE) == 0) {
+			fprintf(stderr, "chainbridge-admin: no active key named '%s'\n", v[0]);
+			return 1;
+		}
+		printf("revoked key '%s'\n", v[0]);
+		return 0;
+	}
+	fprintf(stderr, "chainbridge-admin: unknown apikey command '%s'\n", argv[0]);
+	return 2;
+}
