@@ -40,5 +40,7 @@ int	cmd_token(struct admin *, int argc, char **argv);
 int	cmd_strategy(struct admin *, int argc, char **argv);
 int	cmd_reason(struct admin *, int argc, char **argv);
 int	cmd_apikey(struct admin *, int argc, char **argv);
+int	cmd_signer_address(struct admin *, int argc, char **argv);
+int	cmd_rpc_check(struct admin *, int argc, char **argv);
 
 #endif

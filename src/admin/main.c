@@ -33,6 +33,9 @@ static const struct admin_cmd commands[] = {
 	  "apikey create --name N --scopes read,write,admin\n"
 	  "       apikey list\n"
 	  "       apikey revoke --name N" },
+	{ "signer-address", cmd_signer_address, false,
+	  "signer-address --key-file F | --chain NAME" },
+	{ "rpc-check", cmd_rpc_check, false, "rpc-check [--chain NAME]" },
 };
 
 static void
