@@ -11,3 +11,5 @@ CLEANFILES += src/admin/migrations_data.c
 src/admin/migrations_data.c: $(addprefix $(srcdir)/,$(MIGRATIONS)) $(srcdir)/db/embed.sh
 	$(AM_V_GEN)$(MKDIR_P) src/admin && \
 	$(SHELL) $(srcdir)/db/embed.sh $(addprefix $(srcdir)/,$(MIGRATIONS)) > $@-t && mv $@-t $@
+
+dist_man_MANS += man/chainbridge-admin.8
