@@ -1,0 +1,1 @@
+# bench/bench.mk: the benchmark probe and make bench (included by Makefile.am)
