@@ -1,0 +1,368 @@
+/* health.c - GET /healthz and GET /metrics (health.h), and core_routes[]. */
+#include "config.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+#include "db.h"
+#include "health.h"
+#include "log.h"
+#include "metrics.h"
+#include "router.h"
+#include "stmts.h"
+#include "worker.h"
+
+const struct route core_routes[] = {
+	{ HTTP_GET, "/healthz", h_healthz, 0, false, NULL, "healthz" },
+	{ HTTP_GET, "/metrics", h_metrics, 0, false, NULL, "metrics" },
+	{ HTTP_GET, "/api/v1/ping", h_ping, 0, false, NULL, "ping" },
+};
+const size_t core_routes_count = sizeof(core_routes) / sizeof(core_routes[0]);
+
+/* Runs ST_PING on the worker's connection, reconnecting once. */
+static enum cb_err
+health_ping(struct worker *w)
+{
+	enum cb_err rc;
+
+	if ((rc = worker_db(w)) != CB_OK)
+		return rc;
+	rc = DB_EXEC0(w->db, ST_PING);
+	if (rc == CB_ERR_DB_GONE && db_reconnect(w->db) == CB_OK) {
+		metrics_add(w->metrics != NULL ? &w->metrics->store_reconnects :
+		    NULL, 1);
+		rc = DB_EXEC0(w->db, ST_PING);
+	}
+	db_done(w->db, ST_PING);
+	if (rc == CB_ERR_DB_GONE)
+		w->db_suspect = true;
+	return rc;
+}
+
+/* The configured name of chain_id, or NULL. */
+static const char *
+health_chain_name(const struct config *cfg, uint64_t chain_id)
+{
+	size_t i;
+
+	for (i = 0; cfg != NULL && i < cfg->nchains; i++)
+		if (cfg->chains[i].chain_id == chain_id)
+			return cfg->chains[i].name;
+	return NULL;
+}
+
+/* A nullable unsigned column as a JSON number or null. */
+static json_object *
+health_u64_or_null(const struct db_row *row, unsigned col)
+{
+	uint64_t v;
+
+	if (row->val[col] == NULL || !db_col_u64(row, col, &v))
+		return NULL;
+	return json_object_new_uint64(v);
+}
+
+/* Builds the "chains" array from sync_checkpoints. */
+static enum cb_err
+health_chains(struct worker *w, json_object *chains)
+{
+	struct db_row row;
+	enum cb_err rc;
+	int fr;
+
+	if ((rc = DB_EXEC0(w->db, ST_SYNC_LAG)) != CB_OK)
+		return rc;
+	while ((fr = db_fetch(w->db, ST_SYNC_LAG, &row)) == 1) {
+		json_object *c = json_object_new_object();
+		const char *name;
+		uint64_t id;
+
+		if (c == NULL) {
+			rc = CB_ERR_NOMEM;
+			break;
+		}
+		json_object_array_add(chains, c);
+		if (row.ncols != 4 || !db_col_u64(&row, 0, &id)) {
+			rc = CB_ERR_DB;
+			break;
+		}
+		json_object_object_add(c, "chain_id", json_object_new_uint64(id));
+		if ((name = health_chain_name(w->cfg, id)) != NULL)
+			json_object_object_add(c, "chain",
+			    json_object_new_string(name));
+		json_object_object_add(c, "last_block", health_u64_or_null(&row, 1));
+		json_object_object_add(c, "head_block", health_u64_or_null(&row, 2));
+		json_object_object_add(c, "lag", health_u64_or_null(&row, 3));
+	}
+	if (fr < 0 && rc == CB_OK)
+		rc = CB_ERR_DB;
+	db_done(w->db, ST_SYNC_LAG);
+	return rc;
+}
+
+int
+h_healthz(struct req *req, struct resp *resp)
+{
+	json_object *obj = NULL, *chains = NULL;
+	enum cb_err rc;
+	int status;
+
+	rc = health_ping(req->w);
+	if (rc == CB_OK) {
+		if ((chains = json_object_new_array()) == NULL)
+			rc = CB_ERR_NOMEM;
+		else
+			rc = health_chains(req->w, chains);
+		if (rc == CB_ERR_DB_GONE)
+			req->w->db_suspect = true;
+		if (rc != CB_OK && rc != CB_ERR_DB_GONE && rc != CB_ERR_NOMEM) {
+			/* The store answers: healthy, but say what is missing. */
+			log_errorx("healthz_chains", "err=%s db_errno=%u",
+			    cb_errcode(rc), db_errno(req->w->db));
+			json_object_put(chains);
+			chains = json_object_new_array();
+			rc = chains != NULL ? CB_OK : CB_ERR_NOMEM;
+		}
+	}
+	if ((obj = json_object_new_object()) == NULL) {
+		status = http_internal_error(resp, "healthz", CB_ERR_NOMEM);
+		goto out;
+	}
+	if (rc == CB_ERR_DB_GONE) {
+		json_object_object_add(obj, "status",
+		    json_object_new_string("unavailable"));
+		json_object_object_add(obj, "store", json_object_new_string("down"));
+		resp->retry_after = HTTP_RETRY_AFTER;
+		status = http_json(resp, 503, obj);
+		goto out;
+	}
+	if (rc != CB_OK) {
+		log_errorx("healthz_failed", "err=%s db_errno=%u", cb_errcode(rc),
+		    db_errno(req->w->db));
+		status = http_internal_error(resp, "healthz", rc);
+		goto out;
+	}
+	json_object_object_add(obj, "status", json_object_new_string("ok"));
+	json_object_object_add(obj, "store", json_object_new_string("up"));
+	json_object_object_add(obj, "chains", chains);
+	chains = NULL;
+	status = http_json(resp, 200, obj);
+out:
+	json_object_put(chains);
+	json_object_put(obj);
+	return status;
+}
+
+/* Appends s[0..len) as a Prometheus label value (\\, \" and \n escaped). */
+static enum cb_err
+health_label(struct buf *out, const char *s, size_t len)
+{
+	enum cb_err err = CB_OK;
+	size_t i;
+
+	for (i = 0; err == CB_OK && i < len; i++) {
+		if (s[i] == '\\')
+			err = buf_puts(out, "\\\\");
+		else if (s[i] == '"')
+			err = buf_puts(out, "\\\"");
+		else if (s[i] == '\n')
+			err = buf_puts(out, "\\n");
+		else
+			err = buf_putc(out, s[i]);
+	}
+	return err;
+}
+
+/* True if s[0..len) is an optionally signed run of digits (a DECIMAL's
+ * text), safe to print as a sample value. */
+static bool
+health_is_integer(const char *s, size_t len)
+{
+	size_t i = 0;
+
+	if (s == NULL || len == 0)
+		return false;
+	if (s[0] == '-')
+		i = 1;
+	if (i == len)
+		return false;
+	for (; i < len; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	return true;
+}
+
+/* Pending changes per token: count and summed amount in base units. */
+static enum cb_err
+health_gauges_pending(struct db *db, struct buf *out)
+{
+	struct buf amounts = BUF_INITIALIZER(HTTP_RESP_MAX / 4);
+	struct db_row row;
+	enum cb_err rc, err;
+	int fr = 0;
+
+	if ((rc = DB_EXEC0(db, ST_METRICS_PENDING)) != CB_OK)
+		return rc;
+	err = buf_puts(out,
+	    "# HELP chainbridge_pending_changes Ledger changes not yet in a settlement batch, by token.\n"
+	    "# TYPE chainbridge_pending_changes gauge\n");
+	if (err == CB_OK)
+		err = buf_puts(&amounts,
+		    "# HELP chainbridge_pending_amount Net amount of those changes, in the token's base units.\n"
+		    "# TYPE chainbridge_pending_amount gauge\n");
+	while (err == CB_OK && (fr = db_fetch(db, ST_METRICS_PENDING, &row)) == 1) {
+		if (row.ncols != 3 || row.val[0] == NULL ||
+		    !health_is_integer(row.val[1], row.len[1]) ||
+		    !health_is_integer(row.val[2], row.len[2])) {
+			rc = CB_ERR_DB;
+			break;
+		}
+		err = buf_puts(out, "chainbridge_pending_changes{token=\"");
+		if (err == CB_OK)
+			err = health_label(out, row.val[0], row.len[0]);
+		if (err == CB_OK)
+			err = buf_printf(out, "\"} %s\n", row.val[1]);
+		if (err == CB_OK)
+			err = buf_puts(&amounts, "chainbridge_pending_amount{token=\"");
+		if (err == CB_OK)
+			err = health_label(&amounts, row.val[0], row.len[0]);
+		if (err == CB_OK)
+			err = buf_printf(&amounts, "\"} %s\n", row.val[2]);
+	}
+	if (err == CB_OK && rc == CB_OK && fr < 0)
+		rc = CB_ERR_DB;
+	if (err == CB_OK && rc == CB_OK)
+		err = buf_append(out, amounts.data != NULL ? amounts.data : "",
+		    amounts.len);
+	db_done(db, ST_METRICS_PENDING);
+	buf_free(&amounts);
+	return rc != CB_OK ? rc : err;
+}
+
+static enum cb_err
+health_gauges_batches(struct db *db, struct buf *out)
+{
+	struct db_row row;
+	enum cb_err rc, err;
+	int fr = 0;
+
+	if ((rc = DB_EXEC0(db, ST_METRICS_BATCHES)) != CB_OK)
+		return rc;
+	err = buf_puts(out,
+	    "# HELP chainbridge_batches Settlement batches, by status.\n"
+	    "# TYPE chainbridge_batches gauge\n");
+	while (err == CB_OK && (fr = db_fetch(db, ST_METRICS_BATCHES, &row)) == 1) {
+		if (row.ncols != 2 || row.val[0] == NULL ||
+		    !health_is_integer(row.val[1], row.len[1])) {
+			rc = CB_ERR_DB;
+			break;
+		}
+		err = buf_puts(out, "chainbridge_batches{status=\"");
+		if (err == CB_OK)
+			err = health_label(out, row.val[0], row.len[0]);
+		if (err == CB_OK)
+			err = buf_printf(out, "\"} %s\n", row.val[1]);
+	}
+	if (err == CB_OK && rc == CB_OK && fr < 0)
+		rc = CB_ERR_DB;
+	db_done(db, ST_METRICS_BATCHES);
+	return rc != CB_OK ? rc : err;
+}
+
+static enum cb_err
+health_gauges_sync(struct db *db, struct buf *out)
+{
+	struct buf lag = BUF_INITIALIZER(HTTP_RESP_MAX / 4);
+	struct db_row row;
+	enum cb_err rc, err;
+	uint64_t id, v;
+	int fr = 0;
+
+	if ((rc = DB_EXEC0(db, ST_SYNC_LAG)) != CB_OK)
+		return rc;
+	err = buf_puts(out,
+	    "# HELP chainbridge_sync_head_block The node's head block when the syncer last polled.\n"
+	    "# TYPE chainbridge_sync_head_block gauge\n");
+	if (err == CB_OK)
+		err = buf_puts(&lag,
+		    "# HELP chainbridge_sync_lag_blocks Blocks between the node's head and the last block synced.\n"
+		    "# TYPE chainbridge_sync_lag_blocks gauge\n");
+	while (err == CB_OK && (fr = db_fetch(db, ST_SYNC_LAG, &row)) == 1) {
+		if (row.ncols != 4 || !db_col_u64(&row, 0, &id)) {
+			rc = CB_ERR_DB;
+			break;
+		}
+		if (row.val[2] != NULL && db_col_u64(&row, 2, &v))
+			err = buf_printf(out,
+			    "chainbridge_sync_head_block{chain_id=\"%" PRIu64 "\"} %" PRIu64 "\n",
+			    id, v);
+		if (err == CB_OK && row.val[3] != NULL && db_col_u64(&row, 3, &v))
+			err = buf_printf(&lag,
+			    "chainbridge_sync_lag_blocks{chain_id=\"%" PRIu64 "\"} %" PRIu64 "\n",
+			    id, v);
+	}
+	if (err == CB_OK && rc == CB_OK && fr < 0)
+		rc = CB_ERR_DB;
+	if (err == CB_OK && rc == CB_OK)
+		err = buf_append(out, lag.data != NULL ? lag.data : "", lag.len);
+	db_done(db, ST_SYNC_LAG);
+	buf_free(&lag);
+	return rc != CB_OK ? rc : err;
+}
+
+typedef enum cb_err (*health_gauges_fn)(struct db *, struct buf *);
+
+int
+h_metrics(struct req *req, struct resp *resp)
+{
+	static const health_gauges_fn gauges[] = {
+		health_gauges_pending,
+		health_gauges_batches,
+		health_gauges_sync,
+	};
+	struct worker *w = req->w;
+	struct buf *b = &resp->body;
+	enum cb_err rc, err = CB_OK;
+	size_t i, mark;
+
+	buf_reset(b);
+	if (w->metrics != NULL)
+		err = metrics_render(w->metrics, w->tables, w->ntables, b);
+	if (err != CB_OK)
+		return http_internal_error(resp, "metrics", err);
+	rc = health_ping(w);
+	for (i = 0; rc == CB_OK && i < sizeof(gauges) / sizeof(gauges[0]); i++) {
+		enum cb_err grc;
+
+		mark = b->len;
+		grc = gauges[i](w->db, b);
+		if (grc == CB_OK)
+			continue;
+		/* Leave out a half-written family; the others still count. */
+		buf_truncate(b, mark);
+		if (grc == CB_ERR_DB_GONE) {
+			w->db_suspect = true;
+			rc = grc;
+		} else {
+			log_errorx("metrics_store_gauges", "family=%zu err=%s"
+			    " db_errno=%u", i, cb_errcode(grc), db_errno(w->db));
+		}
+	}
+	err = buf_printf(b,
+	    "# HELP chainbridge_store_up Whether this worker reached the store for this scrape.\n"
+	    "# TYPE chainbridge_store_up gauge\n"
+	    "chainbridge_store_up %d\n", rc == CB_OK ? 1 : 0);
+	if (err != CB_OK)
+		return http_internal_error(resp, "metrics", err);
+	resp->content_type = "text/plain; version=0.0.4; charset=utf-8";
+	return http_status(resp, 200);
+}
+
+int
+h_ping(struct req *req, struct resp *resp)
+{
+	(void)req;
+	if (buf_puts(&resp->body, "{\"status\":\"ok\"}") != CB_OK)
+		return http_internal_error(resp, "ping", CB_ERR_NOMEM);
+	return http_status(resp, 200);
+}
