@@ -38,10 +38,19 @@
 	" c.balance_before, c.balance_after, c.reason_type, c.reason_detail," \
 	" c.metadata, c.status, LOWER(HEX(COALESCE(c.tx_hash, sb.tx_hash))), t.symbol," \
 	" t.decimals, c.batch_id"
-#define HISTORY_FROM \
-	" FROM balance_changes c JOIN operations o ON o.id = c.operation_id" \
+/*
+ * History pages: the page of changes is picked by a derived table of its
+ * own (newest first from ix_changes_user / ix_changes_user_token, stopping
+ * at the limit) before anything is joined to it.
+ */
+#define HISTORY_PAGE \
+	"SELECT id, operation_id, created_at, amount, balance_before, balance_after," \
+	" reason_type, reason_detail, metadata, status, tx_hash, token_id, batch_id" \
+	" FROM balance_changes"
+#define HISTORY_JOIN \
+	" JOIN operations o ON o.id = c.operation_id" \
 	" JOIN tokens t ON t.id = c.token_id" \
-	" LEFT JOIN settlement_batches sb ON sb.id = c.batch_id"
+	" LEFT JOIN settlement_batches sb ON sb.id = c.batch_id ORDER BY c.id DESC"
 
 #define BALANCE_COLS \
 	"t.symbol, t.decimals, b.token_id, b.confirmed_balance, b.pending_balance," \
@@ -196,16 +205,17 @@ const char *const stmts_sql[ST__MAX] = {
 	 * unsettled ('recorded') changes only, so its cost is bounded.
 	 */
 	[ST_LEDGER_PENDING_STATS] =
-	    "SELECT COUNT(*), COALESCE(SUM(ABS(x.amount)), 0),"
-	    " FLOOR(UNIX_TIMESTAMP(MIN(x.created_at))), COALESCE(MAX(x.prio), 0),"
-	    " UNIX_TIMESTAMP()"
-	    " FROM (SELECT c.amount, c.created_at,"
-	    " (r.triggers_settlement OR o.priority = 'high'"
-	    " OR JSON_CONTAINS(?, JSON_QUOTE(c.reason_type))) AS prio"
-	    " FROM balance_changes c JOIN operations o ON o.id = c.operation_id"
-	    " JOIN reason_types r ON r.name = c.reason_type"
-	    " WHERE c.token_id = ? AND c.status = 'recorded'"
-	    " ORDER BY c.id LIMIT ?) x",
+	    "SELECT COUNT(*), COALESCE(SUM(ABS(c.amount)), 0),"
+	    " FLOOR(UNIX_TIMESTAMP(MIN(c.created_at))),"
+	    " COALESCE(MAX(r.triggers_settlement OR o.priority = 'high'"
+	    " OR JSON_CONTAINS(?, JSON_QUOTE(c.reason_type))), 0), UNIX_TIMESTAMP()"
+	    /* The bounded scan is a derived table of its own, so the planner
+	     * reads it from ix_changes_pending before joining. */
+	    " FROM (SELECT id, amount, created_at, operation_id, reason_type"
+	    " FROM balance_changes WHERE token_id = ? AND status = 'recorded'"
+	    " ORDER BY id LIMIT ?) c"
+	    " JOIN operations o ON o.id = c.operation_id"
+	    " JOIN reason_types r ON r.name = c.reason_type",
 
 	/* (user_id) -> BALANCE_COLS */
 	[ST_BALANCE_LIST] =
@@ -217,13 +227,13 @@ const char *const stmts_sql[ST__MAX] = {
 	    " WHERE b.user_id = ? AND b.token_id = ?",
 	/* (user_id, before id, limit) -> HISTORY_COLS, newest first */
 	[ST_HISTORY_USER] =
-	    "SELECT " HISTORY_COLS HISTORY_FROM
-	    " WHERE c.user_id = ? AND c.id < ? ORDER BY c.id DESC LIMIT ?",
+	    "SELECT " HISTORY_COLS " FROM (" HISTORY_PAGE
+	    " WHERE user_id = ? AND id < ? ORDER BY id DESC LIMIT ?) c" HISTORY_JOIN,
 	/* (user_id, token_id, before id, limit) -> HISTORY_COLS */
 	[ST_HISTORY_USER_TOKEN] =
-	    "SELECT " HISTORY_COLS HISTORY_FROM
-	    " WHERE c.user_id = ? AND c.token_id = ? AND c.id < ?"
-	    " ORDER BY c.id DESC LIMIT ?",
+	    "SELECT " HISTORY_COLS " FROM (" HISTORY_PAGE
+	    " WHERE user_id = ? AND token_id = ? AND id < ? ORDER BY id DESC LIMIT ?) c"
+	    HISTORY_JOIN,
 	/* (uuid) -> id, uuid, kind, client_batch_id, priority, context,
 	 * changes_count, created_at */
 	[ST_OPERATION_GET] =

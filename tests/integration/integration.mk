@@ -1,1 +1,65 @@
-# tests/integration/integration.mk: file lists for this area (included by Makefile.am)
+# tests/integration/integration.mk: the integration tests (included by
+# Makefile.am).  They talk to the running stack through nginx; see
+# tests/integration/harness.h.  Each test program links $(HARNESS_LIBS):
+#
+#	check_PROGRAMS += tests/integration/test_foo
+#	TESTS += tests/integration/test_foo
+#	tests_integration_test_foo_SOURCES = tests/integration/test_foo.c
+#	tests_integration_test_foo_CFLAGS = $(HARNESS_CFLAGS)
+#	tests_integration_test_foo_LDADD = $(HARNESS_LIBS)
+
+check_LIBRARIES = tests/integration/libharness.a
+tests_integration_libharness_a_SOURCES = tests/integration/harness.c \
+	tests/integration/harness.h
+tests_integration_libharness_a_CFLAGS = $(AM_CFLAGS) -pthread
+
+HARNESS_CFLAGS = $(TEST_CFLAGS) -pthread
+HARNESS_LIBS = tests/integration/libharness.a $(TEST_LIBS) -lpthread
+
+# Shell tests of the admin tool against the stack's MariaDB.
+TESTS += tests/integration/test_migrate.sh
+EXTRA_DIST += tests/integration/test_migrate.sh
+
+check_PROGRAMS += tests/integration/test_api_core tests/integration/test_api_resilience
+TESTS += tests/integration/test_api_core tests/integration/test_api_resilience
+tests_integration_test_api_core_SOURCES = tests/integration/test_api_core.c
+tests_integration_test_api_core_CFLAGS = $(HARNESS_CFLAGS)
+tests_integration_test_api_core_LDADD = $(HARNESS_LIBS)
+tests_integration_test_api_resilience_SOURCES = tests/integration/test_api_resilience.c
+tests_integration_test_api_resilience_CFLAGS = $(HARNESS_CFLAGS)
+tests_integration_test_api_resilience_LDADD = $(HARNESS_LIBS)
+
+# The Ethereum layer against the stack's anvil ($ETH_RPC_URL).
+check_PROGRAMS += tests/integration/test_eth_anvil
+TESTS += tests/integration/test_eth_anvil
+tests_integration_test_eth_anvil_SOURCES = tests/integration/test_eth_anvil.c
+tests_integration_test_eth_anvil_CFLAGS = $(HARNESS_CFLAGS)
+tests_integration_test_eth_anvil_LDADD = $(HARNESS_LIBS)
+
+# The ledger routes (SPEC §4) end to end; test_ledger_util.c is shared.
+LEDGER_TEST_UTIL = tests/integration/test_ledger_util.c tests/integration/test_ledger_util.h
+check_PROGRAMS += tests/integration/test_ledger_api
+TESTS += tests/integration/test_ledger_api
+tests_integration_test_ledger_api_SOURCES = tests/integration/test_ledger_api.c $(LEDGER_TEST_UTIL)
+tests_integration_test_ledger_api_CFLAGS = $(HARNESS_CFLAGS)
+tests_integration_test_ledger_api_LDADD = $(HARNESS_LIBS)
+check_PROGRAMS += tests/integration/test_ledger_input
+TESTS += tests/integration/test_ledger_input
+tests_integration_test_ledger_input_SOURCES = tests/integration/test_ledger_input.c $(LEDGER_TEST_UTIL)
+tests_integration_test_ledger_input_CFLAGS = $(HARNESS_CFLAGS)
+tests_integration_test_ledger_input_LDADD = $(HARNESS_LIBS)
+check_PROGRAMS += tests/integration/test_ledger_concurrency
+TESTS += tests/integration/test_ledger_concurrency
+tests_integration_test_ledger_concurrency_SOURCES = tests/integration/test_ledger_concurrency.c $(LEDGER_TEST_UTIL)
+tests_integration_test_ledger_concurrency_CFLAGS = $(HARNESS_CFLAGS)
+tests_integration_test_ledger_concurrency_LDADD = $(HARNESS_LIBS)
+check_PROGRAMS += tests/integration/test_ledger_idempotency
+TESTS += tests/integration/test_ledger_idempotency
+tests_integration_test_ledger_idempotency_SOURCES = tests/integration/test_ledger_idempotency.c $(LEDGER_TEST_UTIL)
+tests_integration_test_ledger_idempotency_CFLAGS = $(HARNESS_CFLAGS)
+tests_integration_test_ledger_idempotency_LDADD = $(HARNESS_LIBS)
+check_PROGRAMS += tests/integration/test_ledger_crash
+TESTS += tests/integration/test_ledger_crash
+tests_integration_test_ledger_crash_SOURCES = tests/integration/test_ledger_crash.c $(LEDGER_TEST_UTIL)
+tests_integration_test_ledger_crash_CFLAGS = $(HARNESS_CFLAGS)
+tests_integration_test_ledger_crash_LDADD = $(HARNESS_LIBS)

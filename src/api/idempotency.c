@@ -1,0 +1,120 @@
+/* idempotency.c - Idempotency-Key rows of the ledger writes. */
+#include "config.h"
+
+#include <string.h>
+
+#include <nettle/sha2.h>
+
+#include "idempotency.h"
+#include "stmts.h"
+
+/* Lock wait timeout exceeded (MySQL/MariaDB error number). */
+#define IDEMPOTENCY_ER_LOCK_WAIT_TIMEOUT	1205
+
+void
+idempotency_hash(const char *method, const char *route, const char *body,
+    size_t body_len, uint8_t out[IDEMPOTENCY_HASH_LEN])
+{
+	struct sha256_ctx ctx;
+	static const uint8_t sep = 0;
+
+	sha256_init(&ctx);
+	sha256_update(&ctx, strlen(method), (const uint8_t *)method);
+	sha256_update(&ctx, 1, &sep);
+	sha256_update(&ctx, strlen(route), (const uint8_t *)route);
+	sha256_update(&ctx, 1, &sep);
+	if (body_len > 0)
+		sha256_update(&ctx, body_len, (const uint8_t *)body);
+	sha256_digest(&ctx, IDEMPOTENCY_HASH_LEN, out);
+}
+
+enum cb_err
+idempotency_lookup(struct db *db, uint32_t api_key_id, const char *key,
+    size_t key_len, const uint8_t hash[IDEMPOTENCY_HASH_LEN],
+    enum idempotency_state *state, int *status, struct buf *body)
+{
+	struct db_row row;
+	uint64_t code;
+	enum cb_err rc;
+	int r;
+
+	*state = IDEMPOTENCY_ABSENT;
+	rc = DB_EXEC(db, ST_IDEM_GET, DB_U64(api_key_id), DB_BLOB(key, key_len));
+	if (rc != CB_OK)
+		return rc;
+	r = db_fetch(db, ST_IDEM_GET, &row);
+	if (r < 0) {
+		rc = CB_ERR_DB;
+		goto out;
+	}
+	if (r == 0)
+		goto out;
+	if (row.val[0] == NULL || row.len[0] != IDEMPOTENCY_HASH_LEN ||
+	    !db_col_u64(&row, 1, &code) || row.val[2] == NULL) {
+		rc = CB_ERR_DB;
+		goto out;
+	}
+	if (memcmp(row.val[0], hash, IDEMPOTENCY_HASH_LEN) != 0) {
+		*state = IDEMPOTENCY_MISMATCH;
+		goto out;
+	}
+	/* A committed row always carries its final answer; a placeholder is
+	 * never visible outside its transaction. */
+	if (code < 200 || code > 599) {
+		rc = CB_ERR_DB;
+		goto out;
+	}
+	buf_reset(body);
+	if ((rc = buf_append(body, row.val[2], row.len[2])) != CB_OK)
+		goto out;
+	*status = (int)code;
+	*state = IDEMPOTENCY_REPLAY;
+out:
+	db_done(db, ST_IDEM_GET);
+	return rc;
+}
+
+enum cb_err
+idempotency_claim(struct db *db, uint32_t api_key_id, const char *key,
+    size_t key_len, const uint8_t hash[IDEMPOTENCY_HASH_LEN], bool *in_flight)
+{
+	enum cb_err rc, restored;
+
+	*in_flight = false;
+	if ((rc = DB_EXEC(db, ST_IDEM_WAIT_SHORT, DB_U64(IDEMPOTENCY_WAIT_SECONDS))) != CB_OK)
+		return rc;
+	rc = DB_EXEC(db, ST_IDEM_INSERT, DB_U64(api_key_id), DB_BLOB(key, key_len),
+	    DB_BLOB(hash, IDEMPOTENCY_HASH_LEN));
+	if (rc == CB_ERR_DB_RETRY && db_errno(db) == IDEMPOTENCY_ER_LOCK_WAIT_TIMEOUT)
+		*in_flight = true;
+	/* The session's own timeout comes back whatever the insert did. */
+	restored = DB_EXEC0(db, ST_IDEM_WAIT_RESTORE);
+	return rc != CB_OK ? rc : restored;
+}
+
+enum cb_err
+idempotency_finish(struct db *db, uint32_t api_key_id, const char *key,
+    size_t key_len, int status, const char *body, size_t body_len,
+    uint64_t operation_row_id)
+{
+	enum cb_err rc;
+
+	rc = DB_EXEC(db, ST_IDEM_FINISH, DB_U64((uint64_t)status),
+	    DB_STR(body, body_len), DB_U64(operation_row_id), DB_U64(api_key_id),
+	    DB_BLOB(key, key_len));
+	if (rc == CB_OK && db_affected(db, ST_IDEM_FINISH) != 1)
+		rc = CB_ERR_INTERNAL;
+	return rc;
+}
+
+enum cb_err
+idempotency_purge(struct db *db, unsigned max_age, unsigned max_rows,
+    uint64_t *deleted)
+{
+	enum cb_err rc;
+
+	rc = DB_EXEC(db, ST_IDEM_PURGE, DB_U64(max_age), DB_U64(max_rows));
+	if (deleted != NULL)
+		*deleted = rc == CB_OK ? db_affected(db, ST_IDEM_PURGE) : 0;
+	return rc;
+}

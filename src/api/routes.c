@@ -1,0 +1,52 @@
+/*
+ * routes.c - the route table of the ledger API (SPEC §4): every route
+ * under /api/v1 with its handler, scope, body and query keys.
+ */
+#include "config.h"
+
+#include "apikey.h"
+#include "ledger.h"
+#include "router.h"
+
+static const char *const q_token[] = { "token_symbol", NULL };
+static const char *const q_history[] = { "token_symbol", "limit", "cursor", NULL };
+static const char *const q_batches[] = { "token_symbol", "status", "limit", "cursor", NULL };
+
+#define R	APIKEY_SCOPE_READ
+#define W	APIKEY_SCOPE_WRITE
+#define A	APIKEY_SCOPE_ADMIN
+
+const struct route app_routes[] = {
+	/* writes (SPEC §4.1) */
+	{ HTTP_POST, "/api/v1/balance/adjust", h_balance_adjust, W, true, NULL,
+	    "balance_adjust" },
+	{ HTTP_POST, "/api/v1/rewards/distribute", h_rewards_distribute, W, true, NULL,
+	    "rewards_distribute" },
+	{ HTTP_POST, "/api/v1/consumption/deduct", h_consumption_deduct, W, true, NULL,
+	    "consumption_deduct" },
+	/* reads (SPEC §4.2) */
+	{ HTTP_GET, "/api/v1/balance/{user_id}", h_balance_get, R, false, q_token,
+	    "balance_get" },
+	{ HTTP_GET, "/api/v1/balance/{user_id}/history", h_balance_history, R, false,
+	    q_history, "balance_history" },
+	{ HTTP_GET, "/api/v1/operations/{operation_id}", h_operations_get, R, false, NULL,
+	    "operations_get" },
+	{ HTTP_GET, "/api/v1/batches", h_batches_list, R, false, q_batches, "batches_list" },
+	{ HTTP_GET, "/api/v1/batches/{id}", h_batches_get, R, false, NULL, "batches_get" },
+	{ HTTP_GET, "/api/v1/tokens", h_tokens_list, R, false, NULL, "tokens_list" },
+	{ HTTP_GET, "/api/v1/reasons", h_reasons_list, R, false, NULL, "reasons_list" },
+	{ HTTP_POST, "/api/v1/wallets", h_wallets_bind, W, true, NULL, "wallets_bind" },
+	{ HTTP_GET, "/api/v1/wallets/{user_id}", h_wallets_get, R, false, NULL,
+	    "wallets_get" },
+	/* admin (SPEC §4.3) */
+	{ HTTP_POST, "/api/v1/admin/tokens", h_tokens_create, A, true, NULL,
+	    "admin_tokens_create" },
+	{ HTTP_PUT, "/api/v1/admin/tokens/{symbol}", h_tokens_update, A, true, NULL,
+	    "admin_tokens_update" },
+	{ HTTP_PUT, "/api/v1/admin/reasons/{name}", h_reasons_put, A, true, NULL,
+	    "admin_reasons_put" },
+	{ HTTP_PUT, "/api/v1/admin/strategies/{symbol}", h_strategies_put, A, true, NULL,
+	    "admin_strategies_put" },
+};
+
+const size_t app_routes_count = sizeof(app_routes) / sizeof(app_routes[0]);

@@ -1,0 +1,72 @@
+/*
+ * test_ledger_util.h - what the ledger integration tests share: unique
+ * names per run, write helpers, assertions on SPEC §7 errors, and row
+ * counts of every table a request could write.
+ *
+ * Test-only code on top of harness.h.  Identifiers put into SQL are made
+ * by the tests themselves from [A-Za-z0-9_] only.
+ */
+#ifndef CB_TEST_LEDGER_UTIL_H
+#define CB_TEST_LEDGER_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "harness.h"
+
+#define LT_NAME_MAX	96
+
+/* A name unique to this test run and tag: "<tag>_<pid>_<ms>_<n>". */
+void		 lt_name(char *out, size_t cap, const char *tag);
+
+/* POST application/json body to path with key and optional
+ * Idempotency-Key (NULL = none).  Aborts on a transport error. */
+void		 lt_post(const char *path, const char *key, const char *idem,
+		    const char *body, struct hresp *r);
+/* GET path with key.  Aborts on a transport error. */
+void		 lt_get(const char *path, const char *key, struct hresp *r);
+
+/*
+ * Checks r is an error with that status and code, a message, and (when
+ * field is not NULL) details.field equal to field.
+ */
+void		 lt_assert_error(const struct hresp *r, long status, const char *code,
+		    const char *field);
+
+/* Credits (or debits, with a '-' amount) user with one adjust row of
+ * reason "adjustment"; asserts 201. */
+void		 lt_adjust(const char *key, const char *user, const char *symbol,
+		    const char *amount);
+
+/* The pending balance of user in symbol as the API shows it ("0.0" if none). */
+void		 lt_pending(const char *key, const char *user, const char *symbol,
+		    char *out, size_t cap);
+
+/* Sum of the rows of every table a ledger request may write. */
+uint64_t	 lt_rows(void);
+
+/* The ledger rows of one user: changes, balances, wallets. */
+uint64_t	 lt_user_rows(const char *user);
+
+/* A string member of a JSON object (NULL if absent or not a string). */
+const char	*lt_str(json_object *obj, const char *key);
+
+/* The i-th element of array member key of obj (NULL if absent). */
+json_object	*lt_idx(json_object *obj, const char *key, size_t i);
+
+/* Length of array member key of obj (0 if absent). */
+size_t		 lt_len(json_object *obj, const char *key);
+
+/* Runs an SQL statement made from fmt (test-made identifiers only). */
+uint64_t	 lt_sql_u64(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+uint64_t	 lt_sql_exec(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+bool		 lt_sql_str(char *out, size_t cap, const char *fmt, ...)
+		    __attribute__((format(printf, 3, 4)));
+
+/* Registers a fresh token (unique symbol written to sym, random address)
+ * with decimals through the admin route; asserts 201. */
+void		 lt_new_token(const char *admin_key, unsigned decimals, char *sym,
+		    size_t cap);
+
+#endif
