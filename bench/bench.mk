@@ -1,1 +1,16 @@
-# bench/bench.mk: the benchmark probe and make bench (included by Makefile.am)
+# bench/bench.mk: the benchmark probe and make bench (included by Makefile.am).
+#
+# bench/run measures the ledger API against this machine's own limits (see
+# bench/README.md); it is run by hand or with `make bench`, never by make
+# check.  bench/dbprobe is its raw-database probe.
+
+noinst_PROGRAMS += bench/dbprobe
+bench_dbprobe_SOURCES = bench/dbprobe.c
+bench_dbprobe_LDADD = $(CB_LIBS)
+
+EXTRA_DIST += bench/run bench/README.md bench/common.lua bench/ping.lua \
+	bench/adjust.lua bench/balance.lua bench/distribute.lua
+
+.PHONY: bench
+bench: bench/dbprobe
+	BENCH_DBPROBE=$(abs_top_builddir)/bench/dbprobe $(abs_top_srcdir)/bench/run
