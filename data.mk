@@ -1,1 +1,10 @@
 # data.mk: file lists for this area (included by Makefile.am)
+# Tooling shipped with the sources: dependency install, build, the local
+# stack (MariaDB + anvil + nginx + chainbridge), the test command, the
+# reference contracts and the nginx site.
+EXTRA_DIST += .ci/run \
+	scripts/deps scripts/build scripts/stack scripts/test scripts/lib.sh \
+	scripts/compile-contracts.js \
+	tools/package.json tools/package-lock.json \
+	contracts/ChainBridgeToken.sol contracts/StakingPool.sol contracts/README.md \
+	nginx/chainbridge.conf nginx/stack-nginx.conf.in
