@@ -7,4 +7,9 @@ EXTRA_DIST += .ci/run \
 	scripts/compile-contracts.js \
 	tools/package.json tools/package-lock.json \
 	contracts/ChainBridgeToken.sol contracts/StakingPool.sol contracts/README.md \
-	nginx/chainbridge.conf nginx/stack-nginx.conf.in
+	nginx/stack-nginx.conf.in
+
+# The nginx site, where Debian's nginx looks for sites (enable it with a
+# symlink in sites-enabled).
+nginxsitedir = $(sysconfdir)/nginx/sites-available
+nginxsite_DATA = nginx/chainbridge.conf
