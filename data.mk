@@ -4,6 +4,7 @@
 # reference contracts and the nginx site.
 EXTRA_DIST += .ci/run \
 	scripts/deps scripts/build scripts/stack scripts/test scripts/lib.sh \
+	scripts/valgrind-unit \
 	scripts/compile-contracts.js \
 	tools/package.json tools/package-lock.json \
 	contracts/ChainBridgeToken.sol contracts/StakingPool.sol contracts/README.md \
