@@ -204,7 +204,7 @@ http_status_text(int status)
 		{ 413, "Content Too Large" }, { 414, "URI Too Long" },
 		{ 415, "Unsupported Media Type" },
 		{ 422, "Unprocessable Content" }, { 429, "Too Many Requests" },
-		{ 500, "Internal Server Error" }, { 501, "Not Implemented" },
+		{ 500, "Internal Server Error" },
 		{ 503, "Service Unavailable" },
 	};
 	size_t i;

@@ -1,7 +1,6 @@
 /* apikey.c - API key generation, hashing and scopes. */
 #include "config.h"
 
-#include <stdio.h>
 #include <string.h>
 #include <sys/random.h>
 
@@ -9,6 +8,7 @@
 #include <nettle/sha2.h>
 
 #include "apikey.h"
+#include "namebits.h"
 
 static const char hexdig[] = "0123456789abcdef";
 
@@ -74,10 +74,7 @@ apikey_hash_equal(const uint8_t a[32], const uint8_t b[32])
 	return memeql_sec(a, b, 32) != 0;
 }
 
-static const struct {
-	const char	*name;
-	unsigned	 bit;
-} scope_names[] = {
+static const struct namebit scope_names[] = {
 	{ "read", APIKEY_SCOPE_READ },
 	{ "write", APIKEY_SCOPE_WRITE },
 	{ "admin", APIKEY_SCOPE_ADMIN },
@@ -86,48 +83,13 @@ static const struct {
 int
 apikey_scopes_parse(const char *s, size_t len)
 {
-	unsigned bits = 0;
-	size_t i = 0;
-
-	if (len == 0)
-		return -1;
-	while (i <= len) {
-		size_t j = i, k;
-		bool found = false;
-
-		while (j < len && s[j] != ',')
-			j++;
-		for (k = 0; k < sizeof(scope_names) / sizeof(scope_names[0]); k++) {
-			if (strlen(scope_names[k].name) == j - i &&
-			    memcmp(scope_names[k].name, s + i, j - i) == 0) {
-				bits |= scope_names[k].bit;
-				found = true;
-			}
-		}
-		if (!found)
-			return -1;
-		i = j + 1;
-	}
-	return (int)bits;
+	return namebits_parse(s, len, scope_names,
+	    sizeof(scope_names) / sizeof(scope_names[0]), 0);
 }
 
 const char *
 apikey_scopes_format(unsigned scopes, char *out, size_t cap)
 {
-	size_t k, o = 0;
-
-	if (cap == 0)
-		return out;
-	out[0] = '\0';
-	for (k = 0; k < sizeof(scope_names) / sizeof(scope_names[0]); k++) {
-		int n;
-
-		if (!(scopes & scope_names[k].bit))
-			continue;
-		n = snprintf(out + o, cap - o, "%s%s", o ? "," : "", scope_names[k].name);
-		if (n < 0 || (size_t)n >= cap - o)
-			break;
-		o += (size_t)n;
-	}
-	return out;
+	return namebits_format(scopes, scope_names,
+	    sizeof(scope_names) / sizeof(scope_names[0]), out, cap);
 }

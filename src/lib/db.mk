@@ -1,7 +1,7 @@
 # src/lib/db.mk: store access and key material (included by Makefile.am)
 src_lib_libchainbridge_a_SOURCES += src/lib/db.c src/lib/db.h \
 	src/lib/stmts.c src/lib/stmts.h src/lib/registry.c src/lib/registry.h \
-	src/lib/apikey.c src/lib/apikey.h \
+	src/lib/apikey.c src/lib/apikey.h src/lib/namebits.c src/lib/namebits.h \
 	src/lib/sqlsplit.c src/lib/sqlsplit.h
 
 check_PROGRAMS += tests/unit/test_sqlsplit tests/unit/test_apikey

@@ -6,6 +6,7 @@
 
 #include <json-c/json.h>
 
+#include "namebits.h"
 #include "registry.h"
 #include "stmts.h"
 
@@ -47,10 +48,7 @@ registry_reason_name_valid(const char *s, size_t len)
 	return registry_chars_ok(s, len, REASON_NAME_MAX, "_", false);
 }
 
-static const struct {
-	const char	*name;
-	unsigned	 bit;
-} features[] = {
+static const struct namebit features[] = {
 	{ "mintable", TOKEN_FEAT_MINTABLE },
 	{ "burnable", TOKEN_FEAT_BURNABLE },
 	{ "pausable", TOKEN_FEAT_PAUSABLE },
@@ -60,50 +58,13 @@ static const struct {
 int
 registry_features_parse(const char *s, size_t len)
 {
-	unsigned bits = 0;
-	size_t i = 0, k;
-
-	if (len == 0)
-		return 0;
-	while (i <= len) {
-		size_t j = i;
-		bool found = false;
-
-		while (j < len && s[j] != ',')
-			j++;
-		for (k = 0; k < ARRAY_LEN(features); k++) {
-			if (strlen(features[k].name) == j - i &&
-			    memcmp(features[k].name, s + i, j - i) == 0) {
-				bits |= features[k].bit;
-				found = true;
-			}
-		}
-		if (!found)
-			return -1;
-		i = j + 1;
-	}
-	return (int)bits;
+	return namebits_parse(s, len, features, ARRAY_LEN(features), 1);
 }
 
 const char *
 registry_features_format(unsigned bits, char *out, size_t cap)
 {
-	size_t k, o = 0;
-
-	if (cap == 0)
-		return out;
-	out[0] = '\0';
-	for (k = 0; k < ARRAY_LEN(features); k++) {
-		int n;
-
-		if (!(bits & features[k].bit))
-			continue;
-		n = snprintf(out + o, cap - o, "%s%s", o ? "," : "", features[k].name);
-		if (n < 0 || (size_t)n >= cap - o)
-			break;
-		o += (size_t)n;
-	}
-	return out;
+	return namebits_format(bits, features, ARRAY_LEN(features), out, cap);
 }
 
 static const char *const settlement_names[TOKEN_SETTLE__MAX] = {
