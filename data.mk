@@ -13,4 +13,4 @@ EXTRA_DIST += .ci/run \
 # The nginx site, where Debian's nginx looks for sites (enable it with a
 # symlink in sites-enabled).
 nginxsitedir = $(sysconfdir)/nginx/sites-available
-nginxsite_DATA = nginx/chainbridge.conf
+dist_nginxsite_DATA = nginx/chainbridge.conf
