@@ -640,6 +640,61 @@ hdb_exec(const char *sql)
 	return n;
 }
 
+uint64_t
+hdb_prepared(const char *sql, const char *const *params, unsigned nparams, char *out,
+    size_t cap, bool *found)
+{
+	MYSQL_BIND in[HDB_MAX_PARAMS], col;
+	unsigned long lens[HDB_MAX_PARAMS], len = 0;
+	char buf[4096];
+	my_bool is_null = 0;
+	MYSQL_STMT *st;
+	uint64_t affected;
+	unsigned i;
+
+	if (nparams > HDB_MAX_PARAMS)
+		harness_die("too many SQL parameters: %s", sql);
+	if (found != NULL)
+		*found = false;
+	pthread_mutex_lock(&db_lock);
+	if ((st = mysql_stmt_init(harness_db())) == NULL ||
+	    mysql_stmt_prepare(st, sql, strlen(sql)) != 0)
+		harness_die("SQL prepare failed: %s: %s", sql, mysql_error(db_conn));
+	memset(in, 0, sizeof(in));
+	for (i = 0; i < nparams; i++) {
+		lens[i] = strlen(params[i]);
+		in[i].buffer_type = MYSQL_TYPE_STRING;
+		in[i].buffer = (void *)(uintptr_t)params[i];
+		in[i].buffer_length = lens[i];
+		in[i].length = &lens[i];
+	}
+	if ((nparams > 0 && mysql_stmt_bind_param(st, in) != 0) || mysql_stmt_execute(st) != 0)
+		harness_die("SQL failed: %s: %s", sql, mysql_stmt_error(st));
+	affected = (uint64_t)mysql_stmt_affected_rows(st);
+	if (mysql_stmt_field_count(st) > 0) {
+		memset(&col, 0, sizeof(col));
+		col.buffer_type = MYSQL_TYPE_STRING;
+		col.buffer = buf;
+		col.buffer_length = sizeof(buf) - 1;
+		col.length = &len;
+		col.is_null = &is_null;
+		if (mysql_stmt_bind_result(st, &col) != 0 || mysql_stmt_store_result(st) != 0)
+			harness_die("SQL result failed: %s: %s", sql, mysql_stmt_error(st));
+		i = (unsigned)mysql_stmt_fetch(st);
+		if ((i == 0 || i == MYSQL_DATA_TRUNCATED) && !is_null) {
+			buf[len < sizeof(buf) ? len : sizeof(buf) - 1] = '\0';
+			if (out != NULL)
+				snprintf(out, cap, "%s", buf);
+			if (found != NULL)
+				*found = true;
+		}
+		mysql_stmt_free_result(st);
+	}
+	mysql_stmt_close(st);
+	pthread_mutex_unlock(&db_lock);
+	return affected;
+}
+
 /* ------------------------------------------------------------ API keys */
 
 int

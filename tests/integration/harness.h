@@ -116,6 +116,15 @@ bool hdb_scalar_str(const char *sql, char *out, size_t cap);
  * on error. */
 uint64_t hdb_exec(const char *sql);
 
+#define HDB_MAX_PARAMS	16
+/* Runs sql as a prepared statement with its '?' placeholders bound to the
+ * strings params[0..nparams) (values never go into the SQL text).  The
+ * first column of the first row, if any, goes to out (cap bytes; out may be
+ * NULL) and *found (may be NULL) says whether there was one.  Returns the
+ * affected rows.  Aborts on any error. */
+uint64_t hdb_prepared(const char *sql, const char *const *params, unsigned nparams,
+    char *out, size_t cap, bool *found);
+
 /* ------------------------------------------------------------ API keys */
 
 /*

@@ -107,7 +107,7 @@ START_TEST(test_seed_adjust)
 	/* The seed's user_123 holds 5000.0, settled; user_456 has some. */
 	lt_adjust(key_write, u1, "CPOP", "5000.0");
 	lt_sql_exec("UPDATE user_balances SET confirmed_balance = pending_balance,"
-	    " last_sync_at = NOW(6) WHERE user_id = '%s'", u1);
+	    " last_sync_at = NOW(6) WHERE user_id = ?", u1, NULL);
 	lt_adjust(key_write, u2, "CPOP", "75.25");
 	snprintf(body, sizeof(body),
 	    "{\"adjustments\":[{\"user_id\":\"%s\",\"token_symbol\":\"CPOP\","
@@ -130,13 +130,13 @@ START_TEST(test_seed_adjust)
 
 	/* The ledger rows behind it: exact base units, reason, metadata. */
 	ck_assert_uint_eq(lt_sql_u64("SELECT COUNT(*) FROM balance_changes c JOIN operations o"
-	    " ON o.id = c.operation_id WHERE o.operation_uuid = '%s' AND c.position = 1"
+	    " ON o.id = c.operation_id WHERE o.operation_uuid = ? AND c.position = 1"
 	    " AND c.amount = -50000000000000000000 AND c.balance_before = 75250000000000000000"
 	    " AND c.balance_after = 25250000000000000000 AND c.reason_type = 'gas_fee'",
-	    lt_str(r.json, "operation_id")), 1);
+	    lt_str(r.json, "operation_id"), NULL), 1);
 	ck_assert_uint_eq(lt_sql_u64("SELECT COUNT(*) FROM operations WHERE operation_uuid ="
-	    " '%s' AND client_batch_id = '%s' AND kind = 'adjust' AND changes_count = 2",
-	    lt_str(r.json, "operation_id"), u1), 1);
+	    " ? AND client_batch_id = ? AND kind = 'adjust' AND changes_count = 2",
+	    lt_str(r.json, "operation_id"), u1, NULL), 1);
 
 	/* The history of user_456 shows the debit, newest first. */
 	snprintf(path, sizeof(path), "/api/v1/balance/%s/history?token_symbol=CPOP", u2);
@@ -184,9 +184,9 @@ START_TEST(test_seed_rewards)
 	    "100.000000000000000001", "+100.000000000000000001");
 	assert_balance_entry(lt_idx(r.json, "balances", 1), u2, "CPOP", "0.5", "50.5",
 	    "+50.5");
-	ck_assert_uint_eq(lt_sql_u64("SELECT COUNT(*) FROM operations WHERE operation_uuid = '%s'"
+	ck_assert_uint_eq(lt_sql_u64("SELECT COUNT(*) FROM operations WHERE operation_uuid = ?"
 	    " AND kind = 'reward' AND JSON_VALUE(context, '$.activity_id') ="
-	    " 'daily_checkin_20241215'", lt_str(r.json, "operation_id")), 1);
+	    " 'daily_checkin_20241215'", lt_str(r.json, "operation_id"), NULL), 1);
 
 	snprintf(path, sizeof(path), "/api/v1/balance/%s/history", u1);
 	lt_get(path, key_read, &h);
@@ -275,10 +275,10 @@ START_TEST(test_adjust_chain_in_request_order)
 	assert_write_shape(&r, 3);
 	assert_balance_entry(lt_idx(r.json, "balances", 0), u, "USDT", "0.0", "0.000001",
 	    "+0.000001");
-	ck_assert_uint_eq(lt_sql_u64("SELECT COUNT(*) FROM balance_changes WHERE user_id = '%s'"
+	ck_assert_uint_eq(lt_sql_u64("SELECT COUNT(*) FROM balance_changes WHERE user_id = ?"
 	    " AND ((position = 0 AND balance_before = 0 AND balance_after = 10000000) OR"
 	    " (position = 1 AND balance_before = 10000000 AND balance_after = 0) OR"
-	    " (position = 2 AND balance_before = 0 AND balance_after = 1))", u), 3);
+	    " (position = 2 AND balance_before = 0 AND balance_after = 1))", u, NULL), 3);
 	hresp_free(&r);
 }
 END_TEST
@@ -341,7 +341,7 @@ START_TEST(test_write_conflicts)
 	ck_assert_int_eq(r.status, 201);
 	hresp_free(&r);
 	before = lt_user_rows(u) + lt_sql_u64("SELECT COUNT(*) FROM operations"
-	    " WHERE client_batch_id = '%s'", batch);
+	    " WHERE client_batch_id = ?", batch, NULL);
 	/* batch_id is unique per API key, for every route. */
 	snprintf(body, sizeof(body), "{\"recipients\":[{\"user_id\":\"%s\",\"amount\":\"1\"}],"
 	    "\"reward_batch\":{\"activity_id\":\"a\",\"reward_type\":\"b\",\"token_symbol\":"
@@ -350,7 +350,7 @@ START_TEST(test_write_conflicts)
 	lt_assert_error(&r, 409, "batch_id_conflict", "batch_id");
 	hresp_free(&r);
 	ck_assert_uint_eq(lt_user_rows(u) + lt_sql_u64("SELECT COUNT(*) FROM operations"
-	    " WHERE client_batch_id = '%s'", batch), before);
+	    " WHERE client_batch_id = ?", batch, NULL), before);
 	/* ... but another API key may use the same reference. */
 	lt_post("/api/v1/rewards/distribute", key_admin, NULL, body, &r);
 	ck_assert_int_eq(r.status, 201);
@@ -536,8 +536,8 @@ START_TEST(test_balance_reads)
 	lt_adjust(key_write, u, "USDT", "12.5");
 	lt_adjust(key_write, u, "CPOP", "3");
 	lt_sql_exec("UPDATE user_balances SET confirmed_balance = 2000000, last_sync_at ="
-	    " '2024-12-15 10:30:00' WHERE user_id = '%s' AND token_id ="
-	    " (SELECT id FROM tokens WHERE symbol = 'USDT')", u);
+	    " '2024-12-15 10:30:00' WHERE user_id = ? AND token_id ="
+	    " (SELECT id FROM tokens WHERE symbol = 'USDT')", u, NULL);
 	snprintf(path, sizeof(path), "/api/v1/balance/%s", u);
 	lt_get(path, key_read, &r);
 	ck_assert_int_eq(r.status, 200);
@@ -558,7 +558,7 @@ START_TEST(test_balance_reads)
 
 	/* A settled balance has no estimate; a token never touched is zero. */
 	lt_sql_exec("UPDATE user_balances SET confirmed_balance = pending_balance"
-	    " WHERE user_id = '%s'", u);
+	    " WHERE user_id = ?", u, NULL);
 	snprintf(path, sizeof(path), "/api/v1/balance/%s?token_symbol=USDT", u);
 	lt_get(path, key_read, &r);
 	b = lt_idx(r.json, "balances", 0);
@@ -725,7 +725,7 @@ START_TEST(test_operations_get)
 	/* Settlement progress: the least advanced change, failed wins. */
 	lt_sql_exec("UPDATE balance_changes SET status = 'confirmed',"
 	    " tx_hash = UNHEX(REPEAT('ab', 32))"
-	    " WHERE user_id = '%s' AND position = 0", u);
+	    " WHERE user_id = ? AND position = 0", u, NULL);
 	lt_get(path, key_read, &r);
 	ck_assert_str_eq(lt_str(r.json, "sync_status"), "recorded");
 	c = lt_idx(r.json, "changes", 0);
@@ -733,7 +733,7 @@ START_TEST(test_operations_get)
 	    "0xabababababababababababababababababababababababababababababababab");
 	hresp_free(&r);
 	lt_sql_exec("UPDATE balance_changes SET status = 'failed', settle_error = 'reverted'"
-	    " WHERE user_id = '%s' AND position = 1", u);
+	    " WHERE user_id = ? AND position = 1", u, NULL);
 	lt_get(path, key_read, &r);
 	ck_assert_str_eq(lt_str(r.json, "sync_status"), "failed");
 	ck_assert_str_eq(lt_str(lt_idx(r.json, "changes", 1), "error"), "reverted");
@@ -754,33 +754,35 @@ START_TEST(test_batches)
 	struct hresp r;
 	json_object *b, *it, *at;
 	uint64_t token_id;
+	char tid[24];
 
 	lt_new_token(key_admin, 6, sym, sizeof(sym));
-	token_id = lt_sql_u64("SELECT id FROM tokens WHERE symbol = '%s'", sym);
+	token_id = lt_sql_u64("SELECT id FROM tokens WHERE symbol = ?", sym, NULL);
+	snprintf(tid, sizeof(tid), "%llu", (unsigned long long)token_id);
 	lt_sql_exec("INSERT INTO settlement_batches (round_id, token_id, chain_id, op, status,"
 	    " trigger_reason, items_count, total, batch_key, signer, nonce, gas_limit, gas_used,"
-	    " tx_hash, block_number, block_hash) VALUES (1, %llu, 31337, 'mint', 'confirmed',"
-	    " 'max_batch_size', 2, 3500000, UNHEX(SHA2(CONCAT('k1', %llu), 256)),"
-	    " UNHEX('5aaeb6053f3e94c9b9a09f33669435e7ef1beaed'), %llu, 100000, 61234,"
+	    " tx_hash, block_number, block_hash) VALUES (1, ?, 31337, 'mint', 'confirmed',"
+	    " 'max_batch_size', 2, 3500000, UNHEX(SHA2(CONCAT('k1', ?), 256)),"
+	    " UNHEX('5aaeb6053f3e94c9b9a09f33669435e7ef1beaed'), ?, 100000, 61234,"
 	    " UNHEX(REPEAT('cd', 32)), 42, UNHEX(REPEAT('ef', 32)))",
-	    (unsigned long long)token_id, (unsigned long long)token_id,
-	    (unsigned long long)token_id);
-	lt_sql_str(id, sizeof(id), "SELECT MAX(id) FROM settlement_batches WHERE token_id = %llu",
-	    (unsigned long long)token_id);
+	    tid, tid,
+	    tid, NULL);
+	lt_sql_str(id, sizeof(id), "SELECT MAX(id) FROM settlement_batches WHERE token_id = ?",
+	    tid, NULL);
 	lt_sql_exec("INSERT INTO settlement_items (batch_id, wallet, amount) VALUES"
-	    " (%s, UNHEX('fb6916095ca1df60bb79ce92ce3ea74c37c5d359'), 2500000),"
-	    " (%s, UNHEX('dbf03b407c01e7cd3cbea99509d93f8dddc8c6fb'), 1000000)", id, id);
+	    " (?, UNHEX('fb6916095ca1df60bb79ce92ce3ea74c37c5d359'), 2500000),"
+	    " (?, UNHEX('dbf03b407c01e7cd3cbea99509d93f8dddc8c6fb'), 1000000)", id, id, NULL);
 	lt_sql_exec("INSERT INTO settlement_attempts (batch_id, nonce, tx_hash, raw_tx,"
 	    " max_fee_per_gas, max_priority_fee, gas_limit, status) VALUES"
-	    " (%s, 7, UNHEX(SHA2(CONCAT('a1', %s), 256)), 'raw', 2000000000, 1000000000, 100000,"
-	    " 'replaced'), (%s, 7, UNHEX(SHA2(CONCAT('a2', %s), 256)), 'raw', 2200000000,"
-	    " 1100000000, 100000, 'mined')", id, id, id, id);
+	    " (?, 7, UNHEX(SHA2(CONCAT('a1', ?), 256)), 'raw', 2000000000, 1000000000, 100000,"
+	    " 'replaced'), (?, 7, UNHEX(SHA2(CONCAT('a2', ?), 256)), 'raw', 2200000000,"
+	    " 1100000000, 100000, 'mined')", id, id, id, id, NULL);
 	lt_sql_exec("INSERT INTO settlement_batches (round_id, token_id, chain_id, op, status,"
-	    " trigger_reason, items_count, total, batch_key) VALUES (2, %llu, 31337, 'burn',"
-	    " 'pending', 'max_wait', 0, 1, UNHEX(SHA2(CONCAT('k2', %llu), 256)))",
-	    (unsigned long long)token_id, (unsigned long long)token_id);
-	lt_sql_str(id2, sizeof(id2), "SELECT MAX(id) FROM settlement_batches WHERE token_id = %llu",
-	    (unsigned long long)token_id);
+	    " trigger_reason, items_count, total, batch_key) VALUES (2, ?, 31337, 'burn',"
+	    " 'pending', 'max_wait', 0, 1, UNHEX(SHA2(CONCAT('k2', ?), 256)))",
+	    tid, tid, NULL);
+	lt_sql_str(id2, sizeof(id2), "SELECT MAX(id) FROM settlement_batches WHERE token_id = ?",
+	    tid, NULL);
 
 	snprintf(path, sizeof(path), "/api/v1/batches?token_symbol=%s", sym);
 	lt_get(path, key_read, &r);
@@ -945,7 +947,7 @@ START_TEST(test_wallets)
 	hresp_free(&r);
 	/* Once a change of the user on that chain is batched, it is fixed. */
 	lt_adjust(key_write, u, "CPOP", "1");
-	lt_sql_exec("UPDATE balance_changes SET status = 'batched' WHERE user_id = '%s'", u);
+	lt_sql_exec("UPDATE balance_changes SET status = 'batched' WHERE user_id = ?", u, NULL);
 	snprintf(body, sizeof(body), "{\"user_id\":\"%s\",\"chain_id\":31337,\"address\":\"%s\"}",
 	    u, a1);
 	lt_post("/api/v1/wallets", key_write, NULL, body, &r);
@@ -974,8 +976,8 @@ START_TEST(test_wallets)
 		char uu[LT_NAME_MAX];
 
 		lt_name(uu, sizeof(uu), "eip");
-		lt_sql_exec("DELETE FROM wallets WHERE chain_id = 31337 AND address = UNHEX('%s')",
-		    good[i] + 2);
+		lt_sql_exec("DELETE FROM wallets WHERE chain_id = 31337 AND address = UNHEX(?)",
+		    good[i] + 2, NULL);
 		snprintf(body, sizeof(body), "{\"user_id\":\"%s\",\"chain_id\":31337,"
 		    "\"address\":\"%s\"}", uu, good[i]);
 		lt_post("/api/v1/wallets", key_write, NULL, body, &r);
@@ -1021,7 +1023,7 @@ START_TEST(test_wallets)
 	snprintf(body, sizeof(body), "{\"user_id\":\"%s\",\"chain_id\":31337,"
 	    "\"address\":\"0x%s\"}", u2, "ABCDEF0123456789ABCDEF0123456789ABCDEF01");
 	lt_sql_exec("DELETE FROM wallets WHERE chain_id = 31337 AND"
-	    " address = UNHEX('ABCDEF0123456789ABCDEF0123456789ABCDEF01')");
+	    " address = UNHEX('ABCDEF0123456789ABCDEF0123456789ABCDEF01')", NULL);
 	lt_post("/api/v1/wallets", key_write, NULL, body, &r);
 	ck_assert_msg(r.status == 201, "%ld %s", r.status, r.body);
 	hresp_free(&r);
@@ -1245,8 +1247,8 @@ START_TEST(test_admin_strategies)
 	ck_assert_int_eq(lt_len(r.json, "priority_reasons"), 2);
 	hresp_free(&r);
 	ck_assert_uint_eq(lt_sql_u64("SELECT COUNT(*) FROM batch_strategies s JOIN tokens t ON"
-	    " t.id = s.token_id WHERE t.symbol = '%s' AND s.value_threshold = 2500000"
-	    " AND s.max_batch_size = 10", sym), 1);
+	    " t.id = s.token_id WHERE t.symbol = ? AND s.value_threshold = 2500000"
+	    " AND s.max_batch_size = 10", sym, NULL), 1);
 	if (hreq("PUT", "/api/v1/admin/strategies/NOPE", key_admin, "application/json", "{}",
 	    (size_t)-1, NULL, &r) != 0)
 		ck_abort();

@@ -71,22 +71,22 @@ assert_chain(const char *user, const char *symbol)
 {
 	/* Each change moves the balance by its amount, never below zero. */
 	ck_assert_uint_eq(lt_sql_u64("SELECT COUNT(*) FROM balance_changes c JOIN tokens t"
-	    " ON t.id = c.token_id WHERE c.user_id = '%s' AND t.symbol = '%s' AND"
+	    " ON t.id = c.token_id WHERE c.user_id = ? AND t.symbol = ? AND"
 	    " (c.balance_after <> c.balance_before + c.amount OR c.balance_after < 0)",
-	    user, symbol), 0);
+	    user, symbol, NULL), 0);
 	/* Each change starts where the previous one (by id) ended. */
 	ck_assert_uint_eq(lt_sql_u64("SELECT COUNT(*) FROM (SELECT c.balance_before,"
 	    " LAG(c.balance_after) OVER (ORDER BY c.id) AS prev FROM balance_changes c"
-	    " JOIN tokens t ON t.id = c.token_id WHERE c.user_id = '%s' AND t.symbol = '%s') x"
+	    " JOIN tokens t ON t.id = c.token_id WHERE c.user_id = ? AND t.symbol = ?) x"
 	    " WHERE (x.prev IS NULL AND x.balance_before <> 0) OR x.prev <> x.balance_before",
-	    user, symbol), 0);
+	    user, symbol, NULL), 0);
 	/* The balance row is the sum of the changes and the last balance_after. */
 	ck_assert_uint_eq(lt_sql_u64("SELECT COUNT(*) FROM user_balances b JOIN tokens t"
-	    " ON t.id = b.token_id WHERE b.user_id = '%s' AND t.symbol = '%s' AND"
+	    " ON t.id = b.token_id WHERE b.user_id = ? AND t.symbol = ? AND"
 	    " b.pending_balance = (SELECT COALESCE(SUM(amount), 0) FROM balance_changes"
 	    " WHERE user_id = b.user_id AND token_id = b.token_id) AND b.pending_balance ="
 	    " (SELECT balance_after FROM balance_changes WHERE user_id = b.user_id AND"
-	    " token_id = b.token_id ORDER BY id DESC LIMIT 1)", user, symbol), 1);
+	    " token_id = b.token_id ORDER BY id DESC LIMIT 1)", user, symbol, NULL), 1);
 }
 
 START_TEST(test_deduction_race)
@@ -109,16 +109,16 @@ START_TEST(test_deduction_race)
 	ck_assert_uint_eq(rc.refused, RACE_CLIENTS * RACE_EACH - RACE_BALANCE);
 	lt_pending(key_write, rc.user, "CPOP", pending, sizeof(pending));
 	ck_assert_str_eq(pending, "0.0");
-	ck_assert_uint_eq(lt_sql_u64("SELECT COUNT(*) FROM balance_changes WHERE user_id = '%s'",
-	    rc.user), RACE_BALANCE + 1);
-	ck_assert_uint_eq(lt_sql_u64("SELECT COUNT(*) FROM balance_changes WHERE user_id = '%s'"
-	    " AND amount = -1000000000000000000 AND reason_type = 'consumption'", rc.user),
+	ck_assert_uint_eq(lt_sql_u64("SELECT COUNT(*) FROM balance_changes WHERE user_id = ?",
+	    rc.user, NULL), RACE_BALANCE + 1);
+	ck_assert_uint_eq(lt_sql_u64("SELECT COUNT(*) FROM balance_changes WHERE user_id = ?"
+	    " AND amount = -1000000000000000000 AND reason_type = 'consumption'", rc.user, NULL),
 	    RACE_BALANCE);
 	/* The movement: +5000 then 5000 x -1 sums to the balance, 0. */
-	ck_assert_uint_eq(lt_sql_u64("SELECT COUNT(*) FROM balance_changes WHERE user_id = '%s'"
-	    " HAVING SUM(amount) = 0", rc.user), 5001);
-	ck_assert_uint_eq(lt_sql_u64("SELECT COUNT(*) FROM balance_changes WHERE user_id = '%s'"
-	    " AND balance_after < 0", rc.user), 0);
+	ck_assert_uint_eq(lt_sql_u64("SELECT COUNT(*) FROM balance_changes WHERE user_id = ?"
+	    " HAVING SUM(amount) = 0", rc.user, NULL), 5001);
+	ck_assert_uint_eq(lt_sql_u64("SELECT COUNT(*) FROM balance_changes WHERE user_id = ?"
+	    " AND balance_after < 0", rc.user, NULL), 0);
 	assert_chain(rc.user, "CPOP");
 }
 END_TEST

@@ -130,15 +130,15 @@ START_TEST(test_sigkill_loses_no_ack)
 	for (i = 1; i < CLIENTS; i++) {
 		snprintf(user, sizeof(user), "%s_%zu", c->prefix, i);
 		ck_assert_uint_ge(lt_sql_u64("SELECT COUNT(*) FROM balance_changes"
-		    " WHERE user_id = '%s'", user), c->per_client[i]);
+		    " WHERE user_id = ?", user, NULL), c->per_client[i]);
 		ck_assert_uint_eq(lt_sql_u64("SELECT COUNT(*) FROM user_balances b WHERE"
-		    " b.user_id = '%s' AND b.pending_balance ="
+		    " b.user_id = ? AND b.pending_balance ="
 		    " (SELECT CAST(COUNT(*) AS DECIMAL(65,0)) * 1000000000000000000"
-		    " FROM balance_changes WHERE user_id = b.user_id)", user),
+		    " FROM balance_changes WHERE user_id = b.user_id)", user, NULL),
 		    c->per_client[i] > 0 ? 1 : 0);
 		ck_assert_uint_eq(lt_sql_u64("SELECT COUNT(*) FROM (SELECT balance_before,"
 		    " LAG(balance_after) OVER (ORDER BY id) AS prev FROM balance_changes"
-		    " WHERE user_id = '%s') x WHERE x.prev <> x.balance_before", user), 0);
+		    " WHERE user_id = ?) x WHERE x.prev <> x.balance_before", user, NULL), 0);
 	}
 
 	/* The master replaced every killed worker and the pool serves again. */

@@ -62,13 +62,13 @@ START_TEST(test_sequential_replays)
 	lt_pending(key_write, u, "CPOP", pending, sizeof(pending));
 	ck_assert_str_eq(pending, "2.5");
 	ck_assert_uint_eq(lt_sql_u64("SELECT COUNT(*) FROM balance_changes"
-	    " WHERE user_id = '%s'", u), 1);
-	ck_assert_uint_eq(lt_sql_u64("SELECT COUNT(*) FROM operations WHERE operation_uuid = '%s'",
-	    id), 1);
+	    " WHERE user_id = ?", u, NULL), 1);
+	ck_assert_uint_eq(lt_sql_u64("SELECT COUNT(*) FROM operations WHERE operation_uuid = ?",
+	    id, NULL), 1);
 	ck_assert_uint_eq(lt_sql_u64("SELECT COUNT(*) FROM idempotency_keys i JOIN api_keys k"
-	    " ON k.id = i.api_key_id WHERE k.name = '%s' AND i.idem_key = '%s' AND"
+	    " ON k.id = i.api_key_id WHERE k.name = ? AND i.idem_key = ? AND"
 	    " i.status_code = 201 AND i.operation_id = (SELECT id FROM operations WHERE"
-	    " operation_uuid = '%s')", key_write_name, key, id), 1);
+	    " operation_uuid = ?)", key_write_name, key, id, NULL), 1);
 }
 END_TEST
 
@@ -138,7 +138,7 @@ START_TEST(test_concurrent_duplicates)
 		lt_pending(key_write, u, "CPOP", pending, sizeof(pending));
 		ck_assert_str_eq(pending, "7.0");
 		ck_assert_uint_eq(lt_sql_u64("SELECT COUNT(*) FROM balance_changes WHERE"
-		    " user_id = '%s'", u), 1);
+		    " user_id = ?", u, NULL), 1);
 	}
 }
 END_TEST
@@ -195,24 +195,24 @@ START_TEST(test_failures_not_stored)
 	lt_post("/api/v1/balance/adjust", key_write, key, bad, &r);
 	lt_assert_error(&r, 400, "amount_exponent_not_allowed", "adjustments[0].amount");
 	hresp_free(&r);
-	ck_assert_uint_eq(lt_sql_u64("SELECT COUNT(*) FROM idempotency_keys WHERE idem_key = '%s'",
-	    key), 0);
+	ck_assert_uint_eq(lt_sql_u64("SELECT COUNT(*) FROM idempotency_keys WHERE idem_key = ?",
+	    key, NULL), 0);
 	/* ... and so does a refused debit ... */
 	snprintf(debit, sizeof(debit), "{\"adjustments\":[{\"user_id\":\"%s\",\"token_symbol\":"
 	    "\"CPOP\",\"amount\":\"-5\",\"reason_type\":\"adjustment\"}]}", u);
 	lt_post("/api/v1/balance/adjust", key_write, key, debit, &r);
 	lt_assert_error(&r, 409, "insufficient_balance", "adjustments[0].amount");
 	hresp_free(&r);
-	ck_assert_uint_eq(lt_sql_u64("SELECT COUNT(*) FROM idempotency_keys WHERE idem_key = '%s'",
-	    key), 0);
+	ck_assert_uint_eq(lt_sql_u64("SELECT COUNT(*) FROM idempotency_keys WHERE idem_key = ?",
+	    key, NULL), 0);
 	/* ... and an unknown token. */
 	snprintf(bad, sizeof(bad), "{\"adjustments\":[{\"user_id\":\"%s\",\"token_symbol\":"
 	    "\"NOPE\",\"amount\":\"5\",\"reason_type\":\"adjustment\"}]}", u);
 	lt_post("/api/v1/balance/adjust", key_write, key, bad, &r);
 	lt_assert_error(&r, 400, "unknown_token", NULL);
 	hresp_free(&r);
-	ck_assert_uint_eq(lt_sql_u64("SELECT COUNT(*) FROM idempotency_keys WHERE idem_key = '%s'",
-	    key), 0);
+	ck_assert_uint_eq(lt_sql_u64("SELECT COUNT(*) FROM idempotency_keys WHERE idem_key = ?",
+	    key, NULL), 0);
 	/* The same key then works for a valid request, and the refused debit
 	 * goes through once the balance is there. */
 	lt_adjust(key_write, u, "CPOP", "10");
@@ -254,8 +254,8 @@ START_TEST(test_batch_id_and_replay)
 	lt_post("/api/v1/balance/adjust", key_write, NULL, body, &r);
 	lt_assert_error(&r, 409, "batch_id_conflict", "batch_id");
 	hresp_free(&r);
-	ck_assert_uint_eq(lt_sql_u64("SELECT COUNT(*) FROM idempotency_keys WHERE idem_key = '%s'",
-	    key2), 0);
+	ck_assert_uint_eq(lt_sql_u64("SELECT COUNT(*) FROM idempotency_keys WHERE idem_key = ?",
+	    key2, NULL), 0);
 }
 END_TEST
 
@@ -276,7 +276,7 @@ START_TEST(test_in_flight)
 	lt_name(u, sizeof(u), "flight");
 	lt_name(key, sizeof(key), "fl");
 	credit_body(body, sizeof(body), u, "4");
-	key_id = lt_sql_u64("SELECT id FROM api_keys WHERE name = '%s'", key_write_name);
+	key_id = lt_sql_u64("SELECT id FROM api_keys WHERE name = ?", key_write_name, NULL);
 	ck_assert_ptr_nonnull(m = mysql_init(NULL));
 	ck_assert_msg(mysql_real_connect(m, NULL, "root", NULL, env->db_name, 0, env->db_socket, 0)
 	    != NULL, "connect: %s", mysql_error(m));
@@ -292,7 +292,7 @@ START_TEST(test_in_flight)
 	ck_assert_uint_ge(harness_now_ms() - t0, 4000);
 	hresp_free(&r);
 	ck_assert_uint_eq(lt_sql_u64("SELECT COUNT(*) FROM balance_changes"
-	    " WHERE user_id = '%s'", u), 0);
+	    " WHERE user_id = ?", u, NULL), 0);
 	ck_assert_int_eq(mysql_query(m, "ROLLBACK"), 0);
 	mysql_close(m);
 	lt_post("/api/v1/balance/adjust", key_write, key, body, &r);

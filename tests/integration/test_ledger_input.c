@@ -246,17 +246,17 @@ static uint64_t
 corpus_rows(void)
 {
 	return lt_sql_u64("SELECT (SELECT COUNT(*) FROM operations o JOIN api_keys k ON"
-	    " k.id = o.api_key_id WHERE k.name = '%s')"
+	    " k.id = o.api_key_id WHERE k.name = ?)"
 	    " + (SELECT COUNT(*) FROM balance_changes c JOIN operations o ON o.id = c.operation_id"
-	    " JOIN api_keys k ON k.id = o.api_key_id WHERE k.name = '%s')"
+	    " JOIN api_keys k ON k.id = o.api_key_id WHERE k.name = ?)"
 	    " + (SELECT COUNT(*) FROM idempotency_keys i JOIN api_keys k ON k.id = i.api_key_id"
-	    " WHERE k.name = '%s')"
+	    " WHERE k.name = ?)"
 	    " + (SELECT COUNT(*) FROM user_balances WHERE user_id IN ('u', 'in_u1', 'a', 'a b',"
-	    " 'a%%00', 'bad user', 'a.b:c@d-e_F9') OR user_id LIKE 'a''%%'"
-	    " OR user_id LIKE 'uuuuuuuu%%')"
+	    " 'a%00', 'bad user', 'a.b:c@d-e_F9') OR user_id LIKE 'a''%'"
+	    " OR user_id LIKE 'uuuuuuuu%')"
 	    " + (SELECT COUNT(*) FROM wallets WHERE user_id = 'u')"
 	    " + (SELECT COUNT(*) FROM tokens) + (SELECT COUNT(*) FROM reason_types)"
-	    " + (SELECT COUNT(*) FROM batch_strategies)", key_name, key_name, key_name);
+	    " + (SELECT COUNT(*) FROM batch_strategies)", key_name, key_name, key_name, NULL);
 }
 
 /* The bodies the table cannot hold literally, in the order of the table. */

@@ -110,9 +110,9 @@ lt_rows(void)
 uint64_t
 lt_user_rows(const char *user)
 {
-	return lt_sql_u64("SELECT (SELECT COUNT(*) FROM balance_changes WHERE user_id = '%s')"
-	    " + (SELECT COUNT(*) FROM user_balances WHERE user_id = '%s')"
-	    " + (SELECT COUNT(*) FROM wallets WHERE user_id = '%s')", user, user, user);
+	return lt_sql_u64("SELECT (SELECT COUNT(*) FROM balance_changes WHERE user_id = ?)"
+	    " + (SELECT COUNT(*) FROM user_balances WHERE user_id = ?)"
+	    " + (SELECT COUNT(*) FROM wallets WHERE user_id = ?)", user, user, user, NULL);
 }
 
 const char *
@@ -148,40 +148,62 @@ lt_len(json_object *obj, const char *key)
 	return json_object_array_length(v);
 }
 
-uint64_t
-lt_sql_u64(const char *fmt, ...)
+/* Collect the NULL-terminated string parameters that follow sql. */
+static unsigned
+lt_sql_params(va_list ap, const char *params[HDB_MAX_PARAMS])
 {
-	char sql[4096];
-	va_list ap;
+	const char *p;
+	unsigned n = 0;
 
-	va_start(ap, fmt);
-	vsnprintf(sql, sizeof(sql), fmt, ap);
-	va_end(ap);
-	return hdb_scalar_u64(sql);
+	while ((p = va_arg(ap, const char *)) != NULL) {
+		ck_assert_msg(n < HDB_MAX_PARAMS, "too many SQL parameters");
+		params[n++] = p;
+	}
+	return n;
 }
 
 uint64_t
-lt_sql_exec(const char *fmt, ...)
+lt_sql_u64(const char *sql, ...)
 {
-	char sql[4096];
+	const char *params[HDB_MAX_PARAMS];
+	char out[64];
+	bool found;
+	unsigned n;
 	va_list ap;
 
-	va_start(ap, fmt);
-	vsnprintf(sql, sizeof(sql), fmt, ap);
+	va_start(ap, sql);
+	n = lt_sql_params(ap, params);
 	va_end(ap);
-	return hdb_exec(sql);
+	hdb_prepared(sql, params, n, out, sizeof(out), &found);
+	return found ? strtoull(out, NULL, 10) : 0;
+}
+
+uint64_t
+lt_sql_exec(const char *sql, ...)
+{
+	const char *params[HDB_MAX_PARAMS];
+	unsigned n;
+	va_list ap;
+
+	va_start(ap, sql);
+	n = lt_sql_params(ap, params);
+	va_end(ap);
+	return hdb_prepared(sql, params, n, NULL, 0, NULL);
 }
 
 bool
-lt_sql_str(char *out, size_t cap, const char *fmt, ...)
+lt_sql_str(char *out, size_t cap, const char *sql, ...)
 {
-	char sql[4096];
+	const char *params[HDB_MAX_PARAMS];
+	bool found;
+	unsigned n;
 	va_list ap;
 
-	va_start(ap, fmt);
-	vsnprintf(sql, sizeof(sql), fmt, ap);
+	va_start(ap, sql);
+	n = lt_sql_params(ap, params);
 	va_end(ap);
-	return hdb_scalar_str(sql, out, cap);
+	hdb_prepared(sql, params, n, out, cap, &found);
+	return found;
 }
 
 void

@@ -58,11 +58,16 @@ json_object	*lt_idx(json_object *obj, const char *key, size_t i);
 /* Length of array member key of obj (0 if absent). */
 size_t		 lt_len(json_object *obj, const char *key);
 
-/* Runs an SQL statement made from fmt (test-made identifiers only). */
-uint64_t	 lt_sql_u64(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-uint64_t	 lt_sql_exec(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-bool		 lt_sql_str(char *out, size_t cap, const char *fmt, ...)
-		    __attribute__((format(printf, 3, 4)));
+/*
+ * Run sql as a prepared statement: the strings after it, up to a NULL,
+ * are bound to its '?' placeholders in order.  lt_sql_u64 returns the
+ * first column of the first row (0 if none), lt_sql_exec the affected
+ * rows, lt_sql_str copies the first column into out (false if none).
+ */
+uint64_t	 lt_sql_u64(const char *sql, ...) __attribute__((sentinel));
+uint64_t	 lt_sql_exec(const char *sql, ...) __attribute__((sentinel));
+bool		 lt_sql_str(char *out, size_t cap, const char *sql, ...)
+		    __attribute__((sentinel));
 
 /* Registers a fresh token (unique symbol written to sym, random address)
  * with decimals through the admin route; asserts 201. */
