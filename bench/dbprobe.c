@@ -48,16 +48,16 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "amount.h"
-#include "apikey.h"
-#include "buf.h"
-#include "conf.h"
-#include "db.h"
-#include "err.h"
-#include "log.h"
-#include "registry.h"
-#include "stmts.h"
-#include "uuid.h"
+#include "money/amount.h"
+#include "store/apikey.h"
+#include "core/buf.h"
+#include "core/conf.h"
+#include "store/db.h"
+#include "core/err.h"
+#include "core/log.h"
+#include "store/registry.h"
+#include "store/stmts.h"
+#include "core/uuid.h"
 
 #define PROBE_THREADS_MAX	512
 #define PROBE_USER_MAX		64	/* bytes of a generated user id */

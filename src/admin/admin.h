@@ -7,8 +7,8 @@
 
 #include <stdbool.h>
 
-#include "conf.h"
-#include "db.h"
+#include "core/conf.h"
+#include "store/db.h"
 
 struct admin {
 	struct config	*cfg;

@@ -10,8 +10,8 @@
 #include <string.h>
 
 #include "admin.h"
-#include "apikey.h"
-#include "stmts.h"
+#include "store/apikey.h"
+#include "store/stmts.h"
 
 static bool
 name_valid(const char *s)

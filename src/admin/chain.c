@@ -7,11 +7,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "address.h"
+#include "eth/address.h"
 #include "admin.h"
-#include "rpc.h"
-#include "secp.h"
-#include "u256.h"
+#include "eth/rpc.h"
+#include "eth/secp.h"
+#include "money/u256.h"
 
 /* Load a key file and print its EIP-55 address. */
 static int

@@ -12,8 +12,8 @@
 #include <unistd.h>
 
 #include "admin.h"
-#include "log.h"
-#include "stmts.h"
+#include "core/log.h"
+#include "store/stmts.h"
 
 static const struct admin_cmd commands[] = {
 	{ "migrate", cmd_migrate, true, "migrate [--status]" },

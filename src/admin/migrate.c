@@ -18,10 +18,10 @@
 #include <nettle/sha2.h>
 
 #include "admin.h"
-#include "hex.h"
+#include "core/hex.h"
 #include "migrations.h"
-#include "sqlsplit.h"
-#include "stmts.h"
+#include "store/sqlsplit.h"
+#include "store/stmts.h"
 
 #define MIG_MAX	256
 

@@ -7,8 +7,8 @@
 #include <string.h>
 
 #include "admin.h"
-#include "registry.h"
-#include "stmts.h"
+#include "store/registry.h"
+#include "store/stmts.h"
 
 #define ARRAY_LEN(a)	(sizeof(a) / sizeof((a)[0]))
 

@@ -5,11 +5,11 @@
 #include <strings.h>
 #include <time.h>
 
-#include "apikey.h"
+#include "store/apikey.h"
 #include "auth.h"
-#include "db.h"
-#include "log.h"
-#include "stmts.h"
+#include "store/db.h"
+#include "core/log.h"
+#include "store/stmts.h"
 #include "worker.h"
 
 /*

@@ -4,12 +4,12 @@
 #include <inttypes.h>
 #include <string.h>
 
-#include "db.h"
+#include "store/db.h"
 #include "health.h"
-#include "log.h"
+#include "core/log.h"
 #include "metrics.h"
 #include "router.h"
-#include "stmts.h"
+#include "store/stmts.h"
 #include "worker.h"
 
 const struct route core_routes[] = {

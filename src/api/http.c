@@ -6,7 +6,7 @@
 #include <strings.h>
 
 #include "http.h"
-#include "log.h"
+#include "core/log.h"
 
 /* What a client sees when not even an error body can be built. */
 static const char resp_fallback[] =

@@ -33,9 +33,9 @@
 
 #include <json-c/json.h>
 
-#include "buf.h"
-#include "err.h"
-#include "json.h"
+#include "core/buf.h"
+#include "core/err.h"
+#include "core/json.h"
 
 enum http_method {
 	HTTP_GET,
@@ -132,7 +132,7 @@ int http_error(struct resp *resp, int status, const char *code,
     const char *message, json_object *details);
 
 /*
- * A validation error from src/lib/json.h: 400 with code err->code,
+ * A validation error from src/lib/core/json.h: 400 with code err->code,
  * message err->message and details {"field": err->path}.  Returns 400.
  */
 int http_error_verr(struct resp *resp, const struct json_verr *err);

@@ -6,7 +6,7 @@
 #include <nettle/sha2.h>
 
 #include "idempotency.h"
-#include "stmts.h"
+#include "store/stmts.h"
 
 /* Lock wait timeout exceeded (MySQL/MariaDB error number). */
 #define IDEMPOTENCY_ER_LOCK_WAIT_TIMEOUT	1205

@@ -18,9 +18,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "buf.h"
-#include "db.h"
-#include "err.h"
+#include "core/buf.h"
+#include "store/db.h"
+#include "core/err.h"
 
 #define IDEMPOTENCY_HASH_LEN		32
 #define IDEMPOTENCY_KEEP_SECONDS	(24u * 3600u)

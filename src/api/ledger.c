@@ -9,13 +9,13 @@
 #include <string.h>
 #include <time.h>
 
-#include "conf.h"
+#include "core/conf.h"
 #include "idempotency.h"
 #include "ledger.h"
-#include "log.h"
+#include "core/log.h"
 #include "router.h"
-#include "stmts.h"
-#include "uuid.h"
+#include "store/stmts.h"
+#include "core/uuid.h"
 #include "worker.h"
 
 #define ARRAY_LEN(a)	(sizeof(a) / sizeof((a)[0]))

@@ -18,12 +18,12 @@
 
 #include <json-c/json.h>
 
-#include "amount.h"
-#include "buf.h"
-#include "db.h"
+#include "money/amount.h"
+#include "core/buf.h"
+#include "store/db.h"
 #include "http.h"
-#include "json.h"
-#include "registry.h"
+#include "core/json.h"
+#include "store/registry.h"
 
 struct config;
 

@@ -34,8 +34,8 @@
 
 #include <fcgiapp.h>
 
-#include "conf.h"
-#include "log.h"
+#include "core/conf.h"
+#include "core/log.h"
 #include "metrics.h"
 #include "router.h"
 #include "worker.h"

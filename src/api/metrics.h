@@ -16,8 +16,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "buf.h"
-#include "err.h"
+#include "core/buf.h"
+#include "core/err.h"
 #include "router.h"
 
 #define METRICS_MAX_ROUTES	96	/* slots; routes past it count in slot 0 */

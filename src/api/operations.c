@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "ledger.h"
-#include "stmts.h"
+#include "store/stmts.h"
 #include "worker.h"
 
 /*

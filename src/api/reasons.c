@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "ledger.h"
-#include "stmts.h"
+#include "store/stmts.h"
 #include "worker.h"
 
 static const char *const reason_keys[] = {

@@ -4,7 +4,7 @@
  */
 #include "config.h"
 
-#include "apikey.h"
+#include "store/apikey.h"
 #include "ledger.h"
 #include "router.h"
 

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "ledger.h"
-#include "stmts.h"
+#include "store/stmts.h"
 #include "worker.h"
 
 static const char *const token_create_keys[] = {

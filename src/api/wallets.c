@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "ledger.h"
-#include "stmts.h"
+#include "store/stmts.h"
 #include "worker.h"
 
 static const char *const wallet_keys[] = { "user_id", "chain_id", "address", NULL };

@@ -17,9 +17,9 @@
 #include <fcgiapp.h>
 
 #include "auth.h"
-#include "log.h"
+#include "core/log.h"
 #include "metrics.h"
-#include "stmts.h"
+#include "store/stmts.h"
 #include "worker.h"
 
 /*

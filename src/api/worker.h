@@ -3,7 +3,7 @@
  * database connection and its FastCGI accept loop.
  *
  * Handlers reach the worker through req->w: w->db is the worker's own
- * connection (statements of src/lib/stmts.h, prepared on first use) and
+ * connection (statements of src/lib/store/stmts.h, prepared on first use) and
  * w->cfg the configuration it was started with (read-only).  w->db may be
  * NULL while the store is down: routes that need an API key reach their
  * handler only once authentication went through the store, so w->db is
@@ -16,8 +16,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "conf.h"
-#include "db.h"
+#include "core/conf.h"
+#include "store/db.h"
 #include "http.h"
 #include "router.h"
 

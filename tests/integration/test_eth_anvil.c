@@ -39,16 +39,16 @@
 
 #include <json-c/json.h>
 
-#include "abi.h"
-#include "address.h"
-#include "err.h"
-#include "hex.h"
-#include "keccak.h"
-#include "rlp.h"
-#include "rpc.h"
-#include "secp.h"
-#include "tx.h"
-#include "u256.h"
+#include "eth/abi.h"
+#include "eth/address.h"
+#include "core/err.h"
+#include "core/hex.h"
+#include "eth/keccak.h"
+#include "eth/rlp.h"
+#include "eth/rpc.h"
+#include "eth/secp.h"
+#include "eth/tx.h"
+#include "money/u256.h"
 
 /* Longest URL or path value read from the environment. */
 #define ETHIT_VALUE_MAX		1024

@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "abi.h"
-#include "hex.h"
+#include "eth/abi.h"
+#include "core/hex.h"
 
 #define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
 #define ENC_MAX (64 * 1024)

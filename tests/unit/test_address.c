@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "address.h"
-#include "hex.h"
+#include "eth/address.h"
+#include "core/hex.h"
 
 #define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "amount.h"
+#include "money/amount.h"
 
 /* Runs of nines and zeros for the range edges. */
 #define N5  "99999"

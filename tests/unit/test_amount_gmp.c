@@ -16,7 +16,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "amount.h"
+#include "money/amount.h"
 
 #define DEFAULT_ITERATIONS 1000000
 

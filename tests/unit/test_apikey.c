@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "apikey.h"
-#include "hex.h"
+#include "store/apikey.h"
+#include "core/hex.h"
 
 START_TEST(test_generate_parse)
 {

@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "conf.h"
+#include "core/conf.h"
 
 /* Each test works in its own temporary directory, removed afterwards. */
 static char	 tmpdir[256];

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hex.h"
+#include "core/hex.h"
 
 struct decode_case {
 	const char *in;

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "apikey.h"
+#include "store/apikey.h"
 #include "auth.h"
 #include "http.h"
 

@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hex.h"
-#include "keccak.h"
+#include "core/hex.h"
+#include "eth/keccak.h"
 
 /* Deterministic filler: byte i is i mod 251, so no block repeats at the rate. */
 static void

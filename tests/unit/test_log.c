@@ -12,7 +12,7 @@
 
 #include <json-c/json.h>
 
-#include "log.h"
+#include "core/log.h"
 
 /* Redirects stderr into a pipe; log_capture_end() returns what was written. */
 struct capture {

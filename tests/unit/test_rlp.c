@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hex.h"
-#include "rlp.h"
+#include "core/hex.h"
+#include "eth/rlp.h"
 
 #define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -25,10 +25,10 @@
 #include <check.h>
 #include <json-c/json.h>
 
-#include "buf.h"
-#include "hex.h"
-#include "rpc.h"
-#include "u256.h"
+#include "core/buf.h"
+#include "core/hex.h"
+#include "eth/rpc.h"
+#include "money/u256.h"
 
 #ifndef RPC_TEST_LIVE
 

@@ -14,9 +14,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "hex.h"
-#include "keccak.h"
-#include "secp.h"
+#include "core/hex.h"
+#include "eth/keccak.h"
+#include "eth/secp.h"
 
 #define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sqlsplit.h"
+#include "store/sqlsplit.h"
 
 struct split_case {
 	const char	*src;

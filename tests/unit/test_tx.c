@@ -9,11 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "abi.h"
-#include "hex.h"
-#include "keccak.h"
-#include "rlp.h"
-#include "tx.h"
+#include "eth/abi.h"
+#include "core/hex.h"
+#include "eth/keccak.h"
+#include "eth/rlp.h"
+#include "eth/tx.h"
 
 #define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "u256.h"
+#include "money/u256.h"
 
 #define MAX_HEX "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff"
 #define MAX_DEC "115792089237316195423570985008687907853269984665640564039457584007913129639935"

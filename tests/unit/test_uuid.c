@@ -9,7 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "uuid.h"
+#include "core/uuid.h"
 
 #define N_UNIQUE	100000
 

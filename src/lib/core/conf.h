@@ -1,0 +1,150 @@
+/*
+ * conf.h - the one INI configuration file.
+ *
+ * (The file is conf.h, not config.h: that name belongs to the header
+ * configure generates, which every .c file includes first.)
+ *
+ * Sections: [database], [api], [log] and zero to CONFIG_MAX_CHAINS
+ * [chain NAME] sections (NAME is 1..32 of [a-z0-9_-]).  Unknown sections,
+ * unknown keys, keys given twice, bad or out-of-range values and missing
+ * required keys are errors naming file:line and the key.  Numbers are
+ * decimal only, whole value, range-checked; booleans are
+ * true/false/yes/no/1/0.  A ';' preceded by whitespace starts a comment;
+ * lines are limited to CONFIG_LINE_MAX bytes.
+ *
+ * Secrets never appear in the file or on a command line: the database
+ * password is read from password_file at load time (the file must not be
+ * accessible to others: mode & 0007 == 0; one trailing newline is
+ * stripped) and wiped in config_free().  Secret file paths (password_file,
+ * key_file) are absolute, or relative to $CREDENTIALS_DIRECTORY when that
+ * is set (systemd LoadCredential=).  Socket paths must be absolute.
+ *
+ * Each field below notes its default and its allowed range.
+ */
+#ifndef CB_CONF_H
+#define CB_CONF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/err.h"
+#include "core/log.h"
+
+#ifdef SYSCONFDIR
+#define CONFIG_DEFAULT_PATH	SYSCONFDIR "/chainbridge/chainbridge.conf"
+#else
+#define CONFIG_DEFAULT_PATH	"/etc/chainbridge/chainbridge.conf"
+#endif
+
+#define CONFIG_MAX_CHAINS	16
+#define CONFIG_CHAIN_NAME_MAX	32
+#define CONFIG_LINE_MAX		197	/* bytes per line without CR LF, with
+				   libinih's default INI_MAX_LINE */
+#define CONFIG_SECRET_MAX	4096	/* bytes in a secret file */
+
+struct db_config {
+	char		*host;		/* "127.0.0.1" */
+	unsigned	 port;		/* 3306; 1..65535 */
+	char		*socket;	/* NULL; if set, used instead of host/port */
+	char		*name;		/* required */
+	char		*user;		/* required */
+	char		*password_file;	/* NULL; resolved path */
+	char		*password;	/* read from password_file, else NULL */
+	size_t		 password_len;
+	unsigned	 connect_timeout; /* s, 5; 1..3600 */
+	unsigned	 read_timeout;	/* s, 30; 1..3600 */
+	unsigned	 write_timeout;	/* s, 30; 1..3600 */
+	unsigned	 retries;	/* deadlock retries, 5; 0..100 */
+};
+
+struct api_config {
+	char		*socket;	/* "/run/chainbridge/api.sock" */
+	unsigned	 workers;	/* 4; 1..256 */
+	size_t		 max_body;	/* bytes, 1048576; 1024..67108864 */
+	unsigned	 max_rows;	/* 1000; 1..100000 */
+	size_t		 max_reason_detail; /* bytes, 1024; 1..65536 */
+	size_t		 max_metadata;	/* bytes, 4096; 2..1048576 */
+	unsigned	 max_json_depth; /* 16; 2..64 */
+	unsigned	 shutdown_timeout; /* s, 10; 0..3600 */
+	unsigned	 history_max_limit; /* 200; 1..100000 */
+};
+
+struct log_config {
+	enum log_level	 level;		/* info */
+	enum log_format	 format;	/* kv */
+};
+
+enum config_finality {
+	CONFIG_FINALITY_DEPTH = 0,	/* head - finality_depth */
+	CONFIG_FINALITY_SAFE,		/* the node's "safe" block */
+	CONFIG_FINALITY_FINALIZED,	/* the node's "finalized" block */
+	CONFIG_FINALITY__MAX
+};
+
+struct chain_config {
+	char		 name[CONFIG_CHAIN_NAME_MAX + 1]; /* from [chain NAME] */
+	uint64_t	 chain_id;	/* required; 1..2^53-1 */
+	char		*rpc_url;	/* required; http:// or https:// */
+	char		*key_file;	/* NULL; resolved path of the signer key */
+	unsigned	 confirmations;	/* 2; 0..10000 */
+	enum config_finality finality;	/* depth */
+	unsigned	 finality_depth; /* 64; 1..100000 */
+	unsigned	 poll_interval_ms; /* 2000; 100..3600000 */
+	unsigned	 rpc_timeout_ms; /* 10000; 100..600000 */
+	unsigned	 log_range;	/* blocks per eth_getLogs, 2000; 1..1000000 */
+	uint64_t	 max_gas_per_tx; /* 15000000; 21000..1000000000 */
+	unsigned	 replace_after;	/* s, 120; 1..86400 */
+	unsigned	 fee_bump_percent; /* 12; 10..1000 */
+	uint64_t	 max_fee_gwei;	/* 500; 1..1000000 */
+	uint64_t	 start_block;	/* 0; 0..2^63-1 */
+	bool		 sync_all_transactions; /* false */
+	bool		 enabled;	/* true */
+};
+
+struct config {
+	char			*path;	/* the file loaded */
+	struct db_config	 db;
+	struct api_config	 api;
+	struct log_config	 log;
+	size_t			 nchains;
+	struct chain_config	 chains[CONFIG_MAX_CHAINS]; /* in file order */
+};
+
+/*
+ * Loads and validates the file at path (CONFIG_DEFAULT_PATH when NULL),
+ * and reads the database password file.  Returns a new config the caller
+ * frees with config_free(), or NULL with a one-line message in errbuf
+ * (errlen bytes) of the form "file:line: key: reason" (or "file: reason"
+ * when no line applies).  The message never holds a secret.
+ */
+struct config *config_load(const char *path, char *errbuf, size_t errlen);
+
+/* Wipes the secrets and frees everything.  NULL-safe. */
+void config_free(struct config *cfg);
+
+/* Returns the chain section called name, borrowed from cfg, or NULL. */
+const struct chain_config *config_chain(const struct config *cfg,
+    const char *name);
+
+/* Returns "depth", "safe" or "finalized" ("?" if out of range). */
+const char *config_finality_name(enum config_finality finality);
+
+/*
+ * Reads a secret file (for keys and passwords): path must name a regular
+ * file not accessible to others (mode & 0007 == 0) of at most
+ * CONFIG_SECRET_MAX bytes, without NUL bytes, not empty after one trailing
+ * "\n" or "\r\n" is stripped.  On success stores a malloc'd NUL-terminated
+ * copy in *out and its length in *out_len; the caller releases it with
+ * config_secret_free().  Returns CB_OK, CB_ERR_IO (cannot open/read),
+ * CB_ERR_PERM (mode), CB_ERR_INVALID (not regular, empty, NUL, too large)
+ * or CB_ERR_NOMEM, with a message (path + reason, never content) in
+ * errbuf.  All intermediate copies are wiped.
+ */
+enum cb_err config_read_secret(const char *path, char **out, size_t *out_len,
+    char *errbuf, size_t errlen);
+
+/* Wipes len bytes of secret and frees it.  NULL-safe. */
+void config_secret_free(char *secret, size_t len);
+
+#endif

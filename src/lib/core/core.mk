@@ -1,0 +1,28 @@
+# src/lib/core/core.mk: the core layer (errors, buffers, logging, JSON, config, ids, hex)
+src_lib_libchainbridge_a_SOURCES += src/lib/core/err.c src/lib/core/err.h
+src_lib_libchainbridge_a_SOURCES += src/lib/core/buf.c src/lib/core/buf.h
+src_lib_libchainbridge_a_SOURCES += src/lib/core/log.c src/lib/core/log.h
+src_lib_libchainbridge_a_SOURCES += src/lib/core/json.c src/lib/core/json.h
+src_lib_libchainbridge_a_SOURCES += src/lib/core/uuid.c src/lib/core/uuid.h
+src_lib_libchainbridge_a_SOURCES += src/lib/core/conf.c src/lib/core/conf.h
+src_lib_libchainbridge_a_SOURCES += src/lib/core/hex.c src/lib/core/hex.h
+
+check_PROGRAMS += tests/unit/test_buf tests/unit/test_log tests/unit/test_json \
+	tests/unit/test_uuid tests/unit/test_config
+TESTS += tests/unit/test_buf tests/unit/test_log tests/unit/test_json \
+	tests/unit/test_uuid tests/unit/test_config
+tests_unit_test_buf_SOURCES = tests/unit/test_buf.c
+tests_unit_test_buf_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_buf_LDADD = $(TEST_LIBS)
+tests_unit_test_log_SOURCES = tests/unit/test_log.c
+tests_unit_test_log_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_log_LDADD = $(TEST_LIBS)
+tests_unit_test_json_SOURCES = tests/unit/test_json.c
+tests_unit_test_json_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_json_LDADD = $(TEST_LIBS)
+tests_unit_test_uuid_SOURCES = tests/unit/test_uuid.c
+tests_unit_test_uuid_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_uuid_LDADD = $(TEST_LIBS)
+tests_unit_test_config_SOURCES = tests/unit/test_config.c
+tests_unit_test_config_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_config_LDADD = $(TEST_LIBS)

@@ -1,0 +1,306 @@
+/* stmts.c - the SQL of chainbridge, one entry per enum stmt. */
+#include "config.h"
+
+#include "store/stmts.h"
+
+#define TOKEN_COLS \
+	"id, chain, chain_id, symbol, name, address, decimals, settlement, features, enabled"
+
+/* ISO-8601 UTC with Z (sessions run with time_zone '+00:00'). */
+#define ISO_TS(col)	"DATE_FORMAT(" col ", '%Y-%m-%dT%H:%i:%sZ')"
+
+/*
+ * Multi-row ledger writes take their rows as one JSON array bound to a
+ * single placeholder and unpacked by JSON_TABLE: any number of rows in one
+ * round trip, still values only through placeholders.  The character set of
+ * the key columns matches user_balances so the join uses the primary key.
+ * STRAIGHT_JOIN makes the array drive the join, so rows are locked in the
+ * array's order (the caller sorts it).
+ */
+#define JT_USER		"VARCHAR(128) CHARACTER SET ascii COLLATE ascii_bin"
+#define JT_KEYS \
+	"JSON_TABLE(?, '$[*]' COLUMNS (u " JT_USER " PATH '$[0]'," \
+	" t INT UNSIGNED PATH '$[1]')) j"
+
+#define BATCH_COLS \
+	"b.id, b.round_id, t.symbol, t.decimals, b.chain_id, b.op, b.status," \
+	" b.trigger_reason, b.items_count, b.total, LOWER(HEX(b.batch_key))," \
+	" LOWER(HEX(b.signer)), b.nonce, b.gas_limit, b.gas_used," \
+	" LOWER(HEX(b.tx_hash)), b.block_number, LOWER(HEX(b.block_hash))," \
+	" b.revert_count, b.last_error, " ISO_TS("b.created_at") ", " \
+	ISO_TS("b.submitted_at") ", " ISO_TS("b.confirmed_at") ", " \
+	ISO_TS("b.updated_at")
+#define BATCH_FROM \
+	" FROM settlement_batches b JOIN tokens t ON t.id = b.token_id"
+
+#define HISTORY_COLS \
+	"c.id, o.operation_uuid, " ISO_TS("c.created_at") ", c.amount," \
+	" c.balance_before, c.balance_after, c.reason_type, c.reason_detail," \
+	" c.metadata, c.status, LOWER(HEX(COALESCE(c.tx_hash, sb.tx_hash))), t.symbol," \
+	" t.decimals, c.batch_id"
+/*
+ * History pages: the page of changes is picked by a derived table of its
+ * own (newest first from ix_changes_user / ix_changes_user_token, stopping
+ * at the limit) before anything is joined to it.
+ */
+#define HISTORY_PAGE \
+	"SELECT id, operation_id, created_at, amount, balance_before, balance_after," \
+	" reason_type, reason_detail, metadata, status, tx_hash, token_id, batch_id" \
+	" FROM balance_changes"
+#define HISTORY_JOIN \
+	" JOIN operations o ON o.id = c.operation_id" \
+	" JOIN tokens t ON t.id = c.token_id" \
+	" LEFT JOIN settlement_batches sb ON sb.id = c.batch_id ORDER BY c.id DESC"
+
+#define BALANCE_COLS \
+	"t.symbol, t.decimals, b.token_id, b.confirmed_balance, b.pending_balance," \
+	" " ISO_TS("b.last_sync_at") ", " ISO_TS("b.last_change_at")
+
+const char *const stmts_sql[ST__MAX] = {
+	[ST_PING] = "SELECT 1",
+
+	/* -> version, name, checksum, applied_at */
+	[ST_MIG_LIST] =
+	    "SELECT version, name, checksum, DATE_FORMAT(applied_at, '%Y-%m-%dT%H:%i:%sZ')"
+	    " FROM schema_migrations ORDER BY version",
+	[ST_MIG_INSERT] =
+	    "INSERT INTO schema_migrations (version, name, checksum) VALUES (?, ?, ?)",
+	/* A named lock, so two migrate runs never interleave. */
+	[ST_MIG_LOCK] = "SELECT GET_LOCK('chainbridge_migrate', 60)",
+	[ST_MIG_UNLOCK] = "SELECT RELEASE_LOCK('chainbridge_migrate')",
+
+	[ST_TOKEN_INSERT] =
+	    "INSERT INTO tokens (chain, chain_id, symbol, name, address, decimals,"
+	    " settlement, features, enabled) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	[ST_TOKEN_UPDATE] =
+	    "UPDATE tokens SET chain = ?, chain_id = ?, name = ?, address = ?,"
+	    " decimals = ?, settlement = ?, features = ?, enabled = ? WHERE symbol = ?",
+	/* -> TOKEN_COLS */
+	[ST_TOKEN_GET] = "SELECT " TOKEN_COLS " FROM tokens WHERE symbol = ?",
+	[ST_TOKEN_LIST] = "SELECT " TOKEN_COLS " FROM tokens ORDER BY symbol",
+	[ST_TOKEN_HAS_LEDGER] =
+	    "SELECT EXISTS (SELECT 1 FROM balance_changes WHERE token_id = ?)",
+
+	[ST_STRATEGY_UPSERT] =
+	    "INSERT INTO batch_strategies (token_id, max_batch_size, max_wait_seconds,"
+	    " min_batch_size, value_threshold, priority_reasons) VALUES (?, ?, ?, ?, ?, ?)"
+	    " ON DUPLICATE KEY UPDATE max_batch_size = VALUES(max_batch_size),"
+	    " max_wait_seconds = VALUES(max_wait_seconds),"
+	    " min_batch_size = VALUES(min_batch_size),"
+	    " value_threshold = VALUES(value_threshold),"
+	    " priority_reasons = VALUES(priority_reasons)",
+	/* -> max_batch_size, max_wait_seconds, min_batch_size, value_threshold, priority_reasons */
+	[ST_STRATEGY_GET] =
+	    "SELECT max_batch_size, max_wait_seconds, min_batch_size, value_threshold,"
+	    " priority_reasons FROM batch_strategies WHERE token_id = ?",
+
+	[ST_REASON_UPSERT] =
+	    "INSERT INTO reason_types (name, description, allowed_metadata, auto_batch,"
+	    " triggers_settlement, enabled) VALUES (?, ?, ?, ?, ?, ?)"
+	    " ON DUPLICATE KEY UPDATE description = VALUES(description),"
+	    " allowed_metadata = VALUES(allowed_metadata),"
+	    " auto_batch = VALUES(auto_batch), triggers_settlement = VALUES(triggers_settlement),"
+	    " enabled = VALUES(enabled)",
+	/* -> name, description, allowed_metadata, auto_batch, triggers_settlement, enabled */
+	[ST_REASON_GET] =
+	    "SELECT name, description, allowed_metadata, auto_batch, triggers_settlement, enabled"
+	    " FROM reason_types WHERE name = ?",
+	[ST_REASON_LIST] =
+	    "SELECT name, description, allowed_metadata, auto_batch, triggers_settlement, enabled"
+	    " FROM reason_types ORDER BY name",
+
+	[ST_APIKEY_INSERT] =
+	    "INSERT INTO api_keys (name, prefix, key_hash, scopes) VALUES (?, ?, ?, ?)",
+	/* -> id, name, prefix, scopes, created_at, revoked_at */
+	[ST_APIKEY_LIST] =
+	    "SELECT id, name, prefix, scopes,"
+	    " DATE_FORMAT(created_at, '%Y-%m-%dT%H:%i:%sZ'),"
+	    " DATE_FORMAT(revoked_at, '%Y-%m-%dT%H:%i:%sZ') FROM api_keys ORDER BY id",
+	[ST_APIKEY_REVOKE] =
+	    "UPDATE api_keys SET revoked_at = CURRENT_TIMESTAMP(6)"
+	    " WHERE name = ? AND revoked_at IS NULL",
+	/* -> id, key_hash, scopes (only keys not revoked) */
+	[ST_APIKEY_BY_PREFIX] =
+	    "SELECT id, key_hash, scopes FROM api_keys"
+	    " WHERE prefix = ? AND revoked_at IS NULL",
+
+	/* -> symbol, changes, amount (unsettled changes per token) */
+	[ST_METRICS_PENDING] =
+	    "SELECT t.symbol, COUNT(c.id), COALESCE(SUM(c.amount), 0)"
+	    " FROM tokens t JOIN balance_changes c ON c.token_id = t.id"
+	    " AND c.status IN ('recorded', 'awaiting_wallet')"
+	    " GROUP BY t.symbol ORDER BY t.symbol",
+	/* -> status, count */
+	[ST_METRICS_BATCHES] =
+	    "SELECT status, COUNT(*) FROM settlement_batches GROUP BY status"
+	    " ORDER BY status",
+	/* -> chain_id, last_block, head_block, lag (NULL when unknown) */
+	[ST_SYNC_LAG] =
+	    "SELECT chain_id, last_block, head_block,"
+	    " CASE WHEN head_block IS NULL OR last_block IS NULL THEN NULL"
+	    " WHEN head_block > last_block THEN head_block - last_block ELSE 0 END"
+	    " FROM sync_checkpoints ORDER BY chain_id",
+
+	/* -> request_hash, status_code, response_body, operation_id */
+	[ST_IDEM_GET] =
+	    "SELECT request_hash, status_code, response_body, operation_id"
+	    " FROM idempotency_keys WHERE api_key_id = ? AND idem_key = ?",
+	/* A duplicate of a request in flight waits for it at most this long
+	 * (seconds); the session's own timeout is restored right after. */
+	[ST_IDEM_WAIT_SHORT] =
+	    "SET @cb_lock_wait = @@SESSION.innodb_lock_wait_timeout,"
+	    " SESSION innodb_lock_wait_timeout = ?",
+	[ST_IDEM_WAIT_RESTORE] =
+	    "SET SESSION innodb_lock_wait_timeout = @cb_lock_wait",
+	/* The placeholder row: its primary key makes a concurrent duplicate
+	 * wait for this transaction. */
+	[ST_IDEM_INSERT] =
+	    "INSERT INTO idempotency_keys (api_key_id, idem_key, request_hash,"
+	    " status_code, response_body) VALUES (?, ?, ?, 0, '')",
+	[ST_IDEM_FINISH] =
+	    "UPDATE idempotency_keys SET status_code = ?, response_body = ?,"
+	    " operation_id = ? WHERE api_key_id = ? AND idem_key = ?",
+	/* (max age in seconds, max rows) */
+	[ST_IDEM_PURGE] =
+	    "DELETE FROM idempotency_keys"
+	    " WHERE created_at < NOW(6) - INTERVAL ? SECOND LIMIT ?",
+
+	/* ([[user_id, token_id], ...]) -> user_id, token_id, confirmed, pending */
+	[ST_LEDGER_LOCK_BALANCES] =
+	    "SELECT b.user_id, b.token_id, b.confirmed_balance, b.pending_balance"
+	    " FROM " JT_KEYS " STRAIGHT_JOIN user_balances b"
+	    " ON b.user_id = j.u AND b.token_id = j.t FOR UPDATE",
+	/* Creates the missing rows; an existing one (made concurrently) is
+	 * locked exclusively by the no-op update instead of shared. */
+	[ST_LEDGER_CREATE_BALANCES] =
+	    "INSERT INTO user_balances (user_id, token_id) SELECT j.u, j.t FROM " JT_KEYS
+	    " ON DUPLICATE KEY UPDATE user_id = user_balances.user_id",
+	[ST_LEDGER_OP_INSERT] =
+	    "INSERT INTO operations (operation_uuid, api_key_id, kind, client_batch_id,"
+	    " priority, context, changes_count) VALUES (?, ?, ?, ?, ?, ?, ?)",
+	/* (operation id, [[position, user_id, token_id, amount, before, after,
+	 * reason, detail, metadata?], ...]) */
+	[ST_LEDGER_CHANGES_INSERT] =
+	    "INSERT INTO balance_changes (operation_id, position, user_id, token_id,"
+	    " amount, balance_before, balance_after, reason_type, reason_detail, metadata)"
+	    " SELECT ?, j.p, j.u, j.t, j.a, j.bb, j.ba, j.r, j.d, j.m"
+	    " FROM JSON_TABLE(?, '$[*]' COLUMNS ("
+	    " p SMALLINT UNSIGNED PATH '$[0]', u " JT_USER " PATH '$[1]',"
+	    " t INT UNSIGNED PATH '$[2]', a DECIMAL(65,0) PATH '$[3]',"
+	    " bb DECIMAL(65,0) PATH '$[4]', ba DECIMAL(65,0) PATH '$[5]',"
+	    " r VARCHAR(50) CHARACTER SET ascii COLLATE ascii_bin PATH '$[6]',"
+	    " d TEXT CHARACTER SET utf8mb4 PATH '$[7]', m JSON PATH '$[8]')) j",
+	/* ([[user_id, token_id, pending], ...]); the rows exist and are locked. */
+	[ST_LEDGER_BALANCES_UPSERT] =
+	    "INSERT INTO user_balances (user_id, token_id, pending_balance)"
+	    " SELECT j.u, j.t, j.p FROM JSON_TABLE(?, '$[*]' COLUMNS ("
+	    " u " JT_USER " PATH '$[0]', t INT UNSIGNED PATH '$[1]',"
+	    " p DECIMAL(65,0) PATH '$[2]')) j"
+	    " ON DUPLICATE KEY UPDATE pending_balance = VALUES(pending_balance),"
+	    " last_change_at = CURRENT_TIMESTAMP(6)",
+	/*
+	 * (priority reasons JSON array, token_id, max rows) -> count,
+	 * sum of |amount|, oldest created_at (unix s, NULL if none),
+	 * any priority (0/1), now (unix s).  Looks at the oldest max rows
+	 * unsettled ('recorded') changes only, so its cost is bounded.
+	 */
+	[ST_LEDGER_PENDING_STATS] =
+	    "SELECT COUNT(*), COALESCE(SUM(ABS(c.amount)), 0),"
+	    " FLOOR(UNIX_TIMESTAMP(MIN(c.created_at))),"
+	    " COALESCE(MAX(r.triggers_settlement OR o.priority = 'high'"
+	    " OR JSON_CONTAINS(?, JSON_QUOTE(c.reason_type))), 0), UNIX_TIMESTAMP()"
+	    /* The bounded scan is a derived table of its own, so the planner
+	     * reads it from ix_changes_pending before joining. */
+	    " FROM (SELECT id, amount, created_at, operation_id, reason_type"
+	    " FROM balance_changes WHERE token_id = ? AND status = 'recorded'"
+	    " ORDER BY id LIMIT ?) c"
+	    " JOIN operations o ON o.id = c.operation_id"
+	    " JOIN reason_types r ON r.name = c.reason_type",
+
+	/* (user_id) -> BALANCE_COLS */
+	[ST_BALANCE_LIST] =
+	    "SELECT " BALANCE_COLS " FROM user_balances b JOIN tokens t ON t.id = b.token_id"
+	    " WHERE b.user_id = ? ORDER BY t.symbol",
+	/* (user_id, token_id) -> BALANCE_COLS */
+	[ST_BALANCE_GET] =
+	    "SELECT " BALANCE_COLS " FROM user_balances b JOIN tokens t ON t.id = b.token_id"
+	    " WHERE b.user_id = ? AND b.token_id = ?",
+	/* (user_id, before id, limit) -> HISTORY_COLS, newest first */
+	[ST_HISTORY_USER] =
+	    "SELECT " HISTORY_COLS " FROM (" HISTORY_PAGE
+	    " WHERE user_id = ? AND id < ? ORDER BY id DESC LIMIT ?) c" HISTORY_JOIN,
+	/* (user_id, token_id, before id, limit) -> HISTORY_COLS */
+	[ST_HISTORY_USER_TOKEN] =
+	    "SELECT " HISTORY_COLS " FROM (" HISTORY_PAGE
+	    " WHERE user_id = ? AND token_id = ? AND id < ? ORDER BY id DESC LIMIT ?) c"
+	    HISTORY_JOIN,
+	/* (uuid) -> id, uuid, kind, client_batch_id, priority, context,
+	 * changes_count, created_at */
+	[ST_OPERATION_GET] =
+	    "SELECT id, operation_uuid, kind, client_batch_id, priority, context,"
+	    " changes_count, " ISO_TS("created_at") " FROM operations WHERE operation_uuid = ?",
+	/* (operation id) -> position, user_id, symbol, decimals, amount, before,
+	 * after, reason, detail, metadata, status, batch_id, tx hash,
+	 * settle_error, updated_at */
+	[ST_OPERATION_CHANGES] =
+	    "SELECT c.position, c.user_id, t.symbol, t.decimals, c.amount,"
+	    " c.balance_before, c.balance_after, c.reason_type, c.reason_detail,"
+	    " c.metadata, c.status, c.batch_id, LOWER(HEX(COALESCE(c.tx_hash, sb.tx_hash))),"
+	    " c.settle_error, " ISO_TS("c.updated_at")
+	    " FROM balance_changes c JOIN tokens t ON t.id = c.token_id"
+	    " LEFT JOIN settlement_batches sb ON sb.id = c.batch_id"
+	    " WHERE c.operation_id = ? ORDER BY c.position",
+	/* Batch lists, newest first: (..., before id, limit) -> BATCH_COLS */
+	[ST_BATCH_LIST] =
+	    "SELECT " BATCH_COLS BATCH_FROM " WHERE b.id < ? ORDER BY b.id DESC LIMIT ?",
+	[ST_BATCH_LIST_TOKEN] =
+	    "SELECT " BATCH_COLS BATCH_FROM
+	    " WHERE b.token_id = ? AND b.id < ? ORDER BY b.id DESC LIMIT ?",
+	[ST_BATCH_LIST_STATUS] =
+	    "SELECT " BATCH_COLS BATCH_FROM
+	    " WHERE b.status = ? AND b.id < ? ORDER BY b.id DESC LIMIT ?",
+	[ST_BATCH_LIST_TOKEN_STATUS] =
+	    "SELECT " BATCH_COLS BATCH_FROM
+	    " WHERE b.token_id = ? AND b.status = ? AND b.id < ? ORDER BY b.id DESC LIMIT ?",
+	/* (id) -> BATCH_COLS */
+	[ST_BATCH_GET] = "SELECT " BATCH_COLS BATCH_FROM " WHERE b.id = ?",
+	/* (batch id) -> wallet hex, amount */
+	[ST_BATCH_ITEMS] =
+	    "SELECT LOWER(HEX(wallet)), amount FROM settlement_items"
+	    " WHERE batch_id = ? ORDER BY wallet",
+	/* (batch id) -> id, nonce, tx hash, max fee, max priority fee,
+	 * gas_limit, status, send_error, created_at, sent_at */
+	[ST_BATCH_ATTEMPTS] =
+	    "SELECT id, nonce, LOWER(HEX(tx_hash)), max_fee_per_gas, max_priority_fee,"
+	    " gas_limit, status, send_error, " ISO_TS("created_at") ", " ISO_TS("sent_at")
+	    " FROM settlement_attempts WHERE batch_id = ? ORDER BY id",
+	/* (batch id) -> number of ledger changes settled by the batch */
+	[ST_BATCH_CHANGES_COUNT] =
+	    "SELECT COUNT(*) FROM balance_changes WHERE batch_id = ?",
+
+	/* (user_id, chain_id) -> address hex */
+	[ST_WALLET_LOCK] =
+	    "SELECT LOWER(HEX(address)) FROM wallets WHERE user_id = ? AND chain_id = ?"
+	    " FOR UPDATE",
+	/* (chain_id, address) -> user_id */
+	[ST_WALLET_OWNER] =
+	    "SELECT user_id FROM wallets WHERE chain_id = ? AND address = ?",
+	[ST_WALLET_INSERT] =
+	    "INSERT INTO wallets (user_id, chain_id, address) VALUES (?, ?, ?)",
+	/* (address, user_id, chain_id) */
+	[ST_WALLET_UPDATE] =
+	    "UPDATE wallets SET address = ? WHERE user_id = ? AND chain_id = ?",
+	/* (user_id, chain_id) -> 1 when a change of the user on that chain has
+	 * been taken into settlement (batched, submitted or confirmed) */
+	[ST_WALLET_SETTLED] =
+	    "SELECT EXISTS (SELECT 1 FROM balance_changes c JOIN tokens t"
+	    " ON t.id = c.token_id WHERE c.user_id = ? AND t.chain_id = ?"
+	    " AND c.status IN ('batched', 'submitted', 'confirmed'))",
+	/* (user_id) -> chain_id, address hex, created_at, updated_at */
+	[ST_WALLET_LIST] =
+	    "SELECT chain_id, LOWER(HEX(address)), " ISO_TS("created_at") ", "
+	    ISO_TS("updated_at") " FROM wallets WHERE user_id = ? ORDER BY chain_id",
+	/* (chain_id) -> 1 when a token is registered on the chain */
+	[ST_CHAIN_HAS_TOKEN] =
+	    "SELECT EXISTS (SELECT 1 FROM tokens WHERE chain_id = ?)",
+};
