@@ -48,6 +48,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/monotime.h"
 #include "money/amount.h"
 #include "store/apikey.h"
 #include "core/buf.h"
@@ -57,6 +58,7 @@
 #include "core/log.h"
 #include "store/registry.h"
 #include "store/stmts.h"
+#include "store/store.h"
 #include "core/uuid.h"
 
 #define PROBE_THREADS_MAX	512
@@ -138,15 +140,6 @@ struct probe_thread {
 	struct buf		 keys_json;	/* sorted [[user, token], ...] */
 	struct buf		 scratch;
 };
-
-static uint64_t
-probe_now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-}
 
 /* xorshift64*: cheap per-thread randomness for picking users. */
 static uint64_t
@@ -576,7 +569,7 @@ probe_thread_main(void *arg)
 			probe_note_error(t, "pick", rc);
 			continue;
 		}
-		start = probe_now_us();
+		start = monotime_us();
 		if (o->auth && (rc = probe_auth(t)) != CB_OK) {
 			if (rc == CB_ERR_NOT_FOUND)
 				t->auth_fail++;
@@ -591,7 +584,7 @@ probe_thread_main(void *arg)
 			probe_note_error(t, "transaction", rc);
 			continue;
 		}
-		end = probe_now_us();
+		end = monotime_us();
 		/* Counted by completion time: what finished inside the window. */
 		if (atomic_load(&sh->phase) == PROBE_MEASURE) {
 			t->done++;
@@ -759,19 +752,11 @@ out:
 static struct db *
 probe_connect(const struct config *cfg)
 {
-	const struct db_config *c = &cfg->db;
-	struct db_conf dc = {
-		.host = c->host, .port = c->port, .socket = c->socket, .name = c->name,
-		.user = c->user, .password = c->password,
-		.connect_timeout = c->connect_timeout, .read_timeout = c->read_timeout,
-		.write_timeout = c->write_timeout, .lock_wait_timeout = 0,
-		.retries = c->retries,
-	};
 	char errbuf[256];
 	enum cb_err rc;
 	struct db *db;
 
-	db = db_open(&dc, stmts_sql, ST__MAX, &rc, errbuf, sizeof(errbuf));
+	db = store_open(&cfg->db, 0, &rc, errbuf, sizeof(errbuf));
 	if (db == NULL)
 		fprintf(stderr, "dbprobe: database: %s\n", errbuf);
 	return db;
@@ -902,11 +887,11 @@ main(int argc, char **argv)
 		started++;
 	}
 	probe_sleep(opts.warmup);
-	t0 = probe_now_us();
+	t0 = monotime_us();
 	atomic_store(&sh.phase, PROBE_MEASURE);
 	probe_sleep(opts.duration);
 	atomic_store(&sh.phase, PROBE_STOP);
-	t1 = probe_now_us();
+	t1 = monotime_us();
 	status = 0;
 join:
 	for (i = 0; i < started; i++)

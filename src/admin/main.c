@@ -14,6 +14,7 @@
 #include "admin.h"
 #include "core/log.h"
 #include "store/stmts.h"
+#include "store/store.h"
 
 static const struct admin_cmd commands[] = {
 	{ "migrate", cmd_migrate, true, "migrate [--status]" },
@@ -157,15 +158,7 @@ main(int argc, char *argv[])
 		return 1;
 	}
 	if (cmd->needs_db) {
-		const struct db_config *dc = &adm.cfg->db;
-		struct db_conf c = {
-			.host = dc->host, .port = dc->port, .socket = dc->socket,
-			.name = dc->name, .user = dc->user, .password = dc->password,
-			.connect_timeout = dc->connect_timeout, .read_timeout = dc->read_timeout,
-			.write_timeout = dc->write_timeout, .retries = dc->retries,
-		};
-
-		adm.db = db_open(&c, stmts_sql, ST__MAX, &rc, errbuf, sizeof(errbuf));
+		adm.db = store_open(&adm.cfg->db, 0, &rc, errbuf, sizeof(errbuf));
 		if (adm.db == NULL) {
 			fprintf(stderr, "chainbridge-admin: database: %s\n", errbuf);
 			goto out;

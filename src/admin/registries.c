@@ -6,11 +6,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/array.h"
 #include "admin.h"
 #include "store/registry.h"
 #include "store/stmts.h"
 
-#define ARRAY_LEN(a)	(sizeof(a) / sizeof((a)[0]))
 
 static int
 fail(const char *what, const char *msg)

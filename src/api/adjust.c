@@ -1,6 +1,6 @@
 /*
  * adjust.c - POST /api/v1/balance/adjust: signed credits and debits, each
- * with its own token, reason, detail and metadata (SPEC §4.1).
+ * with its own token, reason, detail and metadata (docs/api.md).
  */
 #include "config.h"
 

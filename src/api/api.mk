@@ -52,7 +52,7 @@ tests_unit_test_metrics_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src/api
 tests_unit_test_metrics_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_metrics_LDADD = $(API_LIBS) $(CHECK_LIBS)
 
-# The ledger routes (SPEC §4): the route table, the write transaction and
+# The ledger routes (docs/api.md): the route table, the write transaction and
 # one file per resource.
 src_api_libapi_a_SOURCES += src/api/routes.c \
 	src/api/ledger.c src/api/ledger.h \

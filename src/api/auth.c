@@ -5,6 +5,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "core/monotime.h"
 #include "store/apikey.h"
 #include "auth.h"
 #include "store/db.h"
@@ -31,15 +32,6 @@ struct auth_cached {
 };
 
 static struct auth_cached auth_cache[AUTH_CACHE_SLOTS];
-
-static uint64_t
-auth_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
 
 /* A live cache entry for prefix whose hash equals hash, or NULL. */
 static const struct auth_cached *
@@ -192,7 +184,7 @@ auth_check_or_reply(struct req *req, const char *authorization,
 	    !apikey_parse(key, len, prefix))
 		return auth_unauthorized(resp, "malformed API key");
 	apikey_hash(key, len, hash);
-	now = auth_now_ms();
+	now = monotime_ms();
 	if ((hit = auth_cache_get(prefix, hash, now)) != NULL) {
 		id = hit->id;
 		stored = hit->stored;

@@ -1,6 +1,6 @@
 /*
  * balance.c - GET /api/v1/balance/{user_id} and
- * GET /api/v1/balance/{user_id}/history (SPEC §4.2).
+ * GET /api/v1/balance/{user_id}/history (docs/api.md).
  */
 #include "config.h"
 

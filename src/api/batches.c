@@ -1,6 +1,6 @@
 /*
  * batches.c - GET /api/v1/batches and GET /api/v1/batches/{id}: the
- * settlement batches of the chain daemon (SPEC §4.2, §5).
+ * settlement batches of the chain daemon (docs/api.md, docs/settlement.md).
  */
 #include "config.h"
 

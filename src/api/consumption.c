@@ -1,7 +1,7 @@
 /*
  * consumption.c - POST /api/v1/consumption/deduct: debits of one token
  * for a service, under the service type's reason when it is registered,
- * else "consumption" (SPEC §4.1).
+ * else "consumption" (docs/api.md).
  */
 #include "config.h"
 

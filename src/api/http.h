@@ -3,7 +3,7 @@
  * helpers every handler uses to answer.
  *
  * The worker (worker.c) fills a struct req from the FastCGI parameters and
- * runs the pipeline of docs/api-auth.md and SPEC §7 before a handler sees
+ * runs the pipeline of docs/api-auth.md and docs/api.md before a handler sees
  * it: route match, query key whitelist, authentication and scope, content
  * type, body cap, Idempotency-Key syntax.  A handler then only validates
  * its own JSON, does its work, and fills a struct resp through one of the
@@ -122,7 +122,7 @@ void resp_free(struct resp *resp);
 typedef int (*handler_fn)(struct req *, struct resp *);	/* returns the status it set */
 
 /*
- * Builds the SPEC §7 error body {"error":{"code":..,"message":..,
+ * Builds the error body (docs/api.md) {"error":{"code":..,"message":..,
  * "details":{..}}} into resp (replacing any body) and sets status.
  * details may be NULL (omitted); it is borrowed, not consumed.  code and
  * message are escaped.  Returns status.  If even the error body cannot be

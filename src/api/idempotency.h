@@ -1,6 +1,6 @@
 /*
  * idempotency.h - Idempotency-Key bookkeeping of the ledger writes
- * (SPEC §4.1).
+ * (docs/api.md).
  *
  * A key is scoped to the API key that sent it.  The row is claimed (a
  * placeholder with status 0) as the first statement of the write

@@ -9,7 +9,10 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/monotime.h"
+#include "core/array.h"
 #include "core/conf.h"
+#include "ledger/rule.h"
 #include "idempotency.h"
 #include "ledger.h"
 #include "core/log.h"
@@ -18,7 +21,6 @@
 #include "core/uuid.h"
 #include "worker.h"
 
-#define ARRAY_LEN(a)	(sizeof(a) / sizeof((a)[0]))
 
 /* MariaDB/MySQL error numbers the write path tells apart. */
 #define LEDGER_ER_DUP_ENTRY		1062
@@ -75,15 +77,6 @@ static struct cache_reason	cache_reasons[LEDGER_CACHE_SLOTS];
 static struct cache_strategy	cache_strategies[LEDGER_CACHE_SLOTS];
 static struct cache_estimate	cache_estimates[LEDGER_CACHE_SLOTS];
 
-static uint64_t
-ledger_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
 static bool
 ledger_fresh(bool used, uint64_t at, uint64_t now)
 {
@@ -117,7 +110,7 @@ enum cb_err
 ledger_token_get(struct db *db, const char *symbol, size_t len, struct token *out)
 {
 	struct cache_token *slot;
-	uint64_t now = ledger_now_ms();
+	uint64_t now = monotime_ms();
 	enum cb_err rc;
 	size_t i;
 
@@ -143,7 +136,7 @@ enum cb_err
 ledger_reason_get(struct db *db, const char *name, size_t len, struct reason *out)
 {
 	struct cache_reason *slot;
-	uint64_t now = ledger_now_ms();
+	uint64_t now = monotime_ms();
 	enum cb_err rc;
 	size_t i;
 
@@ -169,7 +162,7 @@ enum cb_err
 ledger_strategy_get(struct db *db, uint32_t token_id, struct strategy *out)
 {
 	struct cache_strategy *slot;
-	uint64_t now = ledger_now_ms();
+	uint64_t now = monotime_ms();
 	enum cb_err rc;
 	size_t i;
 
@@ -192,85 +185,13 @@ ledger_strategy_get(struct db *db, uint32_t token_id, struct strategy *out)
 
 /* ------------------------------------------------------ settlement estimate */
 
-enum cb_err
-ledger_sync_read(struct db *db, const struct token *tok, const struct strategy *st,
-    struct ledger_sync *out)
-{
-	struct buf prio = BUF_INITIALIZER(STRATEGY_PRIORITY_MAX * (REASON_NAME_MAX + 8) + 8);
-	struct db_row row;
-	uint64_t count, flag;
-	int64_t t;
-	enum cb_err rc;
-	unsigned i;
-	int r;
-
-	memset(out, 0, sizeof(*out));
-	if ((rc = buf_putc(&prio, '[')) != CB_OK)
-		goto out;
-	for (i = 0; i < st->npriority; i++) {
-		if ((i > 0 && (rc = buf_putc(&prio, ',')) != CB_OK) ||
-		    (rc = buf_append_json_string(&prio, st->priority_reasons[i],
-		    strlen(st->priority_reasons[i]))) != CB_OK)
-			goto out;
-	}
-	if ((rc = buf_putc(&prio, ']')) != CB_OK)
-		goto out;
-	rc = DB_EXEC(db, ST_LEDGER_PENDING_STATS, DB_STR(prio.data, prio.len),
-	    DB_U64(tok->id), DB_U64((uint64_t)st->max_batch_size + 1));
-	if (rc != CB_OK)
-		goto out;
-	rc = CB_ERR_DB;
-	r = db_fetch(db, ST_LEDGER_PENDING_STATS, &row);
-	if (r != 1 || !db_col_u64(&row, 0, &count) || !db_col_u64(&row, 3, &flag) ||
-	    !db_col_i64(&row, 4, &out->now) || row.val[1] == NULL)
-		goto done;
-	out->count = count;
-	out->priority = flag != 0;
-	if (amount_from_db(&out->value, row.val[1], row.len[1]) != 0) {
-		/* Past 65 digits the sum is above any threshold anyway. */
-		out->value_huge = true;
-		amount_zero(&out->value);
-	}
-	if (row.val[2] != NULL) {
-		if (!db_col_i64(&row, 2, &t))
-			goto done;
-		out->has_oldest = true;
-		out->oldest = t;
-	}
-	rc = CB_OK;
-done:
-	db_done(db, ST_LEDGER_PENDING_STATS);
-out:
-	buf_free(&prio);
-	return rc;
-}
-
 static unsigned
 ledger_poll_seconds(const struct config *cfg, const struct token *tok)
 {
 	const struct chain_config *chain = cfg ? config_chain(cfg, tok->chain) : NULL;
-	unsigned ms = chain ? chain->poll_interval_ms : LEDGER_DEFAULT_POLL_MS;
+	unsigned ms = chain ? chain->poll_interval_ms : CONFIG_POLL_INTERVAL_MS_DEFAULT;
 
 	return (ms + 999) / 1000;
-}
-
-int64_t
-ledger_sync_estimate(const struct config *cfg, const struct token *tok,
-    const struct strategy *st, const struct ledger_sync *s)
-{
-	int64_t next_pass = s->now + (int64_t)ledger_poll_seconds(cfg, tok);
-	int64_t oldest = s->has_oldest ? s->oldest : s->now;
-	int64_t due = oldest + (int64_t)st->max_wait_seconds;
-	bool over_value;
-
-	if (s->now >= due)
-		return next_pass;
-	over_value = st->has_threshold &&
-	    (s->value_huge || amount_cmp(&s->value, &st->value_threshold) > 0);
-	if (s->count >= st->min_batch_size &&
-	    (s->count >= st->max_batch_size || s->priority || over_value))
-		return next_pass;
-	return due;
 }
 
 enum cb_err
@@ -278,9 +199,9 @@ ledger_token_estimate(struct db *db, const struct config *cfg,
     const struct token *tok, int64_t *out)
 {
 	struct cache_estimate *slot;
-	struct ledger_sync sync;
+	struct settle_outlook sync;
 	struct strategy st;
-	uint64_t now = ledger_now_ms();
+	uint64_t now = monotime_ms();
 	enum cb_err rc;
 	size_t i;
 
@@ -292,9 +213,9 @@ ledger_token_estimate(struct db *db, const struct config *cfg,
 		}
 	}
 	if ((rc = ledger_strategy_get(db, tok->id, &st)) != CB_OK ||
-	    (rc = ledger_sync_read(db, tok, &st, &sync)) != CB_OK)
+	    (rc = settle_outlook_read(db, tok, &st, &sync)) != CB_OK)
 		return rc;
-	*out = ledger_sync_estimate(cfg, tok, &st, &sync);
+	*out = settle_estimate(&st, &sync, ledger_poll_seconds(cfg, tok));
 	LEDGER_PICK_SLOT(cache_estimates, now, slot);
 	slot->used = true;
 	slot->at = now;
@@ -731,7 +652,6 @@ ledger_prepare(struct ledger_write *lw)
 	struct db *db = lw->req->w->db;
 	const struct config *cfg = lw->req->w->cfg;
 	struct ledger_balance *b;
-	struct amount mag;
 	size_t i, n;
 	enum cb_err rc;
 
@@ -786,7 +706,7 @@ ledger_prepare(struct ledger_write *lw)
 
 	for (i = 0; i < lw->ntokens; i++) {
 		if ((rc = ledger_strategy_get(db, lw->tokens[i].id, &lw->strategies[i])) != CB_OK ||
-		    (rc = ledger_sync_read(db, &lw->tokens[i], &lw->strategies[i],
+		    (rc = settle_outlook_read(db, &lw->tokens[i], &lw->strategies[i],
 		    &lw->syncs[i])) != CB_OK)
 			return rc;
 	}
@@ -794,28 +714,22 @@ ledger_prepare(struct ledger_write *lw)
 	for (i = 0; i < lw->nchanges; i++) {
 		const struct ledger_change *c = &lw->changes[i];
 		const struct reason *r = &lw->reasons[c->reason];
-		struct ledger_sync *s = &lw->syncs[c->token];
+		bool prio = lw->priority == LEDGER_PRIO_HIGH ||
+		    ledger_reason_is_priority(r, &lw->strategies[c->token]);
 
-		s->count++;
-		mag = c->amount;
-		mag.neg = false;
-		if (amount_add(&s->value, &s->value, &mag) != 0)
-			s->value_huge = true;
-		if (lw->priority == LEDGER_PRIO_HIGH ||
-		    ledger_reason_is_priority(r, &lw->strategies[c->token]))
-			s->priority = true;
 		/* A change that is not auto-batched is settled on its own by
-		 * the next daemon pass. */
+		 * the next daemon pass: a priority change to the rule. */
 		if (!r->auto_batch) {
 			lw->will_be_batched = false;
-			s->priority = true;
+			prio = true;
 		}
+		settle_outlook_add(&lw->syncs[c->token], &c->amount, prio);
 	}
 	lw->batch_size = 0;
 	lw->estimate = 0;
 	for (i = 0; i < lw->ntokens; i++) {
-		int64_t est = ledger_sync_estimate(cfg, &lw->tokens[i], &lw->strategies[i],
-		    &lw->syncs[i]);
+		int64_t est = settle_estimate(&lw->strategies[i], &lw->syncs[i],
+		    ledger_poll_seconds(cfg, &lw->tokens[i]));
 
 		if (i == 0 || est > lw->estimate)
 			lw->estimate = est;
@@ -1032,7 +946,7 @@ ledger_put_amount(struct buf *b, const char *key, const struct amount *a,
 	return buf_printf(b, "\"%s\":\"%.*s\"", key, (int)n, text);
 }
 
-/* The SPEC §4.1 response body, into lw->response. */
+/* The write response body of docs/api.md, into lw->response. */
 static enum cb_err
 ledger_build_response(struct ledger_write *lw)
 {

@@ -1,5 +1,5 @@
 /*
- * ledger.h - the write path of the ledger API (SPEC §4.1) and what the
+ * ledger.h - the write path of the ledger API (docs/api.md) and what the
  * resource handlers share: identifier rules, registry look-ups with a short
  * per-worker cache, the settlement estimate, and the handlers themselves.
  *
@@ -24,6 +24,8 @@
 #include "http.h"
 #include "core/json.h"
 #include "store/registry.h"
+#include "ledger/rule.h"
+#include "ledger/rule.h"
 
 struct config;
 
@@ -34,9 +36,6 @@ struct config;
 /* Registry entries (tokens, reasons, strategies, estimates) are reused by a
  * worker for this long before being read again. */
 #define LEDGER_CACHE_TTL_MS	1000
-/* The [chain] poll_interval_ms default, for a token whose chain has no
- * section in this process's configuration. */
-#define LEDGER_DEFAULT_POLL_MS	2000
 /* Rows per multi-row INSERT of ledger changes. */
 #define LEDGER_CHUNK_ROWS	2000
 
@@ -81,17 +80,6 @@ struct ledger_balance {
 	unsigned	 first_change;	/* request order of the response entries */
 };
 
-/* What pending settlement looks like for one token (SPEC §5 triggers). */
-struct ledger_sync {
-	uint64_t	 count;		/* unsettled changes, up to max_batch_size + 1 */
-	struct amount	 value;		/* sum of |amount| over those, base units */
-	bool		 value_huge;	/* the sum passed 10^65 - 1 */
-	bool		 has_oldest;
-	int64_t		 oldest;	/* unix s of the oldest one */
-	bool		 priority;	/* a priority reason or request is pending */
-	int64_t		 now;		/* the store's clock, unix s */
-};
-
 enum ledger_outcome {
 	LEDGER_OK = 0,
 	LEDGER_IDEM_EXISTS,	/* the key was committed by another request */
@@ -121,7 +109,7 @@ struct ledger_write {
 	size_t			 nbalances;
 	size_t			*order;		/* balances in order of first use */
 	struct strategy		*strategies;	/* one per token */
-	struct ledger_sync	*syncs;		/* one per token */
+	struct settle_outlook	*syncs;		/* one per token */
 	bool			 will_be_batched;
 	uint64_t		 batch_size;
 	int64_t			 estimate;	/* unix s */
@@ -242,7 +230,7 @@ json_object *ledger_body_or_reply(struct req *req, struct resp *resp,
  * the transaction), balance rows locked in primary-key order, the
  * no-overdraft check in request order, the operation, its changes and the
  * new balances, and the stored response - all in one transaction retried
- * on deadlock.  Answers the client: 201 with the SPEC §4.1 body, 200 for
+ * on deadlock.  Answers the client: 201 with the body of docs/api.md, 200 for
  * a replay (Idempotent-Replayed), 409 insufficient_balance /
  * batch_id_conflict / idempotency_in_flight / balance_out_of_range, 422
  * idempotency_key_reused, 503, 500.  Returns the status.
@@ -262,23 +250,6 @@ enum cb_err ledger_strategy_get(struct db *db, uint32_t token_id,
 	    struct strategy *out);
 /* Forgets every cached entry (after an admin change in this worker). */
 void	ledger_cache_flush(void);
-
-/*
- * Reads what is pending for token tok now (bounded by its strategy's
- * max_batch_size + 1 rows).  Returns CB_OK or a store error.
- */
-enum cb_err ledger_sync_read(struct db *db, const struct token *tok,
-	    const struct strategy *st, struct ledger_sync *out);
-
-/*
- * The settlement estimate for a token in state s under strategy st
- * (docs/api.md, "Settlement estimates"): when a trigger already holds,
- * the next pass of the chain daemon (now + the chain's poll interval),
- * else the oldest pending change's created_at + max_wait.  Returns unix
- * seconds.
- */
-int64_t	ledger_sync_estimate(const struct config *cfg, const struct token *tok,
-	    const struct strategy *st, const struct ledger_sync *s);
 
 /*
  * The cached estimate of token tok as it stands now (for reads), in unix

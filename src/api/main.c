@@ -34,6 +34,7 @@
 
 #include <fcgiapp.h>
 
+#include "core/monotime.h"
 #include "core/conf.h"
 #include "core/log.h"
 #include "metrics.h"
@@ -85,15 +86,6 @@ struct master {
 	uint64_t	 next_reload_ms;
 	bool		 reloading;
 };
-
-static uint64_t
-master_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
 
 static void
 master_usage(FILE *f)
@@ -288,7 +280,7 @@ master_spawn(struct master *m, unsigned slot)
 	memset(c, 0, sizeof(*c));
 	c->pid = pid;
 	c->slot = slot;
-	c->started_ms = master_now_ms();
+	c->started_ms = monotime_ms();
 	metrics_add(&m->metrics->workers, 1);
 	return true;
 }
@@ -344,7 +336,7 @@ master_log_exit(const struct master *m, const struct child *c, int wstatus,
 static void
 master_reap(struct master *m)
 {
-	uint64_t now = master_now_ms();
+	uint64_t now = monotime_ms();
 	int wstatus;
 	pid_t pid;
 	size_t i;
@@ -474,7 +466,7 @@ master_reload(struct master *m)
 static void
 master_begin_stop(struct master *m, int sig)
 {
-	uint64_t now = master_now_ms();
+	uint64_t now = monotime_ms();
 	size_t i;
 
 	if (m->stopping)
@@ -645,7 +637,7 @@ main(int argc, char *argv[])
 	    master_desired_workers(&m), core_routes_count + app_routes_count);
 
 	for (;;) {
-		uint64_t now = master_now_ms(), wait;
+		uint64_t now = monotime_ms(), wait;
 		struct timespec ts;
 		siginfo_t info;
 		int sig;

@@ -1,6 +1,6 @@
 /*
  * operations.c - GET /api/v1/operations/{operation_id}: an operation and
- * the settlement status of each of its changes (SPEC §4.2).
+ * the settlement status of each of its changes (docs/api.md).
  */
 #include "config.h"
 

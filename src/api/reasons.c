@@ -1,6 +1,6 @@
 /*
  * reasons.c - GET /api/v1/reasons and PUT /api/v1/admin/reasons/{name}:
- * the reason registry (SPEC §4.1, §4.3), through the registry shared with
+ * the reason registry (docs/api.md), through the registry shared with
  * chainbridge-admin.
  */
 #include "config.h"

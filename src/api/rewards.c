@@ -1,6 +1,6 @@
 /*
  * rewards.c - POST /api/v1/rewards/distribute: credits of one token to
- * many recipients under the reason "reward" (SPEC §4.1).
+ * many recipients under the reason "reward" (docs/api.md).
  */
 #include "config.h"
 

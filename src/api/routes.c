@@ -1,5 +1,5 @@
 /*
- * routes.c - the route table of the ledger API (SPEC §4): every route
+ * routes.c - the route table of the ledger API (docs/api.md): every route
  * under /api/v1 with its handler, scope, body and query keys.
  */
 #include "config.h"
@@ -17,14 +17,14 @@ static const char *const q_batches[] = { "token_symbol", "status", "limit", "cur
 #define A	APIKEY_SCOPE_ADMIN
 
 const struct route app_routes[] = {
-	/* writes (SPEC §4.1) */
+	/* writes (docs/api.md) */
 	{ HTTP_POST, "/api/v1/balance/adjust", h_balance_adjust, W, true, NULL,
 	    "balance_adjust" },
 	{ HTTP_POST, "/api/v1/rewards/distribute", h_rewards_distribute, W, true, NULL,
 	    "rewards_distribute" },
 	{ HTTP_POST, "/api/v1/consumption/deduct", h_consumption_deduct, W, true, NULL,
 	    "consumption_deduct" },
-	/* reads (SPEC §4.2) */
+	/* reads (docs/api.md) */
 	{ HTTP_GET, "/api/v1/balance/{user_id}", h_balance_get, R, false, q_token,
 	    "balance_get" },
 	{ HTTP_GET, "/api/v1/balance/{user_id}/history", h_balance_history, R, false,
@@ -38,7 +38,7 @@ const struct route app_routes[] = {
 	{ HTTP_POST, "/api/v1/wallets", h_wallets_bind, W, true, NULL, "wallets_bind" },
 	{ HTTP_GET, "/api/v1/wallets/{user_id}", h_wallets_get, R, false, NULL,
 	    "wallets_get" },
-	/* admin (SPEC §4.3) */
+	/* admin (docs/api.md) */
 	{ HTTP_POST, "/api/v1/admin/tokens", h_tokens_create, A, true, NULL,
 	    "admin_tokens_create" },
 	{ HTTP_PUT, "/api/v1/admin/tokens/{symbol}", h_tokens_update, A, true, NULL,

@@ -1,6 +1,6 @@
 /*
  * strategies.c - PUT /api/v1/admin/strategies/{symbol}: a token's batch
- * strategy (SPEC §5), through the registry shared with chainbridge-admin.
+ * strategy (docs/settlement.md), through the registry shared with chainbridge-admin.
  */
 #include "config.h"
 

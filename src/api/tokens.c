@@ -1,6 +1,6 @@
 /*
  * tokens.c - GET /api/v1/tokens and the admin routes that register and
- * change tokens (SPEC §4.2, §4.3), through the registry shared with
+ * change tokens (docs/api.md), through the registry shared with
  * chainbridge-admin.
  */
 #include "config.h"

@@ -1,6 +1,6 @@
 /*
  * wallets.c - POST /api/v1/wallets and GET /api/v1/wallets/{user_id}: the
- * address a user's tokens settle to, per chain (SPEC §4.2, §5).
+ * address a user's tokens settle to, per chain (docs/api.md, docs/settlement.md).
  *
  * Rebinding rule: a user's address on a chain may be replaced until one of
  * the user's changes on that chain has been taken into settlement

@@ -1,6 +1,6 @@
 /*
  * worker.c - one chainbridge-api worker: the FastCGI accept loop and the
- * request pipeline every route goes through (worker.h, SPEC §7).
+ * request pipeline every route goes through (worker.h, docs/api.md).
  */
 #include "config.h"
 
@@ -16,10 +16,12 @@
 
 #include <fcgiapp.h>
 
+#include "core/monotime.h"
 #include "auth.h"
 #include "core/log.h"
 #include "metrics.h"
 #include "store/stmts.h"
+#include "store/store.h"
 #include "worker.h"
 
 /*
@@ -54,15 +56,6 @@ worker_on_stop(int sig)
 	errno = saved;
 }
 
-static uint64_t
-worker_now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-}
-
 enum cb_err
 worker_db(struct worker *w)
 {
@@ -71,21 +64,7 @@ worker_db(struct worker *w)
 	enum cb_err rc;
 
 	if (w->db == NULL) {
-		struct db_conf dc = {
-			.host = c->host,
-			.port = c->port,
-			.socket = c->socket,
-			.name = c->name,
-			.user = c->user,
-			.password = c->password,
-			.connect_timeout = c->connect_timeout,
-			.read_timeout = c->read_timeout,
-			.write_timeout = c->write_timeout,
-			.lock_wait_timeout = WORKER_LOCK_WAIT_S,
-			.retries = c->retries,
-		};
-
-		w->db = db_open(&dc, stmts_sql, ST__MAX, &rc, errbuf,
+		w->db = store_open(c, WORKER_LOCK_WAIT_S, &rc, errbuf,
 		    sizeof(errbuf));
 		if (w->db == NULL) {
 			if (!w->store_down) {
@@ -349,7 +328,7 @@ worker_serve(struct worker *w, FCGX_Request *fr, struct resp *resp,
 	    2 * HTTP_QUERY_MAX_PAIRS + 2];
 	static struct router_match m;
 	struct req req;
-	uint64_t start = worker_now_us(), dur;
+	uint64_t start = monotime_us(), dur;
 	int status;
 
 	memset(&req, 0, sizeof(req));
@@ -363,7 +342,7 @@ worker_serve(struct worker *w, FCGX_Request *fr, struct resp *resp,
 		    1);
 	}
 	worker_respond(fr, resp, head);
-	dur = worker_now_us() - start;
+	dur = monotime_us() - start;
 	metrics_request(w->metrics, metrics_route_slot(w->tables, w->ntables,
 	    req.route), resp->status, dur);
 	log_info("request", "method=%s route=%s status=%d duration_ms=%" PRIu64

@@ -96,7 +96,7 @@ void hresp_free(struct hresp *out);
 bool hresp_header(const struct hresp *r, const char *name, char *val,
     size_t cap);
 
-/* The error code of a SPEC §7 error body ("not_found"), or NULL. */
+/* The error code of an error body (docs/api.md) ("not_found"), or NULL. */
 const char *hresp_error_code(const struct hresp *r);
 
 /* A string member by dotted path ("error.details.field"), or NULL. */

@@ -36,7 +36,7 @@ tests_integration_test_eth_anvil_SOURCES = tests/integration/test_eth_anvil.c
 tests_integration_test_eth_anvil_CFLAGS = $(HARNESS_CFLAGS)
 tests_integration_test_eth_anvil_LDADD = $(HARNESS_LIBS)
 
-# The ledger routes (SPEC §4) end to end; test_ledger_util.c is shared.
+# The ledger routes (docs/api.md) end to end; test_ledger_util.c is shared.
 LEDGER_TEST_UTIL = tests/integration/test_ledger_util.c tests/integration/test_ledger_util.h
 check_PROGRAMS += tests/integration/test_ledger_api
 TESTS += tests/integration/test_ledger_api

@@ -258,7 +258,7 @@ END_TEST
 
 START_TEST(test_403_write_key_admin_route)
 {
-	/* The registries' create route (SPEC §4.3); the Allow list of a 405
+	/* The registries' create route (docs/api.md); the Allow list of a 405
 	 * on another method tells whether it exists at that path. */
 	static const char *const candidates[] = {
 		"/api/v1/admin/tokens",

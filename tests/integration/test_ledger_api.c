@@ -1,5 +1,5 @@
 /*
- * test_ledger_api.c - every ledger route of SPEC §4 through the real
+ * test_ledger_api.c - every ledger route of docs/api.md through the real
  * nginx: the seed's example requests with seed-shaped answers and exact
  * numbers, reads with paging, settlement estimates from the strategy,
  * batches, wallets with EIP-55, the admin routes, and each error code a
@@ -61,7 +61,7 @@ assert_balance_entry(json_object *e, const char *user, const char *symbol,
 	ck_assert_int_eq(json_object_object_length(e), 5);
 }
 
-/* Checks the SPEC §4.1 shape of a write answer; returns blockchain_sync. */
+/* Checks the shape of a write answer; returns blockchain_sync. */
 static json_object *
 assert_write_shape(const struct hresp *r, int count)
 {

@@ -1,6 +1,6 @@
 /*
  * test_ledger_idempotency.c - Idempotency-Key semantics of the ledger
- * writes (SPEC §4.1): one ledger effect for a key however often and however
+ * writes (docs/api.md): one ledger effect for a key however often and however
  * concurrently it is sent, identical replays with Idempotent-Replayed, 422
  * for another body or route, keys scoped to the API key, nothing stored for
  * a failed request, 409 while the first is still in flight, and batch_id

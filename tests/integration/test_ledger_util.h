@@ -1,6 +1,6 @@
 /*
  * test_ledger_util.h - what the ledger integration tests share: unique
- * names per run, write helpers, assertions on SPEC §7 errors, and row
+ * names per run, write helpers, assertions on error bodies, and row
  * counts of every table a request could write.
  *
  * Test-only code on top of harness.h.  Identifiers put into SQL are made

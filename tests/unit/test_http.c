@@ -268,7 +268,7 @@ END_TEST
 
 /* ----------------------------------------------------------- error bodies */
 
-/* Parses resp's body and checks the SPEC §7 shape: exactly "error", and
+/* Parses resp's body and checks the error shape of docs/api.md: exactly "error", and
  * inside it code, message and optionally details. */
 static json_object *
 check_error_shape(const struct resp *resp, const char *code)

@@ -86,6 +86,8 @@ static const struct conf_key conf_log_keys[] = {
 	LOGK(format,		CONF_FORMAT,	"kv"),
 };
 
+#define CONF_STR_(x)	#x
+#define CONF_STR(x)	CONF_STR_(x)
 #define CH(f, t, lo, hi, d, r)		KEY(struct chain_config, f, t, lo, hi, d, r)
 static const struct conf_key conf_chain_keys[] = {
 	CH(chain_id,		CONF_U64,	1, 9007199254740991ull, NULL, true),
@@ -94,7 +96,8 @@ static const struct conf_key conf_chain_keys[] = {
 	CH(confirmations,	CONF_UINT,	0, 10000,	"2",	false),
 	CH(finality,		CONF_FINALITY,	0, 0,		"depth", false),
 	CH(finality_depth,	CONF_UINT,	1, 100000,	"64",	false),
-	CH(poll_interval_ms,	CONF_UINT,	100, 3600000,	"2000",	false),
+	CH(poll_interval_ms,	CONF_UINT,	100, 3600000,
+	    CONF_STR(CONFIG_POLL_INTERVAL_MS_DEFAULT), false),
 	CH(rpc_timeout_ms,	CONF_UINT,	100, 600000,	"10000", false),
 	CH(log_range,		CONF_UINT,	1, 1000000,	"2000",	false),
 	CH(max_gas_per_tx,	CONF_U64,	21000, 1000000000, "15000000", false),

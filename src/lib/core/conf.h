@@ -41,6 +41,9 @@
 #define CONFIG_CHAIN_NAME_MAX	32
 #define CONFIG_LINE_MAX		197	/* bytes per line without CR LF, with
 				   libinih's default INI_MAX_LINE */
+/* The [chain] poll_interval_ms default, also used for a chain that has no
+ * section in a process's configuration. */
+#define CONFIG_POLL_INTERVAL_MS_DEFAULT 2000
 #define CONFIG_SECRET_MAX	4096	/* bytes in a secret file */
 
 struct db_config {

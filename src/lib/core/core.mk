@@ -6,6 +6,7 @@ src_lib_libchainbridge_a_SOURCES += src/lib/core/json.c src/lib/core/json.h
 src_lib_libchainbridge_a_SOURCES += src/lib/core/uuid.c src/lib/core/uuid.h
 src_lib_libchainbridge_a_SOURCES += src/lib/core/conf.c src/lib/core/conf.h
 src_lib_libchainbridge_a_SOURCES += src/lib/core/hex.c src/lib/core/hex.h
+src_lib_libchainbridge_a_SOURCES += src/lib/core/monotime.c src/lib/core/monotime.h src/lib/core/array.h
 
 check_PROGRAMS += tests/unit/test_buf tests/unit/test_log tests/unit/test_json \
 	tests/unit/test_uuid tests/unit/test_config

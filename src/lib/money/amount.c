@@ -91,7 +91,7 @@ amount_parse(struct amount *out, const char *s, size_t len, unsigned decimals,
 		return AMOUNT_SYNTAX;
 	if (int_len > 1 && s[int_start] == '0')
 		return AMOUNT_LEADING_ZERO;
-	/* A 0-decimal token is printed as "5.0" (SPEC §3 wants a fractional
+	/* A 0-decimal token is printed as "5.0" (docs/amounts.md wants a fractional
 	 * digit), so that exact form must parse back; nothing else is let by. */
 	if (decimals == 0 && frac_len == 1 && s[frac_start] == '0')
 		frac_len = 0;

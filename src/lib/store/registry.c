@@ -6,11 +6,11 @@
 
 #include <json-c/json.h>
 
+#include "core/array.h"
 #include "core/namebits.h"
 #include "store/registry.h"
 #include "store/stmts.h"
 
-#define ARRAY_LEN(a)	(sizeof(a) / sizeof((a)[0]))
 
 static bool
 registry_chars_ok(const char *s, size_t len, size_t max, const char *extra, bool upper)

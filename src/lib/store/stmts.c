@@ -201,13 +201,15 @@ const char *const stmts_sql[ST__MAX] = {
 	/*
 	 * (priority reasons JSON array, token_id, max rows) -> count,
 	 * sum of |amount|, oldest created_at (unix s, NULL if none),
-	 * any priority (0/1), now (unix s).  Looks at the oldest max rows
+	 * any priority (0/1: a priority reason, a reason without auto_batch, a
+	 * high-priority request), now (unix s).  Looks at the oldest max rows
 	 * unsettled ('recorded') changes only, so its cost is bounded.
 	 */
 	[ST_LEDGER_PENDING_STATS] =
 	    "SELECT COUNT(*), COALESCE(SUM(ABS(c.amount)), 0),"
 	    " FLOOR(UNIX_TIMESTAMP(MIN(c.created_at))),"
-	    " COALESCE(MAX(r.triggers_settlement OR o.priority = 'high'"
+	    " COALESCE(MAX(r.triggers_settlement OR NOT r.auto_batch"
+	    " OR o.priority = 'high'"
 	    " OR JSON_CONTAINS(?, JSON_QUOTE(c.reason_type))), 0), UNIX_TIMESTAMP()"
 	    /* The bounded scan is a derived table of its own, so the planner
 	     * reads it from ix_changes_pending before joining. */

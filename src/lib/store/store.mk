@@ -1,5 +1,5 @@
 # src/lib/store/store.mk: the store layer (connection, statement table, registries, keys)
-src_lib_libchainbridge_a_SOURCES += src/lib/store/db.c src/lib/store/db.h \
+src_lib_libchainbridge_a_SOURCES += src/lib/store/db.c src/lib/store/db.h src/lib/store/store.c src/lib/store/store.h \
 	src/lib/store/stmts.c src/lib/store/stmts.h src/lib/store/registry.c src/lib/store/registry.h \
 	src/lib/store/apikey.c src/lib/store/apikey.h src/lib/core/namebits.c src/lib/core/namebits.h \
 	src/lib/store/sqlsplit.c src/lib/store/sqlsplit.h
