@@ -1,5 +1,5 @@
--- 001_initial: the whole store chainbridge needs (docs/store.md).
--- InnoDB, utf8mb4. Amounts are DECIMAL(65,0) in base units (docs/amounts.md).
+-- 001_initial: the whole store chainbridge needs (SPEC §4-§6).
+-- InnoDB, utf8mb4. Amounts are DECIMAL(65,0) in base units (SPEC §3).
 -- Chain values that may exceed 65 digits have a *_raw VARBINARY(32)
 -- side column holding the exact big-endian value; the decimal is NULL then.
 -- Addresses are BINARY(20), hashes BINARY(32). Runs on MariaDB 10.6+ and MySQL 8.
@@ -384,7 +384,7 @@ CREATE TABLE token_supply (
   PRIMARY KEY (chain_id, token_address)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
--- Stake id is chain:tx:log index (never user-blockNumber, which collides).
+-- Stake id is chain:tx:log index (SPEC §9: never user-blockNumber).
 CREATE TABLE stakes (
   chain_id        BIGINT UNSIGNED NOT NULL,
   tx_hash         BINARY(32) NOT NULL,

@@ -1,4 +1,4 @@
--- 002_seed_reasons: the reason registry of docs/api.md, with the metadata
+-- 002_seed_reasons: the reason registry of SPEC §4.1, with the metadata
 -- rules and priorities of the original design (seed reason_registry.yaml).
 -- allowed_metadata NULL means any key is accepted.
 

@@ -1,1 +1,9 @@
-# src/chaind/chaind.mk: file lists for this area (included by Makefile.am)
+# src/chaind/chaind.mk: chainbridge-chaind, the chain daemon (included by
+# Makefile.am).  One file per role; the roles share chaind.h.
+sbin_PROGRAMS += src/chaind/chainbridge-chaind
+src_chaind_chainbridge_chaind_SOURCES = src/chaind/chaind.h \
+	src/chaind/main.c src/chaind/worker.c src/chaind/lease.c \
+	src/chaind/failpoint.c src/chaind/status.c src/chaind/housekeeping.c \
+	src/chaind/settle_stub.c src/chaind/sync_stub.c
+src_chaind_chainbridge_chaind_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src/chaind
+src_chaind_chainbridge_chaind_LDADD = $(CB_LIBS)

@@ -105,6 +105,13 @@ static const struct conf_key conf_chain_keys[] = {
 	CH(fee_bump_percent,	CONF_UINT,	10, 1000,	"12",	false),
 	CH(max_fee_gwei,	CONF_U64,	1, 1000000,	"500",	false),
 	CH(start_block,		CONF_U64,	0, INT64_MAX,	"0",	false),
+	CH(lease_ttl,		CONF_UINT,	2, 3600,	"15",	false),
+	CH(gas_margin_percent,	CONF_UINT,	0, 500,		"20",	false),
+	CH(max_settle_attempts,	CONF_UINT,	1, 100,		"3",	false),
+	CH(max_in_flight,	CONF_UINT,	1, 1000,	"16",	false),
+	CH(stuck_alert_after,	CONF_UINT,	1, 604800,	"600",	false),
+	CH(signer_min_balance_gwei, CONF_U64,	0, 1000000000000000ull, "100000000", false),
+	CH(check_interval,	CONF_UINT,	1, 86400,	"60",	false),
 	CH(sync_all_transactions, CONF_BOOL,	0, 0,		"false", false),
 	CH(enabled,		CONF_BOOL,	0, 0,		"true",	false),
 };

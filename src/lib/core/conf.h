@@ -101,6 +101,17 @@ struct chain_config {
 	unsigned	 fee_bump_percent; /* 12; 10..1000 */
 	uint64_t	 max_fee_gwei;	/* 500; 1..1000000 */
 	uint64_t	 start_block;	/* 0; 0..2^63-1 */
+	unsigned	 lease_ttl;	/* s, 15; 2..3600: a standby takes over this
+				   long after the active daemon died or hung */
+	unsigned	 gas_margin_percent; /* 20; 0..500, added to eth_estimateGas */
+	unsigned	 max_settle_attempts; /* 3; 1..100 reverts of a change's
+				   batches before the change fails */
+	unsigned	 max_in_flight;	/* 16; 1..1000 unconfirmed settlement txs */
+	unsigned	 stuck_alert_after; /* s, 600; 1..604800: head-of-line
+				   nonce without a receipt this long alerts */
+	uint64_t	 signer_min_balance_gwei; /* 100000000 (0.1 ETH); 0..10^15:
+				   signer balance below this alerts */
+	unsigned	 check_interval; /* s, 60; 1..86400 between consistency checks */
 	bool		 sync_all_transactions; /* false */
 	bool		 enabled;	/* true */
 };

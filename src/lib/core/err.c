@@ -22,6 +22,7 @@ static const struct {
 	[CB_ERR_RPC_TRANSPORT] ={ "rpc_transport", "node unreachable" },
 	[CB_ERR_PERM] =         { "perm", "permission denied" },
 	[CB_ERR_INTERNAL] =     { "internal", "internal error" },
+	[CB_ERR_LEASE_LOST] =   { "lease_lost", "lease lost to another process" },
 };
 
 const char *

@@ -26,6 +26,7 @@ enum cb_err {
 	CB_ERR_RPC_TRANSPORT,/* could not talk to the node (after retries) */
 	CB_ERR_PERM,         /* permission or mode check failed */
 	CB_ERR_INTERNAL,     /* programmer error caught at run time */
+	CB_ERR_LEASE_LOST,   /* this process no longer holds the lease it writes under */
 	CB_ERR__MAX
 };
 

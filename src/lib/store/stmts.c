@@ -305,4 +305,72 @@ const char *const stmts_sql[ST__MAX] = {
 	/* (chain_id) -> 1 when a token is registered on the chain */
 	[ST_CHAIN_HAS_TOKEN] =
 	    "SELECT EXISTS (SELECT 1 FROM tokens WHERE chain_id = ?)",
+
+	/*
+	 * The chain daemon's lease (docs/settlement.md).  Times are the
+	 * store's (NOW(6)); ttl parameters are in milliseconds.
+	 * (name) -> holder, fencing_token, expired (0/1), ms until expiry
+	 */
+	[ST_LEASE_PEEK] =
+	    "SELECT holder, fencing_token, expires_at <= NOW(6),"
+	    " TIMESTAMPDIFF(MICROSECOND, NOW(6), expires_at) DIV 1000"
+	    " FROM leases WHERE name = ?",
+	/* The same, locked for a takeover decision. */
+	[ST_LEASE_LOCK] =
+	    "SELECT holder, fencing_token, expires_at <= NOW(6),"
+	    " TIMESTAMPDIFF(MICROSECOND, NOW(6), expires_at) DIV 1000"
+	    " FROM leases WHERE name = ? FOR UPDATE",
+	/* (name, holder, ttl ms) */
+	[ST_LEASE_INSERT] =
+	    "INSERT INTO leases (name, holder, fencing_token, acquired_at, expires_at)"
+	    " VALUES (?, ?, 1, NOW(6), NOW(6) + INTERVAL ? * 1000 MICROSECOND)",
+	/* (holder, ttl ms, name, old token): a takeover; the token grows. */
+	[ST_LEASE_TAKE] =
+	    "UPDATE leases SET holder = ?, fencing_token = fencing_token + 1,"
+	    " acquired_at = NOW(6), expires_at = NOW(6) + INTERVAL ? * 1000 MICROSECOND"
+	    " WHERE name = ? AND fencing_token = ?",
+	/* (ttl ms, name, holder, token): only the holder of that token renews. */
+	[ST_LEASE_RENEW] =
+	    "UPDATE leases SET expires_at = NOW(6) + INTERVAL ? * 1000 MICROSECOND"
+	    " WHERE name = ? AND holder = ? AND fencing_token = ?",
+	/*
+	 * (name, holder, token) -> 1 while this process holds the lease.  The
+	 * shared lock lasts until the caller's transaction ends, and a
+	 * takeover needs the row exclusively: no takeover can slip in between
+	 * this check and the caller's commit.
+	 */
+	[ST_LEASE_FENCE] =
+	    "SELECT 1 FROM leases WHERE name = ? AND holder = ? AND fencing_token = ?"
+	    " LOCK IN SHARE MODE",
+	/* (name, holder, token): expire now, so a standby takes over at once. */
+	[ST_LEASE_RELEASE] =
+	    "UPDATE leases SET expires_at = NOW(6)"
+	    " WHERE name = ? AND holder = ? AND fencing_token = ?",
+	/* (chain_id, holder, token, version, signer or NULL, signer balance
+	 * or NULL, balance low 0/1, head or NULL, stuck nonce or NULL, last
+	 * error or NULL) */
+	[ST_DAEMON_HEARTBEAT] =
+	    "INSERT INTO chain_daemons (chain_id, holder, fencing_token, version,"
+	    " started_at, heartbeat_at, signer, signer_balance, signer_balance_low,"
+	    " head_block, stuck_nonce, stuck_since, last_error)"
+	    " VALUES (?, ?, ?, ?, NOW(6), NOW(6), ?, ?, ?, ?, ?, NULL, ?)"
+	    /* Assignments run left to right and later ones see earlier ones:
+	     * started_at and stuck_since are decided before the columns they
+	     * compare against change. */
+	    " ON DUPLICATE KEY UPDATE"
+	    " started_at = IF(fencing_token = VALUES(fencing_token)"
+	    "   AND holder = VALUES(holder), started_at, NOW(6)),"
+	    " stuck_since = IF(VALUES(stuck_nonce) IS NULL, NULL,"
+	    "   IF(stuck_nonce <=> VALUES(stuck_nonce) AND stuck_since IS NOT NULL,"
+	    "     stuck_since, NOW(6))),"
+	    " holder = VALUES(holder), fencing_token = VALUES(fencing_token),"
+	    " version = VALUES(version), heartbeat_at = NOW(6), signer = VALUES(signer),"
+	    " signer_balance = VALUES(signer_balance),"
+	    " signer_balance_low = VALUES(signer_balance_low),"
+	    " head_block = VALUES(head_block), stuck_nonce = VALUES(stuck_nonce),"
+	    " last_error = VALUES(last_error)",
+	/* (chain_id, name, label, increment) */
+	[ST_DAEMON_COUNTER_ADD] =
+	    "INSERT INTO chain_daemon_counters (chain_id, name, label, value)"
+	    " VALUES (?, ?, ?, ?) ON DUPLICATE KEY UPDATE value = value + VALUES(value)",
 };

@@ -75,6 +75,16 @@ enum stmt {
 	ST_WALLET_SETTLED,
 	ST_WALLET_LIST,
 	ST_CHAIN_HAS_TOKEN,
+	/* chain daemon: lease and status (src/chaind/lease.c, status.c) */
+	ST_LEASE_PEEK,
+	ST_LEASE_LOCK,
+	ST_LEASE_INSERT,
+	ST_LEASE_TAKE,
+	ST_LEASE_RENEW,
+	ST_LEASE_FENCE,
+	ST_LEASE_RELEASE,
+	ST_DAEMON_HEARTBEAT,
+	ST_DAEMON_COUNTER_ADD,
 	ST__MAX
 };
 
