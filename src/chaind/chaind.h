@@ -139,6 +139,20 @@ enum cb_err	 chaind_heartbeat(struct chaind *cd);
 /* Records a short error text for the heartbeat (last_error). */
 void		 chaind_note_error(struct chaind *cd, const char *what, enum cb_err rc);
 
+/*
+ * Consistency findings (table consistency_issues, shown by the API's
+ * chain status, /reconcile and /metrics).  kind is one of "block_hash",
+ * "token_balance", "token_supply", "ledger"; subject names the thing
+ * ("token:0x...:holder:0x...", "block:123", ...), at most 255 bytes.
+ * Inside the caller's fenced transaction: issue_report opens a finding or
+ * refreshes the open one of the same (kind, subject); issue_resolve
+ * closes it when the two sides agree again.  expected/actual may be NULL.
+ */
+enum cb_err	 issue_report(struct db *db, uint64_t chain_id, const char *kind,
+		    const char *subject, const char *expected, const char *actual);
+enum cb_err	 issue_resolve(struct db *db, uint64_t chain_id, const char *kind,
+		    const char *subject);
+
 /* ----------------------------------------------------------- worker.c */
 
 /* Milliseconds left in the current step's slice (0 when over or when a

@@ -94,3 +94,44 @@ chaind_heartbeat(struct chaind *cd)
 	cd->last_error[0] = '\0';
 	return CB_OK;
 }
+
+/* Text for a nullable VARCHAR(100) column: cut, never overlong. */
+static struct db_param
+issue_text(const char *s)
+{
+	return s != NULL ? DB_STR(s, strnlen(s, 100)) : DB_NULL();
+}
+
+enum cb_err
+issue_report(struct db *db, uint64_t chain_id, const char *kind, const char *subject,
+    const char *expected, const char *actual)
+{
+	struct db_row row;
+	uint64_t id = 0;
+	enum cb_err rc;
+	int r;
+
+	rc = DB_EXEC(db, ST_ISSUE_FIND_OPEN, DB_U64(chain_id), DB_CSTR(kind),
+	    DB_STR(subject, strnlen(subject, 255)));
+	if (rc != CB_OK)
+		return rc;
+	r = db_fetch(db, ST_ISSUE_FIND_OPEN, &row);
+	if (r == 1 && !db_col_u64(&row, 0, &id))
+		r = -1;
+	db_done(db, ST_ISSUE_FIND_OPEN);
+	if (r < 0)
+		return CB_ERR_DB;
+	if (r == 0)
+		return DB_EXEC(db, ST_ISSUE_INSERT, DB_U64(chain_id), DB_CSTR(kind),
+		    DB_STR(subject, strnlen(subject, 255)), issue_text(expected),
+		    issue_text(actual));
+	return DB_EXEC(db, ST_ISSUE_UPDATE, issue_text(expected), issue_text(actual),
+	    DB_U64(id));
+}
+
+enum cb_err
+issue_resolve(struct db *db, uint64_t chain_id, const char *kind, const char *subject)
+{
+	return DB_EXEC(db, ST_ISSUE_RESOLVE, DB_U64(chain_id), DB_CSTR(kind),
+	    DB_STR(subject, strnlen(subject, 255)));
+}

@@ -369,6 +369,24 @@ const char *const stmts_sql[ST__MAX] = {
 	    " signer_balance_low = VALUES(signer_balance_low),"
 	    " head_block = VALUES(head_block), stuck_nonce = VALUES(stuck_nonce),"
 	    " last_error = VALUES(last_error)",
+	/* Consistency findings: at most one open row per (chain, kind, subject).
+	 * (chain_id, kind, subject) -> id, expected, actual */
+	[ST_ISSUE_FIND_OPEN] =
+	    "SELECT id, expected, actual FROM consistency_issues"
+	    " WHERE chain_id = ? AND kind = ? AND subject = ? AND resolved_at IS NULL"
+	    " ORDER BY id LIMIT 1 FOR UPDATE",
+	/* (chain_id, kind, subject, expected, actual) */
+	[ST_ISSUE_INSERT] =
+	    "INSERT INTO consistency_issues (chain_id, kind, subject, expected, actual)"
+	    " VALUES (?, ?, ?, ?, ?)",
+	/* (expected, actual, id) */
+	[ST_ISSUE_UPDATE] =
+	    "UPDATE consistency_issues SET expected = ?, actual = ?,"
+	    " detected_at = NOW(6) WHERE id = ?",
+	/* (chain_id, kind, subject) */
+	[ST_ISSUE_RESOLVE] =
+	    "UPDATE consistency_issues SET resolved_at = NOW(6)"
+	    " WHERE chain_id = ? AND kind = ? AND subject = ? AND resolved_at IS NULL",
 	/* (chain_id, name, label, increment) */
 	[ST_DAEMON_COUNTER_ADD] =
 	    "INSERT INTO chain_daemon_counters (chain_id, name, label, value)"
