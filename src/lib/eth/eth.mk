@@ -3,11 +3,13 @@
 src_lib_libchainbridge_a_SOURCES += src/lib/eth/keccak.c src/lib/eth/keccak.h \
 	src/lib/eth/rlp.c src/lib/eth/rlp.h \
 	src/lib/eth/address.c src/lib/eth/address.h \
+	src/lib/eth/hash32.c src/lib/eth/hash32.h \
 	src/lib/eth/abi.c src/lib/eth/abi.h \
 	src/lib/eth/secp.c src/lib/eth/secp.h \
 	src/lib/eth/tx.c src/lib/eth/tx.h
 
 ETH_TESTS = tests/unit/test_keccak tests/unit/test_rlp tests/unit/test_address \
+	tests/unit/test_hash32 \
 	tests/unit/test_abi tests/unit/test_secp tests/unit/test_tx
 check_PROGRAMS += $(ETH_TESTS)
 TESTS += $(ETH_TESTS)
@@ -23,6 +25,10 @@ tests_unit_test_rlp_LDADD = $(TEST_LIBS)
 tests_unit_test_address_SOURCES = tests/unit/test_address.c
 tests_unit_test_address_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_address_LDADD = $(TEST_LIBS)
+
+tests_unit_test_hash32_SOURCES = tests/unit/test_hash32.c
+tests_unit_test_hash32_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_hash32_LDADD = $(TEST_LIBS)
 
 tests_unit_test_abi_SOURCES = tests/unit/test_abi.c
 tests_unit_test_abi_CFLAGS = $(TEST_CFLAGS)
