@@ -41,7 +41,12 @@ tests_unit_test_secp_LDADD = $(TEST_LIBS)
 tests_unit_test_tx_SOURCES = tests/unit/test_tx.c
 tests_unit_test_tx_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_tx_LDADD = $(TEST_LIBS)
-src_lib_libchainbridge_a_SOURCES += src/lib/eth/rpc.c src/lib/eth/rpc.h
+# The JSON-RPC client: errors, transport, parsers, typed calls (rpc.h includes all).
+src_lib_libchainbridge_a_SOURCES += src/lib/eth/rpc.h \
+	src/lib/eth/rpc_error.c src/lib/eth/rpc_error.h \
+	src/lib/eth/rpc_transport.c src/lib/eth/rpc_transport.h \
+	src/lib/eth/rpc_parse.c src/lib/eth/rpc_parse.h \
+	src/lib/eth/rpc_eth.c src/lib/eth/rpc_eth.h
 
 check_PROGRAMS += tests/unit/test_rpc tests/unit/test_rpc_live
 TESTS += tests/unit/test_rpc tests/unit/test_rpc_live

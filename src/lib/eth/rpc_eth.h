@@ -1,0 +1,142 @@
+/*
+ * rpc_eth.h - typed eth_* calls: each builds its params from C values,
+ * runs the call (rpc_transport.h) and parses the result strictly
+ * (rpc_parse.h).
+ *
+ * Return codes common to every call below:
+ *	CB_OK			success, out-params filled (and then owned by
+ *				the caller, released with their _clear function)
+ *	CB_ERR_RPC		the node answered a JSON-RPC error object; the
+ *				struct rpc_error is filled (code, message, data,
+ *				errclass)
+ *	CB_ERR_RPC_TRANSPORT	no usable answer after the retries (or a
+ *				non-retryable HTTP status); err->message says why
+ *	CB_ERR_TOO_LARGE	the response or a field in it passed a cap
+ *	CB_ERR_INVALID		malformed JSON, wrong id, a field that fails
+ *				strict parsing, or an answer about another
+ *				block or transaction than asked (err->message
+ *				names the field); also a bad argument
+ *	CB_ERR_NOT_FOUND	the node answered null (no such block/tx/receipt)
+ *	CB_ERR_NOMEM		allocation failed
+ * Wherever a struct rpc_error * is taken, NULL is allowed.  Out-structs
+ * are zeroed on failure.
+ */
+#ifndef CB_RPC_ETH_H
+#define CB_RPC_ETH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/err.h"
+#include "eth/rpc_error.h"
+#include "eth/rpc_parse.h"
+#include "eth/rpc_transport.h"
+#include "money/u256.h"
+
+/* Limits on an eth_getLogs filter and on eth_feeHistory. */
+#define RPC_FILTER_MAX_ADDRESSES	((size_t)1000)
+#define RPC_FILTER_MAX_TOPIC0		((size_t)256)
+#define RPC_FEE_HISTORY_MAX_BLOCKS	((uint64_t)1024)
+#define RPC_FEE_HISTORY_MAX_PERCENTILES	((size_t)100)
+
+/* A block parameter: a number or one of the named tags. */
+enum rpc_block_tag {
+	RPC_BLOCK_NUMBER = 0,
+	RPC_BLOCK_LATEST,
+	RPC_BLOCK_SAFE,
+	RPC_BLOCK_FINALIZED,
+	RPC_BLOCK_PENDING,
+	RPC_BLOCK_EARLIEST,
+	RPC_BLOCK__MAX
+};
+
+struct rpc_block_ref {
+	enum rpc_block_tag tag;
+	uint64_t	   number;	/* used when tag is RPC_BLOCK_NUMBER */
+};
+
+/*
+ * eth_getLogs filter.  With block_hash set (EIP-234) from/to are ignored.
+ * An empty address list matches every contract; an empty topic0 list
+ * matches every event.
+ */
+struct rpc_log_filter {
+	uint64_t	 from_block;
+	uint64_t	 to_block;
+	const uint8_t	*block_hash;		/* 32 bytes or NULL */
+	const uint8_t	(*addresses)[20];
+	size_t		 address_count;
+	const uint8_t	(*topic0)[32];
+	size_t		 topic0_count;
+};
+
+/* Message for eth_call / eth_estimateGas; NULL pointers are left out. */
+struct rpc_call_msg {
+	const uint8_t	*from;		/* 20 bytes or NULL */
+	const uint8_t	*to;		/* 20 bytes or NULL (creation) */
+	const uint8_t	*data;
+	size_t		 data_len;
+	const u256	*value;		/* NULL: no value */
+};
+
+enum cb_err	rpc_eth_chain_id(struct rpc_client *c, uint64_t *chain_id,
+		    struct rpc_error *err);
+enum cb_err	rpc_eth_block_number(struct rpc_client *c, uint64_t *number,
+		    struct rpc_error *err);
+/* Header plus tx hashes; null result is CB_ERR_NOT_FOUND. */
+enum cb_err	rpc_eth_get_block_by_number(struct rpc_client *c,
+		    struct rpc_block_ref ref, struct rpc_block *out,
+		    struct rpc_error *err);
+enum cb_err	rpc_eth_get_block_by_hash(struct rpc_client *c,
+		    const uint8_t hash[32], struct rpc_block *out,
+		    struct rpc_error *err);
+/*
+ * Fetches blocks numbers[0..n) in one batch (at most max_batch).  Returns
+ * as rpc_batch_send; on CB_OK statuses[i] is CB_OK (blocks[i] filled),
+ * CB_ERR_NOT_FOUND, CB_ERR_RPC, CB_ERR_INVALID, CB_ERR_TOO_LARGE or
+ * CB_ERR_NOMEM, and err holds the first entry's JSON-RPC error if any.
+ * blocks[] entries that are not CB_OK are zeroed.
+ */
+enum cb_err	rpc_eth_get_blocks_by_number(struct rpc_client *c,
+		    const uint64_t *numbers, size_t n, struct rpc_block *blocks,
+		    enum cb_err *statuses, struct rpc_error *err);
+/* More than max_logs logs, or a log's data over max_data_bytes, is
+ * CB_ERR_TOO_LARGE (split the range). */
+enum cb_err	rpc_eth_get_logs(struct rpc_client *c,
+		    const struct rpc_log_filter *filter, struct rpc_log_list *out,
+		    struct rpc_error *err);
+enum cb_err	rpc_eth_get_transaction_by_hash(struct rpc_client *c,
+		    const uint8_t hash[32], struct rpc_tx *out,
+		    struct rpc_error *err);
+enum cb_err	rpc_eth_get_transaction_receipt(struct rpc_client *c,
+		    const uint8_t hash[32], struct rpc_receipt *out,
+		    struct rpc_error *err);
+enum cb_err	rpc_eth_get_transaction_count(struct rpc_client *c,
+		    const uint8_t address[20], struct rpc_block_ref ref,
+		    uint64_t *nonce, struct rpc_error *err);
+enum cb_err	rpc_eth_get_balance(struct rpc_client *c,
+		    const uint8_t address[20], struct rpc_block_ref ref,
+		    u256 *balance, struct rpc_error *err);
+enum cb_err	rpc_eth_estimate_gas(struct rpc_client *c,
+		    const struct rpc_call_msg *msg, uint64_t *gas,
+		    struct rpc_error *err);
+/* *out is malloc'd (NULL for empty), the caller frees it. */
+enum cb_err	rpc_eth_call(struct rpc_client *c, const struct rpc_call_msg *msg,
+		    struct rpc_block_ref ref, uint8_t **out, size_t *out_len,
+		    struct rpc_error *err);
+/* percentiles: whole percents 0..100, ascending (may be NULL with n 0). */
+enum cb_err	rpc_eth_fee_history(struct rpc_client *c, uint64_t block_count,
+		    struct rpc_block_ref newest, const uint8_t *percentiles,
+		    size_t n_percentiles, struct rpc_fee_history *out,
+		    struct rpc_error *err);
+enum cb_err	rpc_eth_max_priority_fee_per_gas(struct rpc_client *c,
+		    u256 *fee, struct rpc_error *err);
+enum cb_err	rpc_eth_gas_price(struct rpc_client *c, u256 *price,
+		    struct rpc_error *err);
+/* Sends a signed raw transaction; on CB_OK hash holds the node's tx hash. */
+enum cb_err	rpc_eth_send_raw_transaction(struct rpc_client *c,
+		    const uint8_t *raw, size_t len, uint8_t hash[32],
+		    struct rpc_error *err);
+
+#endif
