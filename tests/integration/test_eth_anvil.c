@@ -41,6 +41,7 @@
 
 #include "eth/abi.h"
 #include "eth/address.h"
+#include "eth/hash32.h"
 #include "core/err.h"
 #include "core/hex.h"
 #include "eth/keccak.h"
@@ -480,7 +481,7 @@ ethit_nonce(enum rpc_block_tag tag)
 	uint64_t nonce = 0;
 	enum cb_err rc;
 
-	rc = rpc_eth_get_transaction_count(ctx.rpc, ctx.signer.bytes,
+	rc = rpc_eth_get_transaction_count(ctx.rpc, &ctx.signer,
 	    ethit_ref(tag), &nonce, &err);
 	ETHIT_OK(rc, err, "eth_getTransactionCount");
 	return nonce;
@@ -528,7 +529,7 @@ ethit_tx_init(struct tx *t, uint64_t nonce, const struct address *to,
 /* Waits (bounded) for the receipt of hash: CB_OK, CB_ERR_NOT_FOUND when
  * none came in time, or the call's error. */
 static enum cb_err
-ethit_wait_receipt(const uint8_t hash[TX_HASH_LEN], struct rpc_receipt *out,
+ethit_wait_receipt(const struct hash32 *hash, struct rpc_receipt *out,
     struct rpc_error *err)
 {
 	uint64_t deadline = ethit_now_ms() + ETHIT_RECEIPT_WAIT_MS;
@@ -556,7 +557,7 @@ ethit_transact(const struct address *to, const uint8_t *data, size_t data_len,
 	struct rpc_call_msg msg;
 	struct rpc_error err;
 	struct tx t;
-	uint8_t hash[TX_HASH_LEN], node_hash[TX_HASH_LEN];
+	struct hash32 hash, node_hash;
 	uint8_t *raw = NULL;
 	size_t raw_len = 0;
 	uint64_t gas = 0, nonce = 0;
@@ -565,8 +566,8 @@ ethit_transact(const struct address *to, const uint8_t *data, size_t data_len,
 	enum cb_err rc;
 
 	memset(&msg, 0, sizeof(msg));
-	msg.from = ctx.signer.bytes;
-	msg.to = to != NULL ? to->bytes : NULL;
+	msg.from = &ctx.signer;
+	msg.to = to;
 	msg.data = data;
 	msg.data_len = data_len;
 	rc = rpc_eth_estimate_gas(ctx.rpc, &msg, &gas, &err);
@@ -579,10 +580,10 @@ ethit_transact(const struct address *to, const uint8_t *data, size_t data_len,
 		nonce = ethit_nonce(RPC_BLOCK_PENDING);
 		ethit_tx_init(&t, nonce, to, data, data_len, gas, &max_fee,
 		    &priority);
-		rc = tx_sign(&t, ctx.key, &raw, &raw_len, hash);
+		rc = tx_sign(&t, ctx.key, &raw, &raw_len, hash.bytes);
 		ck_assert_msg(rc == CB_OK, "tx_sign: %s", cb_errcode(rc));
 		rc = rpc_eth_send_raw_transaction(ctx.rpc, raw, raw_len,
-		    node_hash, &err);
+		    &node_hash, &err);
 		free(raw);
 		raw = NULL;
 		if (rc == CB_OK)
@@ -596,11 +597,11 @@ ethit_transact(const struct address *to, const uint8_t *data, size_t data_len,
 		    rpc_errclass_name(err.errclass), err.message);
 		ethit_sleep_ms(ETHIT_SEND_RETRY_MS);
 	}
-	ck_assert_msg(memcmp(hash, node_hash, TX_HASH_LEN) == 0,
+	ck_assert_msg(hash32_eq(&hash, &node_hash),
 	    "the node's transaction hash differs from ours");
-	rc = ethit_wait_receipt(hash, receipt, &err);
+	rc = ethit_wait_receipt(&hash, receipt, &err);
 	ETHIT_OK(rc, err, "eth_getTransactionReceipt (bounded wait)");
-	ck_assert(memcmp(receipt->tx_hash, hash, TX_HASH_LEN) == 0);
+	ck_assert(hash32_eq(&receipt->tx_hash, &hash));
 	if (nonce_out != NULL)
 		*nonce_out = nonce;
 }
@@ -615,7 +616,7 @@ ethit_call(const struct address *to, const uint8_t *data, size_t data_len,
 	enum cb_err rc;
 
 	memset(&msg, 0, sizeof(msg));
-	msg.to = to->bytes;
+	msg.to = to;
 	msg.data = data;
 	msg.data_len = data_len;
 	*out = NULL;
@@ -761,7 +762,7 @@ ethit_deploy(struct address *token, struct rpc_receipt *receipt_out,
 	ck_assert_msg(r.has_status && r.status == 1,
 	    "deployment reverted (status %" PRIu64 ")", r.status);
 	ck_assert_msg(r.has_contract_address, "receipt has no contractAddress");
-	memcpy(token->bytes, r.contract_address, ADDRESS_LEN);
+	*token = r.contract_address;
 	if (nonce_out != NULL)
 		*nonce_out = nonce;
 	if (receipt_out != NULL)
@@ -830,23 +831,23 @@ ethit_amount(size_t i, u256 *out)
 static void
 ethit_sign_transfer(uint64_t nonce, const struct address *to, uint64_t wei,
     const u256 *max_fee, const u256 *priority, uint8_t **raw, size_t *raw_len,
-    uint8_t hash[TX_HASH_LEN])
+    struct hash32 *hash)
 {
 	struct tx t;
 	enum cb_err rc;
 
 	ethit_tx_init(&t, nonce, to, NULL, 0, 21000, max_fee, priority);
 	u256_from_u64(&t.value, wei);
-	rc = tx_sign(&t, ctx.key, raw, raw_len, hash);
+	rc = tx_sign(&t, ctx.key, raw, raw_len, hash->bytes);
 	ck_assert_msg(rc == CB_OK, "tx_sign: %s", cb_errcode(rc));
 }
 
 /* Sends raw; returns the status with err filled and the node's hash. */
 static enum cb_err
-ethit_send_raw(const uint8_t *raw, size_t raw_len, uint8_t node_hash[TX_HASH_LEN],
+ethit_send_raw(const uint8_t *raw, size_t raw_len, struct hash32 *node_hash,
     struct rpc_error *err)
 {
-	memset(node_hash, 0, TX_HASH_LEN);
+	memset(node_hash, 0, sizeof(*node_hash));
 	return rpc_eth_send_raw_transaction(ctx.rpc, raw, raw_len, node_hash,
 	    err);
 }
@@ -871,20 +872,20 @@ START_TEST(test_deploy)
 
 	ethit_deploy(&token, &r, &nonce);
 	ck_assert_msg(!r.has_to, "a creation receipt must have no `to`");
-	ck_assert(memcmp(r.from, ctx.signer.bytes, ADDRESS_LEN) == 0);
+	ck_assert(address_eq(&r.from, &ctx.signer));
 	ethit_create_address(&ctx.signer, nonce, &expect);
 	ck_assert_msg(address_eq(&token, &expect),
 	    "contractAddress is not keccak(rlp([sender, nonce]))");
 	ck_assert(r.gas_used > 21000);
 
 	memset(&t, 0, sizeof(t));
-	rc = rpc_eth_get_transaction_by_hash(ctx.rpc, r.tx_hash, &t, &err);
+	rc = rpc_eth_get_transaction_by_hash(ctx.rpc, &r.tx_hash, &t, &err);
 	ETHIT_OK(rc, err, "eth_getTransactionByHash");
 	ck_assert_uint_eq(t.type, 2);
 	ck_assert(t.has_max_fee && !t.has_to && t.mined);
 	ck_assert(t.has_chain_id && t.chain_id == ctx.chain_id);
 	ck_assert_uint_eq(t.nonce, nonce);
-	ck_assert(memcmp(t.from, ctx.signer.bytes, ADDRESS_LEN) == 0);
+	ck_assert(address_eq(&t.from, &ctx.signer));
 	ck_assert_uint_eq(t.input_len, ctx.bytecode_len + 4 * ABI_WORD_LEN +
 	    2 * 2 * ABI_WORD_LEN);
 	ck_assert(memcmp(t.input, ctx.bytecode, ctx.bytecode_len) == 0);
@@ -975,15 +976,15 @@ START_TEST(test_batch_mint)
 	for (i = 0; i < r.log_count; i++) {
 		const struct rpc_log *l = &r.logs[i];
 
-		ck_assert_msg(memcmp(l->address, token.bytes, ADDRESS_LEN) == 0,
+		ck_assert_msg(address_eq(&l->address, &token),
 		    "log %zu: not from the token", i);
 		ck_assert_msg(l->topic_count == 3, "log %zu: %zu topics", i,
 		    l->topic_count);
-		ck_assert_msg(memcmp(l->topics[0], transfer_topic, 32) == 0,
+		ck_assert_msg(memcmp(l->topics[0].bytes, transfer_topic, 32) == 0,
 		    "log %zu: not a Transfer", i);
-		ck_assert_msg(memcmp(l->topics[1], zero, 32) == 0,
+		ck_assert_msg(hash32_is_zero(&l->topics[1]),
 		    "log %zu: from is not the zero address", i);
-		ck_assert(abi_word_address(l->topics[2], &got) == CB_OK);
+		ck_assert(abi_word_address(l->topics[2].bytes, &got) == CB_OK);
 		ck_assert_msg(address_eq(&got, &holders[i]),
 		    "log %zu: to is not holder %zu", i, i);
 		ck_assert_msg(l->data_len == ABI_WORD_LEN, "log %zu: %zu data "
@@ -1012,7 +1013,8 @@ START_TEST(test_resend_same)
 	struct rpc_receipt r;
 	struct rpc_error err;
 	struct address to;
-	uint8_t *raw = NULL, hash[TX_HASH_LEN], node_hash[TX_HASH_LEN];
+	uint8_t *raw = NULL;
+	struct hash32 hash, node_hash;
 	size_t raw_len = 0;
 	uint64_t nonce;
 	u256 max_fee, priority;
@@ -1023,13 +1025,13 @@ START_TEST(test_resend_same)
 	ethit_fees(&max_fee, &priority);
 	nonce = ethit_nonce(RPC_BLOCK_PENDING);
 	ethit_sign_transfer(nonce, &to, 1, &max_fee, &priority, &raw, &raw_len,
-	    hash);
+	    &hash);
 
-	rc = ethit_send_raw(raw, raw_len, node_hash, &err);
+	rc = ethit_send_raw(raw, raw_len, &node_hash, &err);
 	ETHIT_OK(rc, err, "first send");
-	ck_assert(memcmp(node_hash, hash, TX_HASH_LEN) == 0);
+	ck_assert(hash32_eq(&node_hash, &hash));
 
-	rc = ethit_send_raw(raw, raw_len, node_hash, &err);
+	rc = ethit_send_raw(raw, raw_len, &node_hash, &err);
 	fprintf(stderr, "resend while pending: %s %s %s\n", cb_errcode(rc),
 	    rpc_errclass_name(err.errclass), err.message);
 	ck_assert_msg(rc == CB_OK ||
@@ -1037,20 +1039,20 @@ START_TEST(test_resend_same)
 	    "resend while pending: %s (%s) %s", cb_errcode(rc),
 	    rpc_errclass_name(err.errclass), err.message);
 	if (rc == CB_OK)
-		ck_assert(memcmp(node_hash, hash, TX_HASH_LEN) == 0);
+		ck_assert(hash32_eq(&node_hash, &hash));
 
 	ethit_mine();
 	memset(&r, 0, sizeof(r));
-	rc = ethit_wait_receipt(hash, &r, &err);
+	rc = ethit_wait_receipt(&hash, &r, &err);
 	ETHIT_OK(rc, err, "receipt after evm_mine");
 	ck_assert(r.has_status && r.status == 1);
 	rpc_receipt_clear(&r);
 
 	/* Once mined, what a submitter sees on a resend. */
-	rc = ethit_send_raw(raw, raw_len, node_hash, &err);
+	rc = ethit_send_raw(raw, raw_len, &node_hash, &err);
 	fprintf(stderr, "resend once mined: %s %s %s\n", cb_errcode(rc),
 	    rpc_errclass_name(err.errclass), err.message);
-	ck_assert_msg((rc == CB_OK && memcmp(node_hash, hash, TX_HASH_LEN) == 0) ||
+	ck_assert_msg((rc == CB_OK && hash32_eq(&node_hash, &hash)) ||
 	    (rc == CB_ERR_RPC && (err.errclass == RPC_ERRCLASS_ALREADY_KNOWN ||
 	    err.errclass == RPC_ERRCLASS_NONCE_TOO_LOW)),
 	    "resend once mined: %s (%s) %s", cb_errcode(rc),
@@ -1066,7 +1068,8 @@ START_TEST(test_nonce_too_low)
 	struct rpc_receipt r;
 	struct rpc_error err;
 	struct address to;
-	uint8_t *raw = NULL, hash[TX_HASH_LEN], node_hash[TX_HASH_LEN];
+	uint8_t *raw = NULL;
+	struct hash32 hash, node_hash;
 	size_t raw_len = 0;
 	uint64_t mined;
 	u256 max_fee, priority;
@@ -1083,8 +1086,8 @@ START_TEST(test_nonce_too_low)
 	ck_assert(mined >= 1);
 	ethit_fees(&max_fee, &priority);
 	ethit_sign_transfer(mined - 1, &to, 7, &max_fee, &priority, &raw,
-	    &raw_len, hash);
-	rc = ethit_send_raw(raw, raw_len, node_hash, &err);
+	    &raw_len, &hash);
+	rc = ethit_send_raw(raw, raw_len, &node_hash, &err);
 	free(raw);
 	fprintf(stderr, "used nonce %" PRIu64 ": %s %s (code %" PRId64 ") %s\n",
 	    mined - 1, cb_errcode(rc), rpc_errclass_name(err.errclass),
@@ -1124,9 +1127,8 @@ START_TEST(test_replacement)
 	struct rpc_tx t;
 	struct rpc_error err;
 	struct address to;
-	uint8_t *raw = NULL, node_hash[TX_HASH_LEN];
-	uint8_t hash_a[TX_HASH_LEN], hash_b0[TX_HASH_LEN], hash_b[TX_HASH_LEN];
-	uint8_t hash_c[TX_HASH_LEN];
+	uint8_t *raw = NULL;
+	struct hash32 node_hash, hash_a, hash_b0, hash_b, hash_c;
 	size_t raw_len = 0;
 	uint64_t nonce;
 	u256 fee_a, prio_a, fee_b, prio_b, fee_c, prio_c;
@@ -1139,14 +1141,14 @@ START_TEST(test_replacement)
 	nonce = ethit_nonce(RPC_BLOCK_PENDING);
 
 	ethit_sign_transfer(nonce, &to, 1, &fee_a, &prio_a, &raw, &raw_len,
-	    hash_a);
-	rc = ethit_send_raw(raw, raw_len, node_hash, &err);
+	    &hash_a);
+	rc = ethit_send_raw(raw, raw_len, &node_hash, &err);
 	free(raw);
 	ETHIT_OK(rc, err, "send A");
 
 	ethit_sign_transfer(nonce, &to, 2, &fee_a, &prio_a, &raw, &raw_len,
-	    hash_b0);
-	rc = ethit_send_raw(raw, raw_len, node_hash, &err);
+	    &hash_b0);
+	rc = ethit_send_raw(raw, raw_len, &node_hash, &err);
 	free(raw);
 	fprintf(stderr, "replacement with equal caps: %s %s %s\n",
 	    cb_errcode(rc), rpc_errclass_name(err.errclass), err.message);
@@ -1157,8 +1159,8 @@ START_TEST(test_replacement)
 	ethit_bump(&fee_a, 5, &fee_b);
 	ethit_bump(&prio_a, 5, &prio_b);
 	ethit_sign_transfer(nonce, &to, 3, &fee_b, &prio_b, &raw, &raw_len,
-	    hash_b);
-	rc = ethit_send_raw(raw, raw_len, node_hash, &err);
+	    &hash_b);
+	rc = ethit_send_raw(raw, raw_len, &node_hash, &err);
 	free(raw);
 	fprintf(stderr, "replacement with caps +5%%: %s %s %s (%s)\n",
 	    cb_errcode(rc), rpc_errclass_name(err.errclass), err.message,
@@ -1174,32 +1176,32 @@ START_TEST(test_replacement)
 	ethit_bump(&fee_a, 10, &fee_c);
 	ethit_bump(&prio_a, 10, &prio_c);
 	ethit_sign_transfer(nonce, &to, 4, &fee_c, &prio_c, &raw, &raw_len,
-	    hash_c);
-	rc = ethit_send_raw(raw, raw_len, node_hash, &err);
+	    &hash_c);
+	rc = ethit_send_raw(raw, raw_len, &node_hash, &err);
 	free(raw);
 	ETHIT_OK(rc, err, "replacement with caps +10%");
-	ck_assert(memcmp(node_hash, hash_c, TX_HASH_LEN) == 0);
+	ck_assert(hash32_eq(&node_hash, &hash_c));
 
 	ethit_mine();
 	memset(&r, 0, sizeof(r));
-	rc = ethit_wait_receipt(hash_c, &r, &err);
+	rc = ethit_wait_receipt(&hash_c, &r, &err);
 	ETHIT_OK(rc, err, "receipt of C");
 	ck_assert(r.has_status && r.status == 1);
 	rpc_receipt_clear(&r);
 
-	rc = rpc_eth_get_transaction_receipt(ctx.rpc, hash_a, &r, &err);
+	rc = rpc_eth_get_transaction_receipt(ctx.rpc, &hash_a, &r, &err);
 	ck_assert_msg(rc == CB_ERR_NOT_FOUND, "A still has a receipt: %s",
 	    cb_errcode(rc));
 	memset(&t, 0, sizeof(t));
-	rc = rpc_eth_get_transaction_by_hash(ctx.rpc, hash_a, &t, &err);
+	rc = rpc_eth_get_transaction_by_hash(ctx.rpc, &hash_a, &t, &err);
 	ck_assert_msg(rc == CB_ERR_NOT_FOUND, "A is still known: %s",
 	    cb_errcode(rc));
 	if (b_taken) {
-		rc = rpc_eth_get_transaction_receipt(ctx.rpc, hash_b, &r, &err);
+		rc = rpc_eth_get_transaction_receipt(ctx.rpc, &hash_b, &r, &err);
 		ck_assert_msg(rc == CB_ERR_NOT_FOUND,
 		    "B still has a receipt: %s", cb_errcode(rc));
 	}
-	rc = rpc_eth_get_transaction_receipt(ctx.rpc, hash_b0, &r, &err);
+	rc = rpc_eth_get_transaction_receipt(ctx.rpc, &hash_b0, &r, &err);
 	ck_assert(rc == CB_ERR_NOT_FOUND);
 	ck_assert(ethit_nonce(RPC_BLOCK_LATEST) > nonce);
 	ethit_automine(true);

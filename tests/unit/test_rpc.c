@@ -27,6 +27,8 @@
 
 #include "core/buf.h"
 #include "core/hex.h"
+#include "eth/address.h"
+#include "eth/hash32.h"
 #include "eth/rpc.h"
 #include "money/u256.h"
 
@@ -338,6 +340,24 @@ static void
 hex_to(const char *s, uint8_t *out, size_t n)
 {
 	ck_assert_int_eq(hex_decode_exact(out, n, s, strlen(s)), 0);
+}
+
+static struct hash32
+hash_of(const char *s)
+{
+	struct hash32 h;
+
+	ck_assert_int_eq(hash32_parse(s, strlen(s), &h), CB_OK);
+	return h;
+}
+
+static struct address
+address_of(const char *s)
+{
+	struct address a;
+
+	ck_assert_int_eq(address_parse(s, strlen(s), &a), ADDRESS_OK);
+	return a;
 }
 
 static long
@@ -664,11 +684,12 @@ START_TEST(test_error_class_e2e)
 	struct mock m;
 	struct rpc_client *c;
 	struct rpc_error err;
-	uint8_t raw[3] = { 0x02, 0xf8, 0x6c }, hash[32];
+	uint8_t raw[3] = { 0x02, 0xf8, 0x6c };
+	struct hash32 hash;
 
 	mock_start(&m, replies, 1);
 	c = mock_client(&m, NULL);
-	ck_assert_int_eq(rpc_eth_send_raw_transaction(c, raw, sizeof(raw), hash,
+	ck_assert_int_eq(rpc_eth_send_raw_transaction(c, raw, sizeof(raw), &hash,
 	    &err), CB_ERR_RPC);
 	ck_assert_int_eq(err.errclass, t->cls);
 	ck_assert_int_eq(err.code, t->code);
@@ -1334,7 +1355,7 @@ START_TEST(test_block_by_number)
 	struct rpc_client *c;
 	struct rpc_error err;
 	struct rpc_block b;
-	uint8_t want[32];
+	struct hash32 want;
 	u256 fee;
 
 	mock_start(&m, replies, 6);
@@ -1343,10 +1364,10 @@ START_TEST(test_block_by_number)
 	    (struct rpc_block_ref){ RPC_BLOCK_LATEST, 0 }, &b, &err), CB_OK);
 	mock_check_request(&m, "eth_getBlockByNumber", "[\"latest\",false]");
 	ck_assert_uint_eq(b.number, 1);
-	hex_to(H_BLOCK, want, 32);
-	ck_assert_mem_eq(b.hash, want, 32);
-	hex_to(H_PARENT, want, 32);
-	ck_assert_mem_eq(b.parent_hash, want, 32);
+	want = hash_of(H_BLOCK);
+	ck_assert(hash32_eq(&b.hash, &want));
+	want = hash_of(H_PARENT);
+	ck_assert(hash32_eq(&b.parent_hash, &want));
 	ck_assert_uint_eq(b.timestamp, 0x6b0248b4);
 	ck_assert_uint_eq(b.gas_limit, 30000000);
 	ck_assert_uint_eq(b.gas_used, 21000);
@@ -1356,8 +1377,8 @@ START_TEST(test_block_by_number)
 	ck_assert_uint_eq(b.logs_bloom[255], 1);
 	ck_assert_uint_eq(b.logs_bloom[0], 0);
 	ck_assert_uint_eq(b.tx_count, 1);
-	hex_to(H_TX, want, 32);
-	ck_assert_mem_eq(b.tx_hashes[0], want, 32);
+	want = hash_of(H_TX);
+	ck_assert(hash32_eq(&b.tx_hashes[0], &want));
 	ck_assert(!b.pending);
 	rpc_block_clear(&b);
 	ck_assert_ptr_null(b.tx_hashes);
@@ -1407,18 +1428,20 @@ START_TEST(test_block_by_hash)
 	struct rpc_client *c;
 	struct rpc_error err;
 	struct rpc_block b;
-	uint8_t hash[32];
+	struct hash32 hash;
 
 	mock_start(&m, replies, 1);
 	c = mock_client(&m, NULL);
-	hex_to(H_BLOCK, hash, 32);
-	ck_assert_int_eq(rpc_eth_get_block_by_hash(c, hash, &b, &err), CB_OK);
+	hash = hash_of(H_BLOCK);
+	ck_assert_int_eq(rpc_eth_get_block_by_hash(c, &hash, &b, &err), CB_OK);
 	mock_check_request(&m, "eth_getBlockByHash", "[\"" H_BLOCK "\",false]");
 	rpc_block_clear(&b);
 	/* The node answers another block than asked for. */
-	hash[0] ^= 1;
-	ck_assert_int_eq(rpc_eth_get_block_by_hash(c, hash, &b, &err),
+	hash.bytes[0] ^= 1;
+	ck_assert_int_eq(rpc_eth_get_block_by_hash(c, &hash, &b, &err),
 	    CB_ERR_INVALID);
+	ck_assert_ptr_nonnull(strstr(err.message, "'hash'"));
+	ck_assert_ptr_null(b.tx_hashes);
 	rpc_client_free(c);
 	mock_stop(&m);
 }
@@ -1454,7 +1477,8 @@ START_TEST(test_get_logs)
 	struct rpc_opts o;
 	struct rpc_error err;
 	struct rpc_log_list list;
-	uint8_t addrs[2][20], topics[2][32], bh[32], want[32];
+	struct address addrs[2];
+	struct hash32 topics[2], bh, want;
 	struct rpc_log_filter f;
 
 	rpc_opts_init(&o);
@@ -1462,35 +1486,35 @@ START_TEST(test_get_logs)
 	o.max_data_bytes = 32;
 	mock_start(&m, replies, 7);
 	c = mock_client(&m, &o);
-	hex_to(A_FROM, addrs[0], 20);
-	hex_to(A_TO, addrs[1], 20);
-	hex_to(T_TRANSFER, topics[0], 32);
-	hex_to(T_APPROVAL, topics[1], 32);
+	addrs[0] = address_of(A_FROM);
+	addrs[1] = address_of(A_TO);
+	topics[0] = hash_of(T_TRANSFER);
+	topics[1] = hash_of(T_APPROVAL);
 	memset(&f, 0, sizeof(f));
 	f.from_block = 1;
 	f.to_block = 0x100;
-	f.addresses = (const uint8_t (*)[20])addrs;
+	f.addresses = addrs;
 	f.address_count = 2;
-	f.topic0 = (const uint8_t (*)[32])topics;
+	f.topic0 = topics;
 	f.topic0_count = 2;
 	ck_assert_int_eq(rpc_eth_get_logs(c, &f, &list, &err), CB_OK);
 	mock_check_request(&m, "eth_getLogs", "[{\"fromBlock\":\"0x1\","
 	    "\"toBlock\":\"0x100\",\"address\":[\"" A_FROM "\",\"" A_TO "\"],"
 	    "\"topics\":[[\"" T_TRANSFER "\",\"" T_APPROVAL "\"]]}]");
 	ck_assert_uint_eq(list.count, 2);
-	ck_assert_mem_eq(list.logs[0].address, addrs[1], 20);
+	ck_assert(address_eq(&list.logs[0].address, &addrs[1]));
 	ck_assert_uint_eq(list.logs[0].topic_count, 3);
-	ck_assert_mem_eq(list.logs[0].topics[0], topics[0], 32);
-	hex_to(T_TOPIC, want, 32);
-	ck_assert_mem_eq(list.logs[0].topics[2], want, 32);
+	ck_assert(hash32_eq(&list.logs[0].topics[0], &topics[0]));
+	want = hash_of(T_TOPIC);
+	ck_assert(hash32_eq(&list.logs[0].topics[2], &want));
 	ck_assert_uint_eq(list.logs[0].data_len, 32);
 	ck_assert_uint_eq(list.logs[0].data[31], 0xe8);
 	ck_assert_uint_eq(list.logs[0].data[30], 0x03);
 	ck_assert_uint_eq(list.logs[0].block_number, 1);
-	hex_to(H_BLOCK, want, 32);
-	ck_assert_mem_eq(list.logs[0].block_hash, want, 32);
-	hex_to(H_TX, want, 32);
-	ck_assert_mem_eq(list.logs[0].tx_hash, want, 32);
+	want = hash_of(H_BLOCK);
+	ck_assert(hash32_eq(&list.logs[0].block_hash, &want));
+	want = hash_of(H_TX);
+	ck_assert(hash32_eq(&list.logs[0].tx_hash, &want));
 	ck_assert_uint_eq(list.logs[0].tx_index, 0);
 	ck_assert_uint_eq(list.logs[0].log_index, 2);
 	ck_assert(!list.logs[0].removed);
@@ -1516,8 +1540,8 @@ START_TEST(test_get_logs)
 
 	/* By block hash, no address or topic filter. */
 	memset(&f, 0, sizeof(f));
-	hex_to(H_BLOCK, bh, 32);
-	f.block_hash = bh;
+	bh = hash_of(H_BLOCK);
+	f.block_hash = &bh;
 	ck_assert_int_eq(rpc_eth_get_logs(c, &f, &list, &err), CB_OK);
 	mock_check_request(&m, "eth_getLogs", "[{\"blockHash\":\"" H_BLOCK "\"}]");
 	ck_assert_uint_eq(list.count, 0);
@@ -1556,13 +1580,14 @@ START_TEST(test_receipt)
 	struct rpc_client *c;
 	struct rpc_error err;
 	struct rpc_receipt r;
-	uint8_t hash[32], want[20];
+	struct hash32 hash;
+	struct address want;
 	u256 price, want_price;
 
 	mock_start(&m, replies, 4);
 	c = mock_client(&m, NULL);
-	hex_to(H_TX, hash, 32);
-	ck_assert_int_eq(rpc_eth_get_transaction_receipt(c, hash, &r, &err), CB_OK);
+	hash = hash_of(H_TX);
+	ck_assert_int_eq(rpc_eth_get_transaction_receipt(c, &hash, &r, &err), CB_OK);
 	mock_check_request(&m, "eth_getTransactionReceipt", "[\"" H_TX "\"]");
 	ck_assert(r.has_status);
 	ck_assert_uint_eq(r.status, 1);
@@ -1573,24 +1598,27 @@ START_TEST(test_receipt)
 	price = r.effective_gas_price;
 	ck_assert_int_eq(u256_cmp(&price, &want_price), 0);
 	ck_assert(r.has_to);
-	hex_to(A_TO, want, 20);
-	ck_assert_mem_eq(r.to, want, 20);
+	want = address_of(A_TO);
+	ck_assert(address_eq(&r.to, &want));
+	want = address_of(A_FROM);
+	ck_assert(address_eq(&r.from, &want));
 	ck_assert(!r.has_contract_address);
 	ck_assert_uint_eq(r.log_count, 1);
 	ck_assert_uint_eq(r.logs[0].log_index, 2);
 	rpc_receipt_clear(&r);
 
-	ck_assert_int_eq(rpc_eth_get_transaction_receipt(c, hash, &r, &err), CB_OK);
+	ck_assert_int_eq(rpc_eth_get_transaction_receipt(c, &hash, &r, &err), CB_OK);
 	ck_assert_uint_eq(r.status, 0);
 	ck_assert(!r.has_to);
 	ck_assert(r.has_contract_address);
-	ck_assert_mem_eq(r.contract_address, want, 20);
+	want = address_of(A_TO);
+	ck_assert(address_eq(&r.contract_address, &want));
 	ck_assert_uint_eq(r.log_count, 0);
 	rpc_receipt_clear(&r);
 
-	ck_assert_int_eq(rpc_eth_get_transaction_receipt(c, hash, &r, &err),
+	ck_assert_int_eq(rpc_eth_get_transaction_receipt(c, &hash, &r, &err),
 	    CB_ERR_NOT_FOUND);
-	ck_assert_int_eq(rpc_eth_get_transaction_receipt(c, hash, &r, &err),
+	ck_assert_int_eq(rpc_eth_get_transaction_receipt(c, &hash, &r, &err),
 	    CB_ERR_INVALID);
 	ck_assert_ptr_nonnull(strstr(err.message, "status"));
 	rpc_client_free(c);
@@ -1623,13 +1651,13 @@ START_TEST(test_transaction)
 	struct rpc_client *c;
 	struct rpc_error err;
 	struct rpc_tx tx;
-	uint8_t hash[32];
+	struct hash32 hash;
 	u256 eth;
 
 	mock_start(&m, replies, 4);
 	c = mock_client(&m, NULL);
-	hex_to(H_TX, hash, 32);
-	ck_assert_int_eq(rpc_eth_get_transaction_by_hash(c, hash, &tx, &err), CB_OK);
+	hash = hash_of(H_TX);
+	ck_assert_int_eq(rpc_eth_get_transaction_by_hash(c, &hash, &tx, &err), CB_OK);
 	mock_check_request(&m, "eth_getTransactionByHash", "[\"" H_TX "\"]");
 	ck_assert_uint_eq(tx.type, 2);
 	ck_assert(tx.has_chain_id);
@@ -1643,16 +1671,16 @@ START_TEST(test_transaction)
 	ck_assert_uint_eq(tx.input[0], 0xa9);
 	rpc_tx_clear(&tx);
 
-	ck_assert_int_eq(rpc_eth_get_transaction_by_hash(c, hash, &tx, &err), CB_OK);
+	ck_assert_int_eq(rpc_eth_get_transaction_by_hash(c, &hash, &tx, &err), CB_OK);
 	ck_assert(!tx.mined);
 	ck_assert(!tx.has_to);
 	ck_assert_uint_eq(tx.nonce, 5);
 	ck_assert_ptr_null(tx.input);
 	rpc_tx_clear(&tx);
 	/* Half mined. */
-	ck_assert_int_eq(rpc_eth_get_transaction_by_hash(c, hash, &tx, &err),
+	ck_assert_int_eq(rpc_eth_get_transaction_by_hash(c, &hash, &tx, &err),
 	    CB_ERR_INVALID);
-	ck_assert_int_eq(rpc_eth_get_transaction_by_hash(c, hash, &tx, &err),
+	ck_assert_int_eq(rpc_eth_get_transaction_by_hash(c, &hash, &tx, &err),
 	    CB_ERR_NOT_FOUND);
 	rpc_client_free(c);
 	mock_stop(&m);
@@ -1737,8 +1765,10 @@ START_TEST(test_account_and_send)
 	struct mock m;
 	struct rpc_client *c;
 	struct rpc_error err;
-	uint8_t from[20], to[20], data[4] = { 0x70, 0xa0, 0x82, 0x31 };
-	uint8_t raw[4] = { 0x02, 0xf8, 0x70, 0x82 }, hash[32], want[32];
+	struct address from, to;
+	struct hash32 hash, want;
+	uint8_t data[4] = { 0x70, 0xa0, 0x82, 0x31 };
+	uint8_t raw[4] = { 0x02, 0xf8, 0x70, 0x82 };
 	uint8_t *out = NULL;
 	size_t out_len = 0;
 	char dec[U256_DEC_MAX];
@@ -1748,24 +1778,24 @@ START_TEST(test_account_and_send)
 
 	mock_start(&m, replies, 8);
 	c = mock_client(&m, NULL);
-	hex_to(A_FROM, from, 20);
-	hex_to(A_TO, to, 20);
+	from = address_of(A_FROM);
+	to = address_of(A_TO);
 
-	ck_assert_int_eq(rpc_eth_get_balance(c, from,
+	ck_assert_int_eq(rpc_eth_get_balance(c, &from,
 	    (struct rpc_block_ref){ RPC_BLOCK_LATEST, 0 }, &bal, &err), CB_OK);
 	mock_check_request(&m, "eth_getBalance", "[\"" A_FROM "\",\"latest\"]");
 	ck_assert_uint_gt(u256_to_dec(&bal, dec, sizeof(dec)), 0);
 	ck_assert_str_eq(dec, "1000000000000000000000000");
 
-	ck_assert_int_eq(rpc_eth_get_transaction_count(c, from,
+	ck_assert_int_eq(rpc_eth_get_transaction_count(c, &from,
 	    (struct rpc_block_ref){ RPC_BLOCK_PENDING, 0 }, &n, &err), CB_OK);
 	mock_check_request(&m, "eth_getTransactionCount",
 	    "[\"" A_FROM "\",\"pending\"]");
 	ck_assert_uint_eq(n, 3);
 
 	memset(&msg, 0, sizeof(msg));
-	msg.from = from;
-	msg.to = to;
+	msg.from = &from;
+	msg.to = &to;
 	msg.data = data;
 	msg.data_len = sizeof(data);
 	u256_from_u64(&value, 255);
@@ -1787,26 +1817,26 @@ START_TEST(test_account_and_send)
 	ck_assert_uint_eq(out[31], 0xe8);
 	free(out);
 
-	ck_assert_int_eq(rpc_eth_send_raw_transaction(c, raw, sizeof(raw), hash,
+	ck_assert_int_eq(rpc_eth_send_raw_transaction(c, raw, sizeof(raw), &hash,
 	    &err), CB_OK);
 	mock_check_request(&m, "eth_sendRawTransaction", "[\"0x02f87082\"]");
-	hex_to(H_TX, want, 32);
-	ck_assert_mem_eq(hash, want, 32);
+	want = hash_of(H_TX);
+	ck_assert(hash32_eq(&hash, &want));
 
 	ck_assert_int_eq(rpc_eth_max_priority_fee_per_gas(c, &bal, &err), CB_OK);
 	mock_check_request(&m, "eth_maxPriorityFeePerGas", "[]");
 	ck_assert_int_eq(rpc_eth_gas_price(c, &bal, NULL), CB_OK);
 	mock_check_request(&m, "eth_gasPrice", "[]");
 	/* A quantity where a hash belongs. */
-	ck_assert_int_eq(rpc_eth_send_raw_transaction(c, raw, sizeof(raw), hash,
+	ck_assert_int_eq(rpc_eth_send_raw_transaction(c, raw, sizeof(raw), &hash,
 	    &err), CB_ERR_INVALID);
-	ck_assert_int_eq(rpc_eth_send_raw_transaction(c, raw, 0, hash, &err),
+	ck_assert_int_eq(rpc_eth_send_raw_transaction(c, raw, 0, &hash, &err),
 	    CB_ERR_INVALID);
 	/* A bad block tag never reaches the node. */
-	ck_assert_int_eq(rpc_eth_get_balance(c, from,
+	ck_assert_int_eq(rpc_eth_get_balance(c, &from,
 	    (struct rpc_block_ref){ RPC_BLOCK__MAX, 0 }, &bal, &err),
 	    CB_ERR_INVALID);
-	ck_assert_int_eq(rpc_eth_get_transaction_count(c, from,
+	ck_assert_int_eq(rpc_eth_get_transaction_count(c, &from,
 	    (struct rpc_block_ref){ (enum rpc_block_tag)99, 0 }, &n, &err),
 	    CB_ERR_INVALID);
 	ck_assert_int_eq(rpc_eth_call(c, &msg,
@@ -1923,14 +1953,14 @@ START_TEST(test_live)
 	ck_assert_uint_ge(b.number, head);
 	ck_assert_uint_gt(b.gas_limit, 0);
 	if (b.tx_count > 0) {
-		ck_assert_msg(rpc_eth_get_transaction_by_hash(c, b.tx_hashes[0],
+		ck_assert_msg(rpc_eth_get_transaction_by_hash(c, &b.tx_hashes[0],
 		    &tx, &err) == CB_OK, "%s", err.message);
 		ck_assert(tx.mined);
 		ck_assert_uint_eq(tx.block_number, b.number);
-		ck_assert_msg(rpc_eth_get_transaction_receipt(c, b.tx_hashes[0],
+		ck_assert_msg(rpc_eth_get_transaction_receipt(c, &b.tx_hashes[0],
 		    &r, &err) == CB_OK, "%s", err.message);
-		ck_assert_mem_eq(r.block_hash, b.hash, 32);
-		ck_assert_msg(rpc_eth_get_transaction_count(c, tx.from,
+		ck_assert(hash32_eq(&r.block_hash, &b.hash));
+		ck_assert_msg(rpc_eth_get_transaction_count(c, &tx.from,
 		    (struct rpc_block_ref){ RPC_BLOCK_LATEST, 0 }, &nonce,
 		    &err) == CB_OK, "%s", err.message);
 		ck_assert_uint_gt(nonce, tx.nonce);

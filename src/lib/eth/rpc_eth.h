@@ -29,6 +29,8 @@
 #include <stdint.h>
 
 #include "core/err.h"
+#include "eth/address.h"
+#include "eth/hash32.h"
 #include "eth/rpc_error.h"
 #include "eth/rpc_parse.h"
 #include "eth/rpc_transport.h"
@@ -64,17 +66,17 @@ struct rpc_block_ref {
 struct rpc_log_filter {
 	uint64_t	 from_block;
 	uint64_t	 to_block;
-	const uint8_t	*block_hash;		/* 32 bytes or NULL */
-	const uint8_t	(*addresses)[20];
+	const struct hash32 *block_hash;	/* NULL: the range from..to */
+	const struct address *addresses;	/* address_count entries */
 	size_t		 address_count;
-	const uint8_t	(*topic0)[32];
+	const struct hash32 *topic0;		/* topic0_count entries */
 	size_t		 topic0_count;
 };
 
 /* Message for eth_call / eth_estimateGas; NULL pointers are left out. */
 struct rpc_call_msg {
-	const uint8_t	*from;		/* 20 bytes or NULL */
-	const uint8_t	*to;		/* 20 bytes or NULL (creation) */
+	const struct address *from;	/* NULL: no sender */
+	const struct address *to;	/* NULL: contract creation */
 	const uint8_t	*data;
 	size_t		 data_len;
 	const u256	*value;		/* NULL: no value */
@@ -89,7 +91,7 @@ enum cb_err	rpc_eth_get_block_by_number(struct rpc_client *c,
 		    struct rpc_block_ref ref, struct rpc_block *out,
 		    struct rpc_error *err);
 enum cb_err	rpc_eth_get_block_by_hash(struct rpc_client *c,
-		    const uint8_t hash[32], struct rpc_block *out,
+		    const struct hash32 *hash, struct rpc_block *out,
 		    struct rpc_error *err);
 /*
  * Fetches blocks numbers[0..n) in one batch (at most max_batch).  Returns
@@ -107,16 +109,16 @@ enum cb_err	rpc_eth_get_logs(struct rpc_client *c,
 		    const struct rpc_log_filter *filter, struct rpc_log_list *out,
 		    struct rpc_error *err);
 enum cb_err	rpc_eth_get_transaction_by_hash(struct rpc_client *c,
-		    const uint8_t hash[32], struct rpc_tx *out,
+		    const struct hash32 *hash, struct rpc_tx *out,
 		    struct rpc_error *err);
 enum cb_err	rpc_eth_get_transaction_receipt(struct rpc_client *c,
-		    const uint8_t hash[32], struct rpc_receipt *out,
+		    const struct hash32 *hash, struct rpc_receipt *out,
 		    struct rpc_error *err);
 enum cb_err	rpc_eth_get_transaction_count(struct rpc_client *c,
-		    const uint8_t address[20], struct rpc_block_ref ref,
+		    const struct address *account, struct rpc_block_ref ref,
 		    uint64_t *nonce, struct rpc_error *err);
 enum cb_err	rpc_eth_get_balance(struct rpc_client *c,
-		    const uint8_t address[20], struct rpc_block_ref ref,
+		    const struct address *account, struct rpc_block_ref ref,
 		    u256 *balance, struct rpc_error *err);
 enum cb_err	rpc_eth_estimate_gas(struct rpc_client *c,
 		    const struct rpc_call_msg *msg, uint64_t *gas,
@@ -136,7 +138,7 @@ enum cb_err	rpc_eth_gas_price(struct rpc_client *c, u256 *price,
 		    struct rpc_error *err);
 /* Sends a signed raw transaction; on CB_OK hash holds the node's tx hash. */
 enum cb_err	rpc_eth_send_raw_transaction(struct rpc_client *c,
-		    const uint8_t *raw, size_t len, uint8_t hash[32],
+		    const uint8_t *raw, size_t len, struct hash32 *hash,
 		    struct rpc_error *err);
 
 #endif

@@ -240,6 +240,45 @@ rpc_field_fixed(json_object *obj, const char *key, uint8_t *out, size_t n,
 	return CB_OK;
 }
 
+/* The project's types over the fixed-size readers. */
+static enum cb_err
+rpc_field_hash(json_object *obj, const char *key, struct hash32 *out,
+    const char **bad)
+{
+	return rpc_field_fixed(obj, key, out->bytes, HASH32_LEN, bad);
+}
+
+static enum cb_err
+rpc_field_hash_opt(json_object *obj, const char *key, bool *has,
+    struct hash32 *out, const char **bad)
+{
+	return rpc_field_fixed_opt(obj, key, has, out->bytes, HASH32_LEN, bad);
+}
+
+static enum cb_err
+rpc_field_address(json_object *obj, const char *key, struct address *out,
+    const char **bad)
+{
+	return rpc_field_fixed(obj, key, out->bytes, ADDRESS_LEN, bad);
+}
+
+static enum cb_err
+rpc_field_address_opt(json_object *obj, const char *key, bool *has,
+    struct address *out, const char **bad)
+{
+	return rpc_field_fixed_opt(obj, key, has, out->bytes, ADDRESS_LEN, bad);
+}
+
+/* Reads a JSON string that must be a 32-byte hash. */
+static enum cb_err
+rpc_json_hash(json_object *v, struct hash32 *out)
+{
+	if (!json_object_is_type(v, json_type_string))
+		return CB_ERR_INVALID;
+	return rpc_parse_fixed(json_object_get_string(v),
+	    (size_t)json_object_get_string_len(v), out->bytes, HASH32_LEN);
+}
+
 static enum cb_err
 rpc_field_data(json_object *obj, const char *key, size_t max, uint8_t **out,
     size_t *out_len, const char **bad)
@@ -372,7 +411,7 @@ rpc_block_parse_in(json_object *obj, bool allow_pending, struct rpc_block *out,
 	}
 	if ((rc = rpc_field_u64_opt(obj, "number", &has_number, &out->number,
 	    bad)) != CB_OK ||
-	    (rc = rpc_field_fixed_opt(obj, "hash", &has_hash, out->hash, 32,
+	    (rc = rpc_field_hash_opt(obj, "hash", &has_hash, &out->hash,
 	    bad)) != CB_OK)
 		goto out;
 	if (!has_hash || !has_number) {
@@ -383,7 +422,7 @@ rpc_block_parse_in(json_object *obj, bool allow_pending, struct rpc_block *out,
 		}
 		out->pending = true;
 	}
-	if ((rc = rpc_field_fixed(obj, "parentHash", out->parent_hash, 32,
+	if ((rc = rpc_field_hash(obj, "parentHash", &out->parent_hash,
 	    bad)) != CB_OK ||
 	    (rc = rpc_field_u64(obj, "timestamp", &out->timestamp, bad)) != CB_OK ||
 	    (rc = rpc_field_fixed(obj, "logsBloom", out->logs_bloom, 256,
@@ -400,17 +439,15 @@ rpc_block_parse_in(json_object *obj, bool allow_pending, struct rpc_block *out,
 		rc = CB_ERR_TOO_LARGE;
 		goto out;
 	}
-	if (n > 0 && (out->tx_hashes = calloc(n, 32)) == NULL) {
+	if (n > 0 && (out->tx_hashes = calloc(n,
+	    sizeof(*out->tx_hashes))) == NULL) {
 		rc = CB_ERR_NOMEM;
 		goto out;
 	}
 	for (i = 0; i < n; i++) {
 		item = json_object_array_get_idx(txs, i);
 		/* Only hashes are requested; full objects are refused. */
-		if (!json_object_is_type(item, json_type_string) ||
-		    rpc_parse_fixed(json_object_get_string(item),
-		    (size_t)json_object_get_string_len(item),
-		    out->tx_hashes[i], 32) != CB_OK) {
+		if (rpc_json_hash(item, &out->tx_hashes[i]) != CB_OK) {
 			*bad = "transactions";
 			rc = CB_ERR_INVALID;
 			goto out;
@@ -438,7 +475,7 @@ rpc_log_parse_in(const struct rpc_opts *caps, json_object *obj,
 		rc = CB_ERR_INVALID;
 		goto out;
 	}
-	if ((rc = rpc_field_fixed(obj, "address", out->address, 20,
+	if ((rc = rpc_field_address(obj, "address", &out->address,
 	    bad)) != CB_OK ||
 	    (rc = rpc_field_array(obj, "topics", &topics, bad)) != CB_OK)
 		goto out;
@@ -450,10 +487,7 @@ rpc_log_parse_in(const struct rpc_opts *caps, json_object *obj,
 	}
 	for (i = 0; i < n; i++) {
 		item = json_object_array_get_idx(topics, i);
-		if (!json_object_is_type(item, json_type_string) ||
-		    rpc_parse_fixed(json_object_get_string(item),
-		    (size_t)json_object_get_string_len(item), out->topics[i],
-		    32) != CB_OK) {
+		if (rpc_json_hash(item, &out->topics[i]) != CB_OK) {
 			*bad = "topics";
 			rc = CB_ERR_INVALID;
 			goto out;
@@ -464,9 +498,9 @@ rpc_log_parse_in(const struct rpc_opts *caps, json_object *obj,
 	    &out->data, &out->data_len, bad)) != CB_OK ||
 	    (rc = rpc_field_u64(obj, "blockNumber", &out->block_number,
 	    bad)) != CB_OK ||
-	    (rc = rpc_field_fixed(obj, "blockHash", out->block_hash, 32,
+	    (rc = rpc_field_hash(obj, "blockHash", &out->block_hash,
 	    bad)) != CB_OK ||
-	    (rc = rpc_field_fixed(obj, "transactionHash", out->tx_hash, 32,
+	    (rc = rpc_field_hash(obj, "transactionHash", &out->tx_hash,
 	    bad)) != CB_OK ||
 	    (rc = rpc_field_u64(obj, "transactionIndex", &out->tx_index,
 	    bad)) != CB_OK ||
@@ -535,9 +569,9 @@ rpc_tx_parse_in(const struct rpc_opts *caps, json_object *obj,
 		rc = CB_ERR_INVALID;
 		goto out;
 	}
-	if ((rc = rpc_field_fixed(obj, "hash", out->hash, 32, bad)) != CB_OK ||
-	    (rc = rpc_field_fixed(obj, "from", out->from, 20, bad)) != CB_OK ||
-	    (rc = rpc_field_fixed_opt(obj, "to", &out->has_to, out->to, 20,
+	if ((rc = rpc_field_hash(obj, "hash", &out->hash, bad)) != CB_OK ||
+	    (rc = rpc_field_address(obj, "from", &out->from, bad)) != CB_OK ||
+	    (rc = rpc_field_address_opt(obj, "to", &out->has_to, &out->to,
 	    bad)) != CB_OK ||
 	    (rc = rpc_field_u64(obj, "nonce", &out->nonce, bad)) != CB_OK ||
 	    (rc = rpc_field_u64_opt(obj, "type", &has_type, &out->type,
@@ -556,8 +590,8 @@ rpc_tx_parse_in(const struct rpc_opts *caps, json_object *obj,
 	    &out->input, &out->input_len, bad)) != CB_OK ||
 	    (rc = rpc_field_u64_opt(obj, "blockNumber", &has_bn,
 	    &out->block_number, bad)) != CB_OK ||
-	    (rc = rpc_field_fixed_opt(obj, "blockHash", &has_bh,
-	    out->block_hash, 32, bad)) != CB_OK ||
+	    (rc = rpc_field_hash_opt(obj, "blockHash", &has_bh,
+	    &out->block_hash, bad)) != CB_OK ||
 	    (rc = rpc_field_u64_opt(obj, "transactionIndex", &has_ti,
 	    &out->tx_index, bad)) != CB_OK)
 		goto out;
@@ -593,16 +627,16 @@ rpc_receipt_parse_in(const struct rpc_opts *caps, json_object *obj,
 		rc = CB_ERR_INVALID;
 		goto out;
 	}
-	if ((rc = rpc_field_fixed(obj, "transactionHash", out->tx_hash, 32,
+	if ((rc = rpc_field_hash(obj, "transactionHash", &out->tx_hash,
 	    bad)) != CB_OK ||
 	    (rc = rpc_field_u64(obj, "transactionIndex", &out->tx_index,
 	    bad)) != CB_OK ||
-	    (rc = rpc_field_fixed(obj, "blockHash", out->block_hash, 32,
+	    (rc = rpc_field_hash(obj, "blockHash", &out->block_hash,
 	    bad)) != CB_OK ||
 	    (rc = rpc_field_u64(obj, "blockNumber", &out->block_number,
 	    bad)) != CB_OK ||
-	    (rc = rpc_field_fixed(obj, "from", out->from, 20, bad)) != CB_OK ||
-	    (rc = rpc_field_fixed_opt(obj, "to", &out->has_to, out->to, 20,
+	    (rc = rpc_field_address(obj, "from", &out->from, bad)) != CB_OK ||
+	    (rc = rpc_field_address_opt(obj, "to", &out->has_to, &out->to,
 	    bad)) != CB_OK ||
 	    (rc = rpc_field_u64_opt(obj, "status", &out->has_status,
 	    &out->status, bad)) != CB_OK ||
@@ -612,9 +646,8 @@ rpc_receipt_parse_in(const struct rpc_opts *caps, json_object *obj,
 	    (rc = rpc_field_u256_opt(obj, "effectiveGasPrice",
 	    &out->has_effective_gas_price, &out->effective_gas_price,
 	    bad)) != CB_OK ||
-	    (rc = rpc_field_fixed_opt(obj, "contractAddress",
-	    &out->has_contract_address, out->contract_address, 20,
-	    bad)) != CB_OK ||
+	    (rc = rpc_field_address_opt(obj, "contractAddress",
+	    &out->has_contract_address, &out->contract_address, bad)) != CB_OK ||
 	    (rc = rpc_field_array(obj, "logs", &logs, bad)) != CB_OK)
 		goto out;
 	if (out->has_status && out->status > 1) {

@@ -25,6 +25,8 @@
 #include <json-c/json.h>
 
 #include "core/err.h"
+#include "eth/address.h"
+#include "eth/hash32.h"
 #include "money/u256.h"
 
 struct rpc_opts;
@@ -36,8 +38,8 @@ struct rpc_opts;
 
 struct rpc_block {
 	uint64_t  number;
-	uint8_t	  hash[32];		/* all zero for a pending block */
-	uint8_t	  parent_hash[32];
+	struct hash32 hash;		/* all zero for a pending block */
+	struct hash32 parent_hash;
 	uint64_t  timestamp;
 	uint8_t	  logs_bloom[256];
 	bool	  has_base_fee;		/* false before London */
@@ -46,18 +48,18 @@ struct rpc_block {
 	uint64_t  gas_limit;
 	bool	  pending;		/* hash (and maybe number) were null */
 	size_t	  tx_count;
-	uint8_t	(*tx_hashes)[32];	/* heap, tx_count entries; NULL if none */
+	struct hash32 *tx_hashes;	/* heap, tx_count entries; NULL if none */
 };
 
 struct rpc_log {
-	uint8_t	  address[20];
+	struct address address;
 	size_t	  topic_count;		/* 0..4 */
-	uint8_t	  topics[RPC_LOG_MAX_TOPICS][32];
+	struct hash32 topics[RPC_LOG_MAX_TOPICS];
 	uint8_t	 *data;			/* heap, data_len bytes; NULL if empty */
 	size_t	  data_len;
 	uint64_t  block_number;
-	uint8_t	  block_hash[32];
-	uint8_t	  tx_hash[32];
+	struct hash32 block_hash;
+	struct hash32 tx_hash;
 	uint64_t  tx_index;
 	uint64_t  log_index;
 	bool	  removed;
@@ -69,10 +71,10 @@ struct rpc_log_list {
 };
 
 struct rpc_tx {
-	uint8_t	  hash[32];
-	uint8_t	  from[20];
+	struct hash32 hash;
+	struct address from;
 	bool	  has_to;		/* false for contract creation */
-	uint8_t	  to[20];
+	struct address to;
 	uint64_t  nonce;
 	uint64_t  type;			/* 0 when the node omits it */
 	u256	  value;
@@ -88,18 +90,18 @@ struct rpc_tx {
 	size_t	  input_len;
 	bool	  mined;		/* false while pending: block fields zero */
 	uint64_t  block_number;
-	uint8_t	  block_hash[32];
+	struct hash32 block_hash;
 	uint64_t  tx_index;
 };
 
 struct rpc_receipt {
-	uint8_t	  tx_hash[32];
+	struct hash32 tx_hash;
 	uint64_t  tx_index;
-	uint8_t	  block_hash[32];
+	struct hash32 block_hash;
 	uint64_t  block_number;
-	uint8_t	  from[20];
+	struct address from;
 	bool	  has_to;
-	uint8_t	  to[20];
+	struct address to;
 	bool	  has_status;		/* false before Byzantium */
 	uint64_t  status;		/* 1 success, 0 reverted */
 	uint64_t  gas_used;
@@ -107,7 +109,7 @@ struct rpc_receipt {
 	bool	  has_effective_gas_price;
 	u256	  effective_gas_price;
 	bool	  has_contract_address;
-	uint8_t	  contract_address[20];
+	struct address contract_address;
 	struct rpc_log *logs;		/* heap, log_count entries; NULL if none */
 	size_t	  log_count;
 };
