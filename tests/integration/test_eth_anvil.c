@@ -2,8 +2,10 @@
  * test_eth_anvil.c - the Ethereum layer (keccak, rlp, abi, address, secp,
  * tx, rpc) against a real anvil node: deploy ChainBridgeToken from a signed
  * EIP-1559 transaction, grant roles, batch-mint and read back balances and
- * Transfer logs, and the node's answers to resent, stale and replaced
- * transactions.  Prints the gas of batchMint per recipient.
+ * Transfer logs, the node's answers to resent, stale and replaced
+ * transactions (also as batches of transactions and receipts), and the
+ * revert data of the contract's errors.  Prints the gas of batchMint per
+ * recipient.
  *
  * Environment: ETH_RPC_URL (else the ETH_RPC_URL line of the stack's env
  * file, $CHAINBRIDGE_STATE_DIR/env or $CB_SRCDIR/.stack/env), CB_SRCDIR
@@ -45,6 +47,7 @@
 #include "core/err.h"
 #include "core/hex.h"
 #include "eth/keccak.h"
+#include "eth/revert.h"
 #include "eth/rlp.h"
 #include "eth/rpc.h"
 #include "eth/secp.h"
@@ -852,6 +855,71 @@ ethit_send_raw(const uint8_t *raw, size_t raw_len, struct hash32 *node_hash,
 	    err);
 }
 
+/*
+ * eth_call and eth_estimateGas of data on `to` from `from`, both of which
+ * must revert with the same data; it is decoded into *r, which borrows
+ * from buf (RPC_REVERT_DATA_MAX bytes).
+ */
+static void
+ethit_expect_revert(const struct address *from, const struct address *to,
+    const uint8_t *data, size_t len, uint8_t *buf, struct revert_reason *r)
+{
+	struct rpc_call_msg msg;
+	struct rpc_error err;
+	uint8_t again[RPC_REVERT_DATA_MAX], *ret = NULL;
+	char text[REVERT_DESCRIBE_MAX];
+	size_t n = 0, n_again = 0, ret_len = 0;
+	uint64_t gas = 0;
+	enum cb_err rc;
+
+	memset(&msg, 0, sizeof(msg));
+	msg.from = from;
+	msg.to = to;
+	msg.data = data;
+	msg.data_len = len;
+	rc = rpc_eth_call(ctx.rpc, &msg, ethit_ref(RPC_BLOCK_LATEST), &ret,
+	    &ret_len, &err);
+	free(ret);
+	ck_assert_msg(rc == CB_ERR_RPC && err.errclass == RPC_ERRCLASS_REVERTED,
+	    "eth_call did not revert: %s (%s) %s", cb_errcode(rc),
+	    rpc_errclass_name(err.errclass), err.message);
+	rc = rpc_error_revert_data(&err, buf, RPC_REVERT_DATA_MAX, &n);
+	ck_assert_msg(rc == CB_OK, "eth_call revert data: %s (data '%s')",
+	    cb_errcode(rc), err.data);
+	rc = rpc_eth_estimate_gas(ctx.rpc, &msg, &gas, &err);
+	ck_assert_msg(rc == CB_ERR_RPC && err.errclass == RPC_ERRCLASS_REVERTED,
+	    "eth_estimateGas did not revert: %s %s", cb_errcode(rc),
+	    err.message);
+	ck_assert(rpc_error_revert_data(&err, again, sizeof(again), &n_again) ==
+	    CB_OK);
+	ck_assert_msg(n_again == n && memcmp(again, buf, n) == 0,
+	    "eth_call and eth_estimateGas revert with different data");
+	rc = revert_decode(buf, n, r);
+	ck_assert_msg(rc == CB_OK, "revert data does not decode: %s",
+	    cb_errcode(rc));
+	revert_describe(r, text, sizeof(text));
+	fprintf(stderr, "revert: %s (node: %s)\n", text, err.message);
+}
+
+/* batchMint calldata: keyed with batch_id when not NULL. */
+static void
+ethit_batch_mint_data(const uint8_t *batch_id, const struct address *to,
+    size_t n_to, const u256 *amounts, size_t n_amounts, uint8_t **data,
+    size_t *len)
+{
+	uint8_t sel[ABI_SELECTOR_LEN];
+	struct abi_enc e;
+
+	abi_selector(batch_id != NULL ? "batchMint(bytes32,address[],uint256[])" :
+	    "batchMint(address[],uint256[])", sel);
+	abi_enc_init(&e, sel, ETHIT_CALLDATA_MAX);
+	if (batch_id != NULL)
+		abi_enc_bytes32(&e, batch_id);
+	abi_enc_address_array(&e, to, n_to);
+	abi_enc_uint256_array(&e, amounts, n_amounts);
+	ethit_finish(&e, data, len);
+}
+
 /* ---------------------------------------------------------------- cases */
 
 /* 1. Deployment from a signed type-2 transaction. */
@@ -1128,7 +1196,10 @@ START_TEST(test_replacement)
 	struct rpc_error err;
 	struct address to;
 	uint8_t *raw = NULL;
-	struct hash32 node_hash, hash_a, hash_b0, hash_b, hash_c;
+	struct hash32 node_hash, hash_a, hash_b0, hash_b, hash_c, pair[2];
+	struct rpc_tx txs[2];
+	struct rpc_receipt rcpts[2];
+	enum cb_err st_tx[2], st_r[2];
 	size_t raw_len = 0;
 	uint64_t nonce;
 	u256 fee_a, prio_a, fee_b, prio_b, fee_c, prio_c;
@@ -1145,6 +1216,17 @@ START_TEST(test_replacement)
 	rc = ethit_send_raw(raw, raw_len, &node_hash, &err);
 	free(raw);
 	ETHIT_OK(rc, err, "send A");
+	/* What a confirmer sees of A while it waits in the pool: known and
+	 * pending, no receipt. */
+	pair[0] = hash_a;
+	rc = rpc_eth_get_transactions_by_hash(ctx.rpc, pair, 1, txs, st_tx, &err);
+	ETHIT_OK(rc, err, "batch eth_getTransactionByHash (A pending)");
+	ck_assert_msg(st_tx[0] == CB_OK && !txs[0].mined && txs[0].nonce == nonce,
+	    "A pending: %s", cb_errcode(st_tx[0]));
+	rpc_tx_clear(&txs[0]);
+	rc = rpc_eth_get_transaction_receipts(ctx.rpc, pair, 1, rcpts, st_r, &err);
+	ETHIT_OK(rc, err, "batch eth_getTransactionReceipt (A pending)");
+	ck_assert_int_eq(st_r[0], CB_ERR_NOT_FOUND);
 
 	ethit_sign_transfer(nonce, &to, 2, &fee_a, &prio_a, &raw, &raw_len,
 	    &hash_b0);
@@ -1203,6 +1285,22 @@ START_TEST(test_replacement)
 	}
 	rc = rpc_eth_get_transaction_receipt(ctx.rpc, &hash_b0, &r, &err);
 	ck_assert(rc == CB_ERR_NOT_FOUND);
+	/* The same in one batch each: the node forgot A, C is mined. */
+	pair[0] = hash_a;
+	pair[1] = hash_c;
+	rc = rpc_eth_get_transactions_by_hash(ctx.rpc, pair, 2, txs, st_tx, &err);
+	ETHIT_OK(rc, err, "batch eth_getTransactionByHash (A replaced)");
+	ck_assert_int_eq(st_tx[0], CB_ERR_NOT_FOUND);
+	ck_assert_msg(st_tx[1] == CB_OK && txs[1].mined, "C: %s",
+	    cb_errcode(st_tx[1]));
+	rc = rpc_eth_get_transaction_receipts(ctx.rpc, pair, 2, rcpts, st_r, &err);
+	ETHIT_OK(rc, err, "batch eth_getTransactionReceipt (A replaced)");
+	ck_assert_int_eq(st_r[0], CB_ERR_NOT_FOUND);
+	ck_assert_int_eq(st_r[1], CB_OK);
+	ck_assert(hash32_eq(&rcpts[1].block_hash, &txs[1].block_hash));
+	ck_assert(rcpts[1].has_status && rcpts[1].status == 1);
+	rpc_tx_clear(&txs[1]);
+	rpc_receipt_clear(&rcpts[1]);
 	ck_assert(ethit_nonce(RPC_BLOCK_LATEST) > nonce);
 	ethit_automine(true);
 }
@@ -1305,6 +1403,67 @@ START_TEST(test_gas_per_recipient)
 }
 END_TEST
 
+/* 9. The reverts the chain daemon must tell apart, from the real contract:
+ * a missing role, an empty or uneven batch, a batch id used before. */
+START_TEST(test_revert_reasons)
+{
+	struct address token, holder, account;
+	struct revert_reason r;
+	struct rpc_receipt rc_mint;
+	uint8_t buf[RPC_REVERT_DATA_MAX], *data = NULL, minter[32], role[32];
+	uint8_t batch_id[32];
+	size_t len = 0;
+	u256 amounts[2], v;
+	uint64_t n;
+
+	ethit_holder(0x52455645, 0, &holder);
+	ethit_amount(0, &amounts[0]);
+	ethit_amount(1, &amounts[1]);
+	ethit_role("MINTER_ROLE", minter);
+	ethit_deploy(&token, NULL, NULL);
+
+	/* Not a minter yet: OpenZeppelin's custom error with its arguments. */
+	ethit_batch_mint_data(NULL, &holder, 1, amounts, 1, &data, &len);
+	ethit_expect_revert(&ctx.signer, &token, data, len, buf, &r);
+	free(data);
+	ck_assert_int_eq(r.kind, REVERT_CUSTOM);
+	ck_assert(revert_is(&r,
+	    "AccessControlUnauthorizedAccount(address,bytes32)"));
+	ck_assert(abi_dec_address(r.args, r.args_len, 0, &account) == CB_OK);
+	ck_assert(address_eq(&account, &ctx.signer));
+	ck_assert(abi_dec_bytes32(r.args, r.args_len, 1, role) == CB_OK);
+	ck_assert(memcmp(role, minter, 32) == 0);
+
+	ethit_grant(&token, "MINTER_ROLE", &ctx.signer);
+	/* No items: a selector without arguments. */
+	ethit_batch_mint_data(NULL, NULL, 0, NULL, 0, &data, &len);
+	ethit_expect_revert(&ctx.signer, &token, data, len, buf, &r);
+	free(data);
+	ck_assert(revert_is(&r, "EmptyBatch()"));
+	ck_assert_uint_eq(r.args_len, 0);
+	/* One account, two amounts. */
+	ethit_batch_mint_data(NULL, &holder, 1, amounts, 2, &data, &len);
+	ethit_expect_revert(&ctx.signer, &token, data, len, buf, &r);
+	free(data);
+	ck_assert(revert_is(&r, "LengthMismatch(uint256,uint256)"));
+	ck_assert(abi_dec_uint256(r.args, r.args_len, 1, &v) == CB_OK);
+	ck_assert(u256_to_u64(&v, &n) && n == 2);
+
+	/* A keyed batch settles once; its id then reverts a resend. */
+	keccak256("ethit-revert-batch", 18, batch_id);
+	ethit_batch_mint_data(batch_id, &holder, 1, amounts, 1, &data, &len);
+	memset(&rc_mint, 0, sizeof(rc_mint));
+	ethit_transact(&token, data, len, &rc_mint, NULL);
+	ck_assert(rc_mint.has_status && rc_mint.status == 1);
+	rpc_receipt_clear(&rc_mint);
+	ethit_expect_revert(&ctx.signer, &token, data, len, buf, &r);
+	free(data);
+	ck_assert(revert_is(&r, "BatchAlreadyProcessed(bytes32)"));
+	ck_assert(abi_dec_bytes32(r.args, r.args_len, 0, role) == CB_OK);
+	ck_assert(memcmp(role, batch_id, 32) == 0);
+}
+END_TEST
+
 /* ---------------------------------------------------------------- suite */
 
 static TCase *
@@ -1356,6 +1515,10 @@ ethit_suite(void)
 
 	tc = ethit_tcase("gas_per_recipient", false);
 	tcase_add_test(tc, test_gas_per_recipient);
+	suite_add_tcase(s, tc);
+
+	tc = ethit_tcase("revert_reasons", false);
+	tcase_add_test(tc, test_revert_reasons);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/hex.h"
 #include "eth/rpc_error.h"
 
 /* Empties err; see rpc_error.h. */
@@ -182,4 +183,52 @@ rpc_error_from_json(json_object *eobj, struct rpc_error *err)
 		}
 	}
 	err->errclass = rpc_errclass_classify(err->code, err->message);
+}
+
+/* Extracts the revert bytes of a reverted call's error; see rpc_error.h. */
+enum cb_err
+rpc_error_revert_data(const struct rpc_error *err, uint8_t *out, size_t cap,
+    size_t *out_len)
+{
+	/* Nethermind and OpenEthereum put this before the hex. */
+	static const char reverted[] = "Reverted ";
+	const char *s;
+	size_t len, n;
+	enum cb_err rc;
+
+	*out_len = 0;
+	if (err == NULL || err->errclass != RPC_ERRCLASS_REVERTED ||
+	    !err->has_data) {
+		rc = CB_ERR_NOT_FOUND;
+		goto out;
+	}
+	if (err->data_truncated) {
+		rc = CB_ERR_TOO_LARGE;
+		goto out;
+	}
+	s = err->data;
+	len = strnlen(err->data, sizeof(err->data));
+	if (len >= sizeof(reverted) - 1 &&
+	    strncmp(s, reverted, sizeof(reverted) - 1) == 0) {
+		s += sizeof(reverted) - 1;
+		len -= sizeof(reverted) - 1;
+	}
+	/* A lowercase "0x" and an even digit count; hex_decode checks the
+	 * digits (it would also take a missing or uppercase prefix). */
+	if (len < 2 || s[0] != '0' || s[1] != 'x' || len % 2 != 0) {
+		rc = CB_ERR_INVALID;
+		goto out;
+	}
+	if ((len - 2) / 2 > cap) {
+		rc = CB_ERR_TOO_LARGE;
+		goto out;
+	}
+	if (hex_decode(out, cap, s, len, &n) != 0) {
+		rc = CB_ERR_INVALID;
+		goto out;
+	}
+	*out_len = n;
+	rc = CB_OK;
+out:
+	return rc;
 }

@@ -17,6 +17,8 @@
 /* Sizes of the text fields of struct rpc_error, NUL included. */
 #define RPC_ERROR_MESSAGE_MAX		512
 #define RPC_ERROR_DATA_MAX		4096
+/* Most revert bytes the data field can carry as "0x" hex. */
+#define RPC_REVERT_DATA_MAX		((RPC_ERROR_DATA_MAX - 3) / 2)
 
 /* What a JSON-RPC error means to a caller. */
 enum rpc_errclass {
@@ -69,5 +71,22 @@ enum rpc_errclass rpc_errclass_classify(int64_t code, const char *message);
 
 /* Returns a stable snake_case name of the class ("nonce_too_low", ...). */
 const char	*rpc_errclass_name(enum rpc_errclass cls);
+
+/*
+ * Gets the revert data a node attached to the error of a reverted eth_call
+ * or eth_estimateGas: the "data" member as "0x" hex (geth, reth, erigon,
+ * besu, anvil) or "Reverted 0x..." (Nethermind, OpenEthereum).  Decode
+ * the bytes with revert_decode() (eth/revert.h).
+ *
+ * Returns CB_OK with the bytes in out[0..*out_len) (none for a revert
+ * without data); CB_ERR_NOT_FOUND when err is not of class
+ * RPC_ERRCLASS_REVERTED or carries no data (some nodes send none, e.g.
+ * for an invalid opcode); CB_ERR_TOO_LARGE when the data was cut to fit
+ * err->data or needs more than cap bytes (RPC_REVERT_DATA_MAX is always
+ * enough); CB_ERR_INVALID when the data is something else (a JSON object,
+ * odd or non-hex digits).  *out_len is 0 on failure.
+ */
+enum cb_err	rpc_error_revert_data(const struct rpc_error *err, uint8_t *out,
+		    size_t cap, size_t *out_len);
 
 #endif

@@ -860,11 +860,31 @@ rpc_eth_get_block_by_hash(struct rpc_client *c, const struct hash32 *hash,
 /* Many eth_getBlockByNumber in one batch; see rpc_eth.h. */
 enum cb_err
 rpc_eth_get_blocks_by_number(struct rpc_client *c, const uint64_t *numbers,
-    size_t n, struct rpc_block *blocks, enum cb_err *statuses,
+    size_t n, struct rpc_block *out, enum cb_err *statuses,
     struct rpc_error *err)
 {
 	return rpc_eth_run_batch(c, RPC_M_BLOCK_BY_NUMBER, numbers,
-	    sizeof(*numbers), n, blocks, statuses, err);
+	    sizeof(*numbers), n, out, statuses, err);
+}
+
+/* Many eth_getTransactionReceipt in one batch; see rpc_eth.h. */
+enum cb_err
+rpc_eth_get_transaction_receipts(struct rpc_client *c,
+    const struct hash32 *hashes, size_t n, struct rpc_receipt *out,
+    enum cb_err *statuses, struct rpc_error *err)
+{
+	return rpc_eth_run_batch(c, RPC_M_RECEIPT, hashes, sizeof(*hashes), n,
+	    out, statuses, err);
+}
+
+/* Many eth_getTransactionByHash in one batch; see rpc_eth.h. */
+enum cb_err
+rpc_eth_get_transactions_by_hash(struct rpc_client *c,
+    const struct hash32 *hashes, size_t n, struct rpc_tx *out,
+    enum cb_err *statuses, struct rpc_error *err)
+{
+	return rpc_eth_run_batch(c, RPC_M_TX_BY_HASH, hashes, sizeof(*hashes), n,
+	    out, statuses, err);
 }
 
 /* eth_getLogs; see rpc_eth.h. */

@@ -82,61 +82,148 @@ struct rpc_call_msg {
 	const u256	*value;		/* NULL: no value */
 };
 
+/* eth_chainId: the chain's EIP-155 id. */
 enum cb_err	rpc_eth_chain_id(struct rpc_client *c, uint64_t *chain_id,
 		    struct rpc_error *err);
+
+/* eth_blockNumber: the number of the node's latest block. */
 enum cb_err	rpc_eth_block_number(struct rpc_client *c, uint64_t *number,
 		    struct rpc_error *err);
-/* Header plus tx hashes; null result is CB_ERR_NOT_FOUND. */
+
+/*
+ * eth_getBlockByNumber: the header and transaction hashes of the block at
+ * ref, a number or a tag ("safe" and "finalized" need a post-merge node;
+ * anvil serves them).  A block with another number than asked is
+ * CB_ERR_INVALID; a block the node does not have (a number past the head,
+ * a tag it cannot resolve) is CB_ERR_NOT_FOUND.  A bad tag is
+ * CB_ERR_INVALID before anything is sent.
+ */
 enum cb_err	rpc_eth_get_block_by_number(struct rpc_client *c,
 		    struct rpc_block_ref ref, struct rpc_block *out,
 		    struct rpc_error *err);
+
+/* eth_getBlockByHash: as above; a block with another hash is CB_ERR_INVALID. */
 enum cb_err	rpc_eth_get_block_by_hash(struct rpc_client *c,
 		    const struct hash32 *hash, struct rpc_block *out,
 		    struct rpc_error *err);
+
 /*
- * Fetches blocks numbers[0..n) in one batch (at most max_batch).  Returns
- * as rpc_batch_send; on CB_OK statuses[i] is CB_OK (blocks[i] filled),
- * CB_ERR_NOT_FOUND, CB_ERR_RPC, CB_ERR_INVALID, CB_ERR_TOO_LARGE or
- * CB_ERR_NOMEM, and err holds the first entry's JSON-RPC error if any.
- * blocks[] entries that are not CB_OK are zeroed.
+ * The batch calls below send n requests as one JSON-RPC batch (1..max_batch
+ * of the client, else CB_ERR_TOO_LARGE before sending).  They return as
+ * rpc_batch_send(): CB_OK when the node answered an array, and then
+ * statuses[i] is entry i's own outcome: CB_OK (out[i] filled, the
+ * caller's to clear), CB_ERR_NOT_FOUND (the node answered null),
+ * CB_ERR_RPC, CB_ERR_INVALID (no, malformed or mismatched answer),
+ * CB_ERR_TOO_LARGE or CB_ERR_NOMEM; err then holds the first entry's
+ * JSON-RPC error if any.  Entries that are not CB_OK are zeroed.  The
+ * whole answer must fit max_response_bytes: split long lists.
  */
+
+/* Blocks numbers[0..n) (header and transaction hashes). */
 enum cb_err	rpc_eth_get_blocks_by_number(struct rpc_client *c,
-		    const uint64_t *numbers, size_t n, struct rpc_block *blocks,
+		    const uint64_t *numbers, size_t n, struct rpc_block *out,
 		    enum cb_err *statuses, struct rpc_error *err);
-/* More than max_logs logs, or a log's data over max_data_bytes, is
- * CB_ERR_TOO_LARGE (split the range). */
+
+/*
+ * Receipts of the transactions hashes[0..n).  CB_ERR_NOT_FOUND for an
+ * entry means the transaction is not mined (still pending, dropped or
+ * replaced: rpc_eth_get_transactions_by_hash tells which).
+ */
+enum cb_err	rpc_eth_get_transaction_receipts(struct rpc_client *c,
+		    const struct hash32 *hashes, size_t n,
+		    struct rpc_receipt *out, enum cb_err *statuses,
+		    struct rpc_error *err);
+
+/*
+ * Transactions hashes[0..n).  An entry that is CB_OK with !out[i].mined is
+ * pending in the node's pool; CB_ERR_NOT_FOUND means the node does not
+ * know the hash at all (never received, dropped from the pool, or
+ * replaced by another transaction with the same nonce).
+ */
+enum cb_err	rpc_eth_get_transactions_by_hash(struct rpc_client *c,
+		    const struct hash32 *hashes, size_t n, struct rpc_tx *out,
+		    enum cb_err *statuses, struct rpc_error *err);
+
+/*
+ * eth_getLogs with the filter.  More than max_logs logs, or a log's data
+ * over max_data_bytes, is CB_ERR_TOO_LARGE (split the range); a node's
+ * own limit is CB_ERR_RPC of class RPC_ERRCLASS_RANGE_LIMIT.  A reversed
+ * range or a filter over RPC_FILTER_MAX_* is refused before sending
+ * (CB_ERR_INVALID, CB_ERR_TOO_LARGE).
+ */
 enum cb_err	rpc_eth_get_logs(struct rpc_client *c,
 		    const struct rpc_log_filter *filter, struct rpc_log_list *out,
 		    struct rpc_error *err);
+
+/*
+ * eth_getTransactionByHash.  CB_ERR_NOT_FOUND when the node does not know
+ * the hash; CB_OK with !out->mined while it is pending.
+ */
 enum cb_err	rpc_eth_get_transaction_by_hash(struct rpc_client *c,
 		    const struct hash32 *hash, struct rpc_tx *out,
 		    struct rpc_error *err);
+
+/* eth_getTransactionReceipt.  CB_ERR_NOT_FOUND while not mined. */
 enum cb_err	rpc_eth_get_transaction_receipt(struct rpc_client *c,
 		    const struct hash32 *hash, struct rpc_receipt *out,
 		    struct rpc_error *err);
+
+/*
+ * eth_getTransactionCount: the account's nonce at ref, a block number or a
+ * tag ("latest": transactions mined; "pending": also those in the node's
+ * pool; "safe"/"finalized": what can no longer be reorganised away).  A
+ * number past the head is the node's error (CB_ERR_RPC).
+ */
 enum cb_err	rpc_eth_get_transaction_count(struct rpc_client *c,
 		    const struct address *account, struct rpc_block_ref ref,
 		    uint64_t *nonce, struct rpc_error *err);
+
+/* eth_getBalance: the account's balance in wei at ref. */
 enum cb_err	rpc_eth_get_balance(struct rpc_client *c,
 		    const struct address *account, struct rpc_block_ref ref,
 		    u256 *balance, struct rpc_error *err);
+
+/*
+ * eth_estimateGas of msg.  A call that reverts is CB_ERR_RPC of class
+ * RPC_ERRCLASS_REVERTED; rpc_error_revert_data() gives its revert data.
+ */
 enum cb_err	rpc_eth_estimate_gas(struct rpc_client *c,
 		    const struct rpc_call_msg *msg, uint64_t *gas,
 		    struct rpc_error *err);
-/* *out is malloc'd (NULL for empty), the caller frees it. */
+
+/*
+ * eth_call of msg at ref: the return data in *out, malloc'd (NULL when
+ * empty), the caller frees it; over max_data_bytes is CB_ERR_TOO_LARGE.
+ * A revert is as for rpc_eth_estimate_gas.
+ */
 enum cb_err	rpc_eth_call(struct rpc_client *c, const struct rpc_call_msg *msg,
 		    struct rpc_block_ref ref, uint8_t **out, size_t *out_len,
 		    struct rpc_error *err);
-/* percentiles: whole percents 0..100, ascending (may be NULL with n 0). */
+
+/*
+ * eth_feeHistory of block_count blocks (1..RPC_FEE_HISTORY_MAX_BLOCKS,
+ * else CB_ERR_RANGE) up to newest, with rewards at the percentiles (whole
+ * percents 0..100, ascending; NULL with n_percentiles 0 for none).
+ */
 enum cb_err	rpc_eth_fee_history(struct rpc_client *c, uint64_t block_count,
 		    struct rpc_block_ref newest, const uint8_t *percentiles,
 		    size_t n_percentiles, struct rpc_fee_history *out,
 		    struct rpc_error *err);
+
+/* eth_maxPriorityFeePerGas: the node's suggested tip, in wei. */
 enum cb_err	rpc_eth_max_priority_fee_per_gas(struct rpc_client *c,
 		    u256 *fee, struct rpc_error *err);
+
+/* eth_gasPrice: the node's suggested legacy gas price, in wei. */
 enum cb_err	rpc_eth_gas_price(struct rpc_client *c, u256 *price,
 		    struct rpc_error *err);
-/* Sends a signed raw transaction; on CB_OK hash holds the node's tx hash. */
+
+/*
+ * eth_sendRawTransaction of the signed bytes raw[0..len) (len 0 is
+ * CB_ERR_INVALID); on CB_OK *hash is the hash the node reports.  The
+ * node's refusals come as CB_ERR_RPC with a class (NONCE_TOO_LOW,
+ * ALREADY_KNOWN, UNDERPRICED, INSUFFICIENT_FUNDS, ...).
+ */
 enum cb_err	rpc_eth_send_raw_transaction(struct rpc_client *c,
 		    const uint8_t *raw, size_t len, struct hash32 *hash,
 		    struct rpc_error *err);
