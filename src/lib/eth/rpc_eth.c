@@ -485,14 +485,12 @@ rpc_result_bytes(const struct rpc_opts *caps, json_object *res,
 	struct rpc_bytes *b = out;
 	const char *s;
 	size_t len;
-	enum cb_err rc;
 
 	(void)args;
 	*bad = "result";
 	if ((s = rpc_result_str(res, &len)) == NULL)
 		return CB_ERR_INVALID;
-	rc = rpc_parse_data(s, len, caps->max_data_bytes, &b->data, &b->len);
-	return rc;
+	return rpc_parse_data(s, len, caps->max_data_bytes, &b->data, &b->len);
 }
 
 static enum cb_err

@@ -12,7 +12,7 @@
 
 #include "core/hex.h"
 #include "eth/rpc_parse.h"
-#include "eth/rpc_transport.h"
+#include "eth/rpc_transport.h"	/* struct rpc_opts and its defaults */
 
 /* ---- strict value parsers --------------------------------------------- */
 
