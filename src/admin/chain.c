@@ -126,7 +126,7 @@ check_chain(const struct chain_config *cc)
 	}
 	address_to_checksum(&signer, text);
 	printf("  signer        %s\n", text);
-	if ((rc = rpc_eth_get_balance(c, signer.bytes, pending, &balance, &e)) != CB_OK) {
+	if ((rc = rpc_eth_get_balance(c, &signer, pending, &balance, &e)) != CB_OK) {
 		print_rpc_error("eth_getBalance", rc, &e);
 		problems++;
 	} else {
@@ -136,7 +136,7 @@ check_chain(const struct chain_config *cc)
 		if (u256_is_zero(&balance))
 			problems++;
 	}
-	if ((rc = rpc_eth_get_transaction_count(c, signer.bytes, pending, &nonce, &e)) != CB_OK) {
+	if ((rc = rpc_eth_get_transaction_count(c, &signer, pending, &nonce, &e)) != CB_OK) {
 		print_rpc_error("eth_getTransactionCount", rc, &e);
 		problems++;
 	} else {
