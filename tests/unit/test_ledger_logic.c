@@ -13,6 +13,7 @@
 #include "core/conf.h"
 #include "idempotency.h"
 #include "ledger.h"
+#include "ledger/rule.h"
 
 START_TEST(test_user_ids)
 {
@@ -86,7 +87,7 @@ START_TEST(test_operation_ids)
 }
 END_TEST
 
-/* The estimate rule, with the default poll interval of 2 s (no config). */
+/* The estimate rule (settle_estimate()), with a poll interval of 2 s. */
 START_TEST(test_estimate_rule)
 {
 	static const struct {
@@ -118,7 +119,7 @@ START_TEST(test_estimate_rule)
 		{ 50, 900, 5, -1, 1, 1, true, 101, false, 1001 },
 	};
 	struct strategy st;
-	struct ledger_sync s;
+	struct settle_outlook s;
 	struct token tok;
 	size_t i;
 
@@ -140,9 +141,9 @@ START_TEST(test_estimate_rule)
 		s.has_oldest = cases[i].has_oldest;
 		s.oldest = cases[i].oldest;
 		s.priority = cases[i].priority;
-		ck_assert_msg(ledger_sync_estimate(NULL, &tok, &st, &s) == cases[i].want,
+		ck_assert_msg(settle_estimate(&st, &s, 2) == cases[i].want,
 		    "case %zu: %lld, want %lld", i,
-		    (long long)ledger_sync_estimate(NULL, &tok, &st, &s), (long long)cases[i].want);
+		    (long long)settle_estimate(&st, &s, 2), (long long)cases[i].want);
 	}
 	/* A sum past 65 digits is above any threshold. */
 	registry_strategy_default(&st);
@@ -152,32 +153,7 @@ START_TEST(test_estimate_rule)
 	s.now = 1000;
 	s.count = 1;
 	s.value_huge = true;
-	ck_assert_int_eq(ledger_sync_estimate(NULL, &tok, &st, &s), 1002);
-}
-END_TEST
-
-/* The poll interval of the token's chain, rounded up to seconds. */
-START_TEST(test_estimate_poll_interval)
-{
-	struct config cfg;
-	struct strategy st;
-	struct ledger_sync s;
-	struct token tok;
-
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.nchains = 1;
-	snprintf(cfg.chains[0].name, sizeof(cfg.chains[0].name), "local");
-	cfg.chains[0].poll_interval_ms = 4500;
-	memset(&tok, 0, sizeof(tok));
-	snprintf(tok.chain, sizeof(tok.chain), "local");
-	registry_strategy_default(&st);
-	memset(&s, 0, sizeof(s));
-	s.now = 1000;
-	s.count = 1;
-	s.priority = true;
-	ck_assert_int_eq(ledger_sync_estimate(&cfg, &tok, &st, &s), 1005);
-	snprintf(tok.chain, sizeof(tok.chain), "other");
-	ck_assert_int_eq(ledger_sync_estimate(&cfg, &tok, &st, &s), 1002);
+	ck_assert_int_eq(settle_estimate(&st, &s, 2), 1002);
 }
 END_TEST
 
@@ -235,7 +211,6 @@ ledger_logic_suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("estimate");
 	tcase_add_test(tc, test_estimate_rule);
-	tcase_add_test(tc, test_estimate_poll_interval);
 	tcase_add_test(tc, test_iso_time);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("idempotency");
