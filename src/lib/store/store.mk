@@ -17,5 +17,6 @@ tests_unit_test_apikey_LDADD = $(TEST_LIBS)
 # schema can never disagree; the checksums guard the files.
 MIGRATIONS = \
 	db/migrations/001_initial.sql \
-	db/migrations/002_seed_reasons.sql
+	db/migrations/002_seed_reasons.sql \
+	db/migrations/004_chain_sync.sql
 EXTRA_DIST += $(MIGRATIONS) db/embed.sh
