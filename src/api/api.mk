@@ -68,3 +68,12 @@ tests_unit_test_ledger_logic_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src/api
 tests_unit_test_ledger_logic_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_ledger_logic_LDADD = $(API_LIBS) $(CHECK_LIBS)
 EXTRA_DIST += docs/api.md
+
+# The chain data routes (docs/api.md, "Chain data"): the staking reward rule.
+src_api_libapi_a_SOURCES += src/api/stake_rewards.c src/api/stake_rewards.h
+check_PROGRAMS += tests/unit/test_stake_rewards
+TESTS += tests/unit/test_stake_rewards
+tests_unit_test_stake_rewards_SOURCES = tests/unit/test_stake_rewards.c
+tests_unit_test_stake_rewards_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src/api
+tests_unit_test_stake_rewards_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_stake_rewards_LDADD = $(API_LIBS) $(CHECK_LIBS)
