@@ -5,12 +5,17 @@
 #include "config.h"
 
 #include "store/apikey.h"
+#include "chainread.h"
 #include "ledger.h"
 #include "router.h"
 
 static const char *const q_token[] = { "token_symbol", NULL };
 static const char *const q_history[] = { "token_symbol", "limit", "cursor", NULL };
 static const char *const q_batches[] = { "token_symbol", "status", "limit", "cursor", NULL };
+static const char *const q_logs[] = {
+	"address", "from_block", "to_block", "topic0", "limit", "cursor", NULL
+};
+static const char *const q_transfers[] = { "address", "limit", "cursor", NULL };
 
 #define R	APIKEY_SCOPE_READ
 #define W	APIKEY_SCOPE_WRITE
@@ -38,6 +43,23 @@ const struct route app_routes[] = {
 	{ HTTP_POST, "/api/v1/wallets", h_wallets_bind, W, true, NULL, "wallets_bind" },
 	{ HTTP_GET, "/api/v1/wallets/{user_id}", h_wallets_get, R, false, NULL,
 	    "wallets_get" },
+	/* chain data (docs/api.md, "Chain data") */
+	{ HTTP_GET, "/api/v1/chains/{chain_id}/status", h_chains_status, R, false, NULL,
+	    "chains_status" },
+	{ HTTP_GET, "/api/v1/chains/{chain_id}/blocks/{number}", h_chains_block, R, false,
+	    NULL, "chains_block" },
+	{ HTTP_GET, "/api/v1/chains/{chain_id}/transactions/{hash}", h_chains_transaction, R,
+	    false, NULL, "chains_transaction" },
+	{ HTTP_GET, "/api/v1/chains/{chain_id}/logs", h_chains_logs, R, false, q_logs,
+	    "chains_logs" },
+	{ HTTP_GET, "/api/v1/tokens/{symbol}/supply", h_chain_tokens_supply, R, false, NULL,
+	    "tokens_supply" },
+	{ HTTP_GET, "/api/v1/tokens/{symbol}/balances/{address}", h_chain_tokens_balance, R,
+	    false, NULL, "tokens_balance" },
+	{ HTTP_GET, "/api/v1/tokens/{symbol}/transfers", h_chain_tokens_transfers, R, false,
+	    q_transfers, "tokens_transfers" },
+	{ HTTP_GET, "/api/v1/tokens/{symbol}/allowances/{owner}/{spender}",
+	    h_chain_tokens_allowance, R, false, NULL, "tokens_allowance" },
 	/* admin (docs/api.md) */
 	{ HTTP_POST, "/api/v1/admin/tokens", h_tokens_create, A, true, NULL,
 	    "admin_tokens_create" },
