@@ -37,6 +37,9 @@ static const struct admin_cmd commands[] = {
 	{ "signer-address", cmd_signer_address, false,
 	  "signer-address --key-file F | --chain NAME" },
 	{ "rpc-check", cmd_rpc_check, false, "rpc-check [--chain NAME]" },
+	{ "staking", cmd_staking, true,
+	  "staking add --chain NAME --address 0x.. --token S --rate N [--rule per_hour_rate]\n"
+	  "       staking list" },
 };
 
 static void

@@ -16,6 +16,9 @@ static const char *const q_logs[] = {
 	"address", "from_block", "to_block", "topic0", "limit", "cursor", NULL
 };
 static const char *const q_transfers[] = { "address", "limit", "cursor", NULL };
+static const char *const q_pool[] = { "pool", NULL };
+static const char *const q_stakes[] = { "active", "pool", "limit", "cursor", NULL };
+static const char *const q_claims[] = { "pool", "limit", "cursor", NULL };
 
 #define R	APIKEY_SCOPE_READ
 #define W	APIKEY_SCOPE_WRITE
@@ -60,6 +63,16 @@ const struct route app_routes[] = {
 	    q_transfers, "tokens_transfers" },
 	{ HTTP_GET, "/api/v1/tokens/{symbol}/allowances/{owner}/{spender}",
 	    h_chain_tokens_allowance, R, false, NULL, "tokens_allowance" },
+	{ HTTP_GET, "/api/v1/staking/{chain_id}/total", h_staking_total, R, false, q_pool,
+	    "staking_total" },
+	{ HTTP_GET, "/api/v1/staking/{chain_id}/stakes/{stake_id}", h_staking_stake, R, false,
+	    NULL, "staking_stake" },
+	{ HTTP_GET, "/api/v1/staking/{chain_id}/users/{address}/stakes", h_staking_user_stakes,
+	    R, false, q_stakes, "staking_user_stakes" },
+	{ HTTP_GET, "/api/v1/staking/{chain_id}/users/{address}/claims", h_staking_user_claims,
+	    R, false, q_claims, "staking_user_claims" },
+	{ HTTP_GET, "/api/v1/staking/{chain_id}/users/{address}/rewards",
+	    h_staking_user_rewards, R, false, q_pool, "staking_user_rewards" },
 	/* admin (docs/api.md) */
 	{ HTTP_POST, "/api/v1/admin/tokens", h_tokens_create, A, true, NULL,
 	    "admin_tokens_create" },
