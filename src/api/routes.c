@@ -73,6 +73,15 @@ const struct route app_routes[] = {
 	    R, false, q_claims, "staking_user_claims" },
 	{ HTTP_GET, "/api/v1/staking/{chain_id}/users/{address}/rewards",
 	    h_staking_user_rewards, R, false, q_pool, "staking_user_rewards" },
+	/* verification against the node, reconciliation (docs/api.md) */
+	{ HTTP_POST, "/api/v1/verify/transfer", h_verify_transfer, R, true, NULL,
+	    "verify_transfer" },
+	{ HTTP_POST, "/api/v1/verify/call", h_verify_call, R, true, NULL, "verify_call" },
+	{ HTTP_POST, "/api/v1/verify/signature", h_verify_signature, R, true, NULL,
+	    "verify_signature" },
+	{ HTTP_POST, "/api/v1/verify/balance", h_verify_balance, R, true, NULL,
+	    "verify_balance" },
+	{ HTTP_GET, "/api/v1/reconcile", h_reconcile, R, false, q_token, "reconcile" },
 	/* admin (docs/api.md) */
 	{ HTTP_POST, "/api/v1/admin/tokens", h_tokens_create, A, true, NULL,
 	    "admin_tokens_create" },
