@@ -72,7 +72,8 @@ EXTRA_DIST += docs/api.md
 # The chain data routes (docs/api.md, "Chain data"): the synced chain index,
 # tokens and staking, verification against the node, reconciliation.
 src_api_libapi_a_SOURCES += src/api/stake_rewards.c src/api/stake_rewards.h \
-	src/api/chainread.c src/api/chainread.h src/api/chains.c src/api/chain_tokens.c src/api/staking.c \
+	src/api/chainread.c src/api/chainread.h src/api/chains.c \
+	src/api/chain_tokens.c src/api/staking.c \
 	src/api/chainrpc.c src/api/chainrpc.h src/api/verify.c src/api/reconcile.c
 check_PROGRAMS += tests/unit/test_stake_rewards
 TESTS += tests/unit/test_stake_rewards
