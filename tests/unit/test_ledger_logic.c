@@ -118,12 +118,9 @@ START_TEST(test_estimate_rule)
 		{ 50, 900, 5, -1, 1, 1, true, 101, false, 1001 },
 	};
 	struct strategy st;
-	struct ledger_sync s;
-	struct token tok;
+	struct settle_outlook s;
 	size_t i;
 
-	memset(&tok, 0, sizeof(tok));
-	snprintf(tok.chain, sizeof(tok.chain), "local");
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		registry_strategy_default(&st);
 		st.max_batch_size = cases[i].max;
@@ -140,9 +137,9 @@ START_TEST(test_estimate_rule)
 		s.has_oldest = cases[i].has_oldest;
 		s.oldest = cases[i].oldest;
 		s.priority = cases[i].priority;
-		ck_assert_msg(ledger_sync_estimate(NULL, &tok, &st, &s) == cases[i].want,
+		ck_assert_msg(settle_estimate(&st, &s, 2) == cases[i].want,
 		    "case %zu: %lld, want %lld", i,
-		    (long long)ledger_sync_estimate(NULL, &tok, &st, &s), (long long)cases[i].want);
+		    (long long)settle_estimate(&st, &s, 2), (long long)cases[i].want);
 	}
 	/* A sum past 65 digits is above any threshold. */
 	registry_strategy_default(&st);
@@ -152,32 +149,24 @@ START_TEST(test_estimate_rule)
 	s.now = 1000;
 	s.count = 1;
 	s.value_huge = true;
-	ck_assert_int_eq(ledger_sync_estimate(NULL, &tok, &st, &s), 1002);
+	ck_assert_int_eq(settle_estimate(&st, &s, 2), 1002);
 }
 END_TEST
 
-/* The poll interval of the token's chain, rounded up to seconds. */
+/* The next pass comes poll_seconds after now (the chain's poll interval,
+ * rounded up to seconds by the caller). */
 START_TEST(test_estimate_poll_interval)
 {
-	struct config cfg;
 	struct strategy st;
-	struct ledger_sync s;
-	struct token tok;
+	struct settle_outlook s;
 
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.nchains = 1;
-	snprintf(cfg.chains[0].name, sizeof(cfg.chains[0].name), "local");
-	cfg.chains[0].poll_interval_ms = 4500;
-	memset(&tok, 0, sizeof(tok));
-	snprintf(tok.chain, sizeof(tok.chain), "local");
 	registry_strategy_default(&st);
 	memset(&s, 0, sizeof(s));
 	s.now = 1000;
 	s.count = 1;
 	s.priority = true;
-	ck_assert_int_eq(ledger_sync_estimate(&cfg, &tok, &st, &s), 1005);
-	snprintf(tok.chain, sizeof(tok.chain), "other");
-	ck_assert_int_eq(ledger_sync_estimate(&cfg, &tok, &st, &s), 1002);
+	ck_assert_int_eq(settle_estimate(&st, &s, 5), 1005);
+	ck_assert_int_eq(settle_estimate(&st, &s, 2), 1002);
 }
 END_TEST
 
