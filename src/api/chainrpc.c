@@ -234,13 +234,13 @@ chainrpc_error_reply(struct resp *resp, const char *event, const struct chainrpc
 	json_object_object_add(d, "chain_id", json_object_new_uint64(c->chain_id));
 	switch (rc) {
 	case CB_ERR_RPC_TRANSPORT:
-		log_warnx("chain_unavailable", "event=%s chain_id=%" PRIu64, event, c->chain_id);
+		log_warnx("chain_unavailable", "call=%s chain_id=%" PRIu64, event, c->chain_id);
 		status = http_error(resp, 503, "chain_unavailable",
 		    "the chain's node did not answer in time", d);
 		resp->retry_after = HTTP_RETRY_AFTER;
 		break;
 	case CB_ERR_RPC:
-		log_warnx("chain_error", "event=%s chain_id=%" PRIu64 " code=%" PRId64
+		log_warnx("chain_error", "call=%s chain_id=%" PRIu64 " code=%" PRId64
 		    " message=%s", event, c->chain_id, err != NULL ? err->code : 0,
 		    err != NULL ? log_q(q, sizeof(q), err->message, strlen(err->message)) : "-");
 		if (err != NULL) {
@@ -254,7 +254,7 @@ chainrpc_error_reply(struct resp *resp, const char *event, const struct chainrpc
 	case CB_ERR_INVALID:
 	case CB_ERR_TOO_LARGE:
 	case CB_ERR_RANGE:
-		log_warnx("chain_bad_answer", "event=%s chain_id=%" PRIu64 " err=%s", event,
+		log_warnx("chain_bad_answer", "call=%s chain_id=%" PRIu64 " err=%s", event,
 		    c->chain_id, cb_errcode(rc));
 		status = http_error(resp, 502, "chain_error",
 		    "the chain's node gave a malformed or oversized answer", d);
