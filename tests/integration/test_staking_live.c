@@ -30,7 +30,8 @@
 #define UNSTAKED_T0	"0x7fc4727e062e336010f2c282598ef5f14facb3de68cf8195c2f23e1454b2b74e"
 #define CLAIMED_T0	"0xfc30cddea38e2bf4d6ea7d3f9ed3b6ad7f176419f4963bd81318067a4aee73fe"
 /* anvil's seventh development account, unlocked; no other test uses it. */
-#define STAKER		"0x976EA74026E726554dB657fA54763abd0C3a0aa9"
+#define STAKER_HEX	"976EA74026E726554dB657fA54763abd0C3a0aa9"
+#define STAKER		"0x" STAKER_HEX
 #define E18		"000000000000000000"
 /* Seconds between two actions, so every segment earns something. */
 #define PAUSE_S		2
@@ -145,7 +146,7 @@ write_stake(const struct pool_event *ev, const char *remaining)
 	lt_sql_exec("INSERT INTO stakes (chain_id, tx_hash, log_index, pool_address, user_addr,"
 	    " amount, remaining, staked_at, block_number) VALUES (" CT_STACK_CHAIN_ID
 	    ", UNHEX(?), ?, UNHEX(?), UNHEX(?), ?, ?, ?, ?)", ev->tx + 2, ev->log_index,
-	    harness_getenv("STAKING_ADDRESS") + 2, STAKER + 2, ev->amount, remaining, ev->ts,
+	    harness_getenv("STAKING_ADDRESS") + 2, STAKER_HEX, ev->amount, remaining, ev->ts,
 	    ev->block, NULL);
 }
 
@@ -164,13 +165,13 @@ write_rows(uint64_t head)
 	lt_sql_exec("INSERT INTO unstakes (chain_id, tx_hash, log_index, pool_address, user_addr,"
 	    " amount, unstaked_at, block_number) VALUES (" CT_STACK_CHAIN_ID ", UNHEX(?), ?,"
 	    " UNHEX(?), UNHEX(?), ?, ?, ?)", ev_unstake.tx + 2, ev_unstake.log_index,
-	    harness_getenv("STAKING_ADDRESS") + 2, STAKER + 2, ev_unstake.amount, ev_unstake.ts,
+	    harness_getenv("STAKING_ADDRESS") + 2, STAKER_HEX, ev_unstake.amount, ev_unstake.ts,
 	    ev_unstake.block, NULL);
 	/* The claim's time comes from its stored block (claimed_at NULL). */
 	lt_sql_exec("INSERT INTO reward_claims (chain_id, tx_hash, log_index, pool_address,"
 	    " user_addr, amount, block_number) VALUES (" CT_STACK_CHAIN_ID ", UNHEX(?), ?,"
 	    " UNHEX(?), UNHEX(?), ?, ?)", ev_claim.tx + 2, ev_claim.log_index,
-	    harness_getenv("STAKING_ADDRESS") + 2, STAKER + 2, ev_claim.amount, ev_claim.block,
+	    harness_getenv("STAKING_ADDRESS") + 2, STAKER_HEX, ev_claim.amount, ev_claim.block,
 	    NULL);
 	write_block(strtoull(ev_claim.block, NULL, 10));
 	write_block(head);

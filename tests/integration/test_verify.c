@@ -33,7 +33,8 @@
 
 /* anvil's fifth, sixth and eighth development accounts; unlocked. */
 #define HOLDER		"0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65"
-#define RECIPIENT	"0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc"
+#define RECIPIENT_HEX	"9965507D1a55bcC2695C58ba16FB37d819B0A4dc"
+#define RECIPIENT	"0x" RECIPIENT_HEX
 #define REVERTER	"0x14dC79964da2C08b23698B3D3cc7Ca32193d9955"
 /* anvil's second development key (public, "test test ... junk") and its
  * address: what cast wallet sign signs with. */
@@ -563,7 +564,7 @@ START_TEST(test_verify_balance)
 
 	/* With a wallet bound to a user whose confirmed balance is the chain's. */
 	lt_sql_exec("DELETE FROM wallets WHERE chain_id = 31337 AND address = UNHEX(?)",
-	    RECIPIENT + 2, NULL);
+	    RECIPIENT_HEX, NULL);
 	lt_name(user, sizeof(user), "vb");
 	snprintf(body, sizeof(body), "{\"user_id\":\"%s\",\"chain_id\":31337,\"address\":\""
 	    RECIPIENT "\"}", user);
@@ -593,7 +594,7 @@ START_TEST(test_verify_balance)
 	ct_assert_bool(json_object_object_get(doc, "wallet"), "matches", false);
 	hresp_free(&r);
 	lt_sql_exec("DELETE FROM wallets WHERE chain_id = 31337 AND address = UNHEX(?)",
-	    RECIPIENT + 2, NULL);
+	    RECIPIENT_HEX, NULL);
 
 	verify_err("balance", "{\"token_symbol\":\"NOPE\",\"address\":\"" HOLDER "\"}", 400,
 	    "unknown_token", "token_symbol");
