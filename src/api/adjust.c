@@ -73,7 +73,7 @@ h_balance_adjust(struct req *req, struct resp *resp)
 	size_t n, i, max_rows;
 	int status;
 
-	ledger_write_init(&lw, LEDGER_ADJUST, "adjustments");
+	ledger_write_init(&lw, LEDGER_ADJUST);
 	if ((doc = ledger_body_or_reply(req, resp, adjust_keys)) == NULL) {
 		status = resp->status;
 		goto out;
@@ -89,7 +89,7 @@ h_balance_adjust(struct req *req, struct resp *resp)
 		if ((status = adjust_row_or_reply(req, resp, &lw,
 		    json_object_array_get_idx(rows, i), i)) != 0)
 			goto out;
-	status = ledger_commit_or_reply(req, resp, &lw);
+	status = ledger_commit_or_reply(req, resp, &lw, "adjustments");
 out:
 	json_object_put(doc);
 	ledger_write_free(&lw);

@@ -44,7 +44,7 @@ h_consumption_deduct(struct req *req, struct resp *resp)
 	unsigned token, reason;
 	int status;
 
-	ledger_write_init(&lw, LEDGER_DEDUCT, "deductions");
+	ledger_write_init(&lw, LEDGER_DEDUCT);
 	if ((doc = ledger_body_or_reply(req, resp, consumption_keys)) == NULL) {
 		status = resp->status;
 		goto out;
@@ -111,7 +111,7 @@ h_consumption_deduct(struct req *req, struct resp *resp)
 			goto out;
 		}
 	}
-	status = ledger_commit_or_reply(req, resp, &lw);
+	status = ledger_commit_or_reply(req, resp, &lw, "deductions");
 out:
 	json_object_put(doc);
 	ledger_write_free(&lw);

@@ -45,7 +45,7 @@ h_rewards_distribute(struct req *req, struct resp *resp)
 	unsigned token, reason;
 	int status, dlen;
 
-	ledger_write_init(&lw, LEDGER_REWARD, "recipients");
+	ledger_write_init(&lw, LEDGER_REWARD);
 	if ((doc = ledger_body_or_reply(req, resp, rewards_keys)) == NULL) {
 		status = resp->status;
 		goto out;
@@ -133,7 +133,7 @@ h_rewards_distribute(struct req *req, struct resp *resp)
 				goto out;
 		}
 	}
-	status = ledger_commit_or_reply(req, resp, &lw);
+	status = ledger_commit_or_reply(req, resp, &lw, "recipients");
 out:
 	json_object_put(doc);
 	ledger_write_free(&lw);

@@ -63,3 +63,11 @@ TESTS += tests/integration/test_ledger_crash
 tests_integration_test_ledger_crash_SOURCES = tests/integration/test_ledger_crash.c $(LEDGER_TEST_UTIL)
 tests_integration_test_ledger_crash_CFLAGS = $(HARNESS_CFLAGS)
 tests_integration_test_ledger_crash_LDADD = $(HARNESS_LIBS)
+
+# Every statement of the one table prepares against the real schema and
+# returns the columns its enum names.
+check_PROGRAMS += tests/integration/test_store_stmts
+TESTS += tests/integration/test_store_stmts
+tests_integration_test_store_stmts_SOURCES = tests/integration/test_store_stmts.c
+tests_integration_test_store_stmts_CFLAGS = $(HARNESS_CFLAGS)
+tests_integration_test_store_stmts_LDADD = $(HARNESS_LIBS)

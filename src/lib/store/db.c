@@ -252,7 +252,7 @@ db_ping(struct db *db)
 }
 
 static enum cb_err
-db_prepare(struct db *db, unsigned idx)
+db_stmt_prepare(struct db *db, unsigned idx)
 {
 	struct db_stmt *s = &db->stmts[idx];
 	const char *q = db->sql[idx];
@@ -375,7 +375,7 @@ db_exec(struct db *db, unsigned idx, const struct db_param *params, unsigned npa
 	}
 	s = &db->stmts[idx];
 	db_done(db, idx);
-	if (s->st == NULL && (rc = db_prepare(db, idx)) != CB_OK)
+	if (s->st == NULL && (rc = db_stmt_prepare(db, idx)) != CB_OK)
 		return rc;
 	if (mysql_stmt_param_count(s->st) != nparams) {
 		db_set_error(db, 0, "parameter count does not match statement");
@@ -397,6 +397,32 @@ db_exec(struct db *db, unsigned idx, const struct db_param *params, unsigned npa
 		return db_fail_stmt(db, s->st);
 	s->has_result = true;
 	return CB_OK;
+}
+
+enum cb_err
+db_prepare(struct db *db, unsigned idx)
+{
+	if (idx >= db->nstmts) {
+		db_set_error(db, 0, "bad statement index");
+		return CB_ERR_INTERNAL;
+	}
+	if (db->stmts[idx].st != NULL)
+		return CB_OK;
+	return db_stmt_prepare(db, idx);
+}
+
+unsigned
+db_result_cols(const struct db *db, unsigned idx)
+{
+	return idx < db->nstmts ? db->stmts[idx].ncols : 0;
+}
+
+unsigned
+db_param_count(const struct db *db, unsigned idx)
+{
+	if (idx >= db->nstmts || db->stmts[idx].st == NULL)
+		return 0;
+	return (unsigned)mysql_stmt_param_count(db->stmts[idx].st);
 }
 
 /* Grow the truncated columns of the current row and fetch them again. */

@@ -98,6 +98,17 @@ enum cb_err	 db_exec(struct db *, unsigned idx, const struct db_param *params,
 	    sizeof((const struct db_param[]){ __VA_ARGS__ }) / sizeof(struct db_param))
 #define DB_EXEC0(db, idx)	db_exec((db), (idx), NULL, 0)
 
+/*
+ * Prepares statement idx now if it is not prepared yet (db_exec does it
+ * on first use).  Returns CB_OK, or the server's verdict (CB_ERR_DB for a
+ * statement the schema refuses, with db_error() saying why).
+ */
+enum cb_err	 db_prepare(struct db *, unsigned idx);
+/* Result columns and '?' parameters of prepared statement idx (0 when it
+ * is not prepared or has none). */
+unsigned	 db_result_cols(const struct db *, unsigned idx);
+unsigned	 db_param_count(const struct db *, unsigned idx);
+
 /* Next row of the last db_exec of idx: 1 row, 0 no more rows, -1 error. */
 int		 db_fetch(struct db *, unsigned idx, struct db_row *row);
 /* Release the buffered result of idx early (db_exec does it too). */

@@ -292,12 +292,14 @@ const char *const stmts_sql[ST__MAX] = {
 	/* (address, user_id, chain_id) */
 	[ST_WALLET_UPDATE] =
 	    "UPDATE wallets SET address = ? WHERE user_id = ? AND chain_id = ?",
-	/* (user_id, chain_id) -> 1 when a change of the user on that chain has
-	 * been taken into settlement (batched, submitted or confirmed) */
+	/* (user_id, chain_id, statuses) -> 1 when a change of the user on that
+	 * chain is in one of the statuses, a comma list: those that pin the
+	 * wallet, derived from change_status_pins_wallet() (src/lib/ledger/
+	 * wallet.c), so the rule lives in one place */
 	[ST_WALLET_SETTLED] =
 	    "SELECT EXISTS (SELECT 1 FROM balance_changes c JOIN tokens t"
 	    " ON t.id = c.token_id WHERE c.user_id = ? AND t.chain_id = ?"
-	    " AND c.status IN ('batched', 'submitted', 'confirmed'))",
+	    " AND FIND_IN_SET(c.status, ?))",
 	/* (user_id) -> chain_id, address hex, created_at, updated_at */
 	[ST_WALLET_LIST] =
 	    "SELECT chain_id, LOWER(HEX(address)), " ISO_TS("created_at") ", "
@@ -305,4 +307,44 @@ const char *const stmts_sql[ST__MAX] = {
 	/* (chain_id) -> 1 when a token is registered on the chain */
 	[ST_CHAIN_HAS_TOKEN] =
 	    "SELECT EXISTS (SELECT 1 FROM tokens WHERE chain_id = ?)",
+};
+
+const unsigned char stmts_cols[ST__MAX] = {
+	[ST_PING] = SCALAR_COL__MAX,
+	[ST_MIG_LIST] = MIG_COL__MAX,
+	[ST_MIG_LOCK] = SCALAR_COL__MAX,
+	[ST_MIG_UNLOCK] = SCALAR_COL__MAX,
+	[ST_TOKEN_GET] = TOKEN_COL__MAX,
+	[ST_TOKEN_LIST] = TOKEN_COL__MAX,
+	[ST_TOKEN_HAS_LEDGER] = SCALAR_COL__MAX,
+	[ST_STRATEGY_GET] = STRATEGY_COL__MAX,
+	[ST_REASON_GET] = REASON_COL__MAX,
+	[ST_REASON_LIST] = REASON_COL__MAX,
+	[ST_APIKEY_LIST] = APIKEY_COL__MAX,
+	[ST_APIKEY_BY_PREFIX] = APIKEY_AUTH_COL__MAX,
+	[ST_METRICS_PENDING] = METRICS_PENDING_COL__MAX,
+	[ST_METRICS_BATCHES] = METRICS_BATCHES_COL__MAX,
+	[ST_SYNC_LAG] = SYNC_LAG_COL__MAX,
+	[ST_IDEM_GET] = IDEM_COL__MAX,
+	[ST_LEDGER_LOCK_BALANCES] = LOCK_COL__MAX,
+	[ST_LEDGER_PENDING_STATS] = STATS_COL__MAX,
+	[ST_BALANCE_LIST] = BALANCE_COL__MAX,
+	[ST_BALANCE_GET] = BALANCE_COL__MAX,
+	[ST_HISTORY_USER] = HISTORY_COL__MAX,
+	[ST_HISTORY_USER_TOKEN] = HISTORY_COL__MAX,
+	[ST_OPERATION_GET] = OPERATION_COL__MAX,
+	[ST_OPERATION_CHANGES] = CHANGE_COL__MAX,
+	[ST_BATCH_LIST] = BATCH_COL__MAX,
+	[ST_BATCH_LIST_TOKEN] = BATCH_COL__MAX,
+	[ST_BATCH_LIST_STATUS] = BATCH_COL__MAX,
+	[ST_BATCH_LIST_TOKEN_STATUS] = BATCH_COL__MAX,
+	[ST_BATCH_GET] = BATCH_COL__MAX,
+	[ST_BATCH_ITEMS] = BATCH_ITEM_COL__MAX,
+	[ST_BATCH_ATTEMPTS] = ATTEMPT_COL__MAX,
+	[ST_BATCH_CHANGES_COUNT] = SCALAR_COL__MAX,
+	[ST_WALLET_LOCK] = WALLET_LOCK_COL__MAX,
+	[ST_WALLET_OWNER] = WALLET_OWNER_COL__MAX,
+	[ST_WALLET_SETTLED] = SCALAR_COL__MAX,
+	[ST_WALLET_LIST] = WALLET_COL__MAX,
+	[ST_CHAIN_HAS_TOKEN] = SCALAR_COL__MAX,
 };

@@ -1,10 +1,14 @@
 /*
- * stmts.h - every SQL statement of chainbridge, indexed by enum stmt.
+ * stmts.h - every SQL statement of chainbridge, indexed by enum stmt, and
+ * the result columns of every SELECT, indexed by one enum per result shape.
  *
  * One table for all binaries: each prepares only what it uses (db.c
  * prepares on first use).  Statements take their values through '?'
- * placeholders only.  Column order of each SELECT is part of its contract
- * and noted beside it in stmts.c.
+ * placeholders only.  Rows are read with the *_COL_* names below, never
+ * with bare numbers; stmts_cols[] records how many columns each statement
+ * returns, and an integration test (tests/integration/test_store_stmts.c)
+ * prepares every statement against the real schema and checks those
+ * counts, so SQL and column names cannot drift apart.
  */
 #ifndef CB_STMTS_H
 #define CB_STMTS_H
@@ -79,5 +83,273 @@ enum stmt {
 };
 
 extern const char *const stmts_sql[ST__MAX];
+
+/* Result columns of each statement (0 for statements without a result);
+ * the __MAX of the statement's column enum below. */
+extern const unsigned char stmts_cols[ST__MAX];
+
+/*
+ * Result columns.  Each enum names the columns of one result shape, in
+ * SELECT order; __MAX is the column count.
+ */
+
+/* One value: ST_PING, ST_MIG_LOCK, ST_MIG_UNLOCK, ST_TOKEN_HAS_LEDGER,
+ * ST_BATCH_CHANGES_COUNT, ST_WALLET_SETTLED, ST_CHAIN_HAS_TOKEN. */
+enum scalar_col {
+	SCALAR_COL_VALUE = 0,
+	SCALAR_COL__MAX
+};
+
+/* ST_MIG_LIST */
+enum mig_col {
+	MIG_COL_VERSION = 0,
+	MIG_COL_NAME,
+	MIG_COL_CHECKSUM,
+	MIG_COL_APPLIED_AT,
+	MIG_COL__MAX
+};
+
+/* ST_TOKEN_GET, ST_TOKEN_LIST, ST_TOKEN_LOCK (TOKEN_COLS) */
+enum token_col {
+	TOKEN_COL_ID = 0,
+	TOKEN_COL_CHAIN,
+	TOKEN_COL_CHAIN_ID,
+	TOKEN_COL_SYMBOL,
+	TOKEN_COL_NAME,
+	TOKEN_COL_ADDRESS,	/* 20 raw bytes */
+	TOKEN_COL_DECIMALS,
+	TOKEN_COL_SETTLEMENT,
+	TOKEN_COL_FEATURES,
+	TOKEN_COL_ENABLED,
+	TOKEN_COL__MAX
+};
+
+/* ST_STRATEGY_GET */
+enum strategy_col {
+	STRATEGY_COL_MAX_BATCH_SIZE = 0,
+	STRATEGY_COL_MAX_WAIT_SECONDS,
+	STRATEGY_COL_MIN_BATCH_SIZE,
+	STRATEGY_COL_VALUE_THRESHOLD,	/* NULL = none */
+	STRATEGY_COL_PRIORITY_REASONS,	/* JSON array or NULL */
+	STRATEGY_COL__MAX
+};
+
+/* ST_REASON_GET, ST_REASON_LIST */
+enum reason_col {
+	REASON_COL_NAME = 0,
+	REASON_COL_DESCRIPTION,
+	REASON_COL_ALLOWED_METADATA,	/* JSON array, NULL = any key */
+	REASON_COL_AUTO_BATCH,
+	REASON_COL_HIGH_PRIORITY,	/* reason_types.triggers_settlement */
+	REASON_COL_ENABLED,
+	REASON_COL__MAX
+};
+
+/* ST_APIKEY_LIST */
+enum apikey_col {
+	APIKEY_COL_ID = 0,
+	APIKEY_COL_NAME,
+	APIKEY_COL_PREFIX,
+	APIKEY_COL_SCOPES,
+	APIKEY_COL_CREATED_AT,
+	APIKEY_COL_REVOKED_AT,	/* NULL while live */
+	APIKEY_COL__MAX
+};
+
+/* ST_APIKEY_BY_PREFIX */
+enum apikey_auth_col {
+	APIKEY_AUTH_COL_ID = 0,
+	APIKEY_AUTH_COL_HASH,	/* 32 raw bytes */
+	APIKEY_AUTH_COL_SCOPES,
+	APIKEY_AUTH_COL__MAX
+};
+
+/* ST_METRICS_PENDING */
+enum metrics_pending_col {
+	METRICS_PENDING_COL_SYMBOL = 0,
+	METRICS_PENDING_COL_CHANGES,
+	METRICS_PENDING_COL_AMOUNT,
+	METRICS_PENDING_COL__MAX
+};
+
+/* ST_METRICS_BATCHES */
+enum metrics_batches_col {
+	METRICS_BATCHES_COL_STATUS = 0,
+	METRICS_BATCHES_COL_COUNT,
+	METRICS_BATCHES_COL__MAX
+};
+
+/* ST_SYNC_LAG */
+enum sync_lag_col {
+	SYNC_LAG_COL_CHAIN_ID = 0,
+	SYNC_LAG_COL_LAST_BLOCK,
+	SYNC_LAG_COL_HEAD_BLOCK,
+	SYNC_LAG_COL_LAG,	/* NULL when unknown */
+	SYNC_LAG_COL__MAX
+};
+
+/* ST_IDEM_GET */
+enum idem_col {
+	IDEM_COL_REQUEST_HASH = 0,	/* 32 raw bytes */
+	IDEM_COL_STATUS_CODE,
+	IDEM_COL_RESPONSE_BODY,
+	IDEM_COL_OPERATION_ID,
+	IDEM_COL__MAX
+};
+
+/* ST_LEDGER_LOCK_BALANCES */
+enum lock_col {
+	LOCK_COL_USER_ID = 0,
+	LOCK_COL_TOKEN_ID,
+	LOCK_COL_CONFIRMED,
+	LOCK_COL_PENDING,
+	LOCK_COL__MAX
+};
+
+/* ST_LEDGER_PENDING_STATS */
+enum stats_col {
+	STATS_COL_COUNT = 0,
+	STATS_COL_VALUE,	/* sum of |amount| */
+	STATS_COL_OLDEST,	/* unix s, NULL when nothing is pending */
+	STATS_COL_PRIORITY,	/* 0/1 */
+	STATS_COL_NOW,		/* the store's clock, unix s */
+	STATS_COL__MAX
+};
+
+/* ST_BALANCE_LIST, ST_BALANCE_GET (BALANCE_COLS) */
+enum balance_col {
+	BALANCE_COL_SYMBOL = 0,
+	BALANCE_COL_DECIMALS,
+	BALANCE_COL_TOKEN_ID,
+	BALANCE_COL_CONFIRMED,
+	BALANCE_COL_PENDING,
+	BALANCE_COL_LAST_SYNC_AT,
+	BALANCE_COL_LAST_CHANGE_AT,
+	BALANCE_COL__MAX
+};
+
+/* ST_HISTORY_USER, ST_HISTORY_USER_TOKEN (HISTORY_COLS) */
+enum history_col {
+	HISTORY_COL_ID = 0,
+	HISTORY_COL_OPERATION_UUID,
+	HISTORY_COL_CREATED_AT,
+	HISTORY_COL_AMOUNT,
+	HISTORY_COL_BALANCE_BEFORE,
+	HISTORY_COL_BALANCE_AFTER,
+	HISTORY_COL_REASON_TYPE,
+	HISTORY_COL_REASON_DETAIL,
+	HISTORY_COL_METADATA,
+	HISTORY_COL_STATUS,
+	HISTORY_COL_TX_HASH,	/* lowercase hex */
+	HISTORY_COL_SYMBOL,
+	HISTORY_COL_DECIMALS,
+	HISTORY_COL_BATCH_ID,
+	HISTORY_COL__MAX
+};
+
+/* ST_OPERATION_GET */
+enum operation_col {
+	OPERATION_COL_ID = 0,
+	OPERATION_COL_UUID,
+	OPERATION_COL_KIND,
+	OPERATION_COL_CLIENT_BATCH_ID,
+	OPERATION_COL_PRIORITY,
+	OPERATION_COL_CONTEXT,
+	OPERATION_COL_CHANGES_COUNT,
+	OPERATION_COL_CREATED_AT,
+	OPERATION_COL__MAX
+};
+
+/* ST_OPERATION_CHANGES */
+enum change_col {
+	CHANGE_COL_POSITION = 0,
+	CHANGE_COL_USER_ID,
+	CHANGE_COL_SYMBOL,
+	CHANGE_COL_DECIMALS,
+	CHANGE_COL_AMOUNT,
+	CHANGE_COL_BALANCE_BEFORE,
+	CHANGE_COL_BALANCE_AFTER,
+	CHANGE_COL_REASON_TYPE,
+	CHANGE_COL_REASON_DETAIL,
+	CHANGE_COL_METADATA,
+	CHANGE_COL_STATUS,
+	CHANGE_COL_BATCH_ID,
+	CHANGE_COL_TX_HASH,	/* lowercase hex */
+	CHANGE_COL_SETTLE_ERROR,
+	CHANGE_COL_UPDATED_AT,
+	CHANGE_COL__MAX
+};
+
+/* ST_BATCH_LIST*, ST_BATCH_GET (BATCH_COLS) */
+enum batch_col {
+	BATCH_COL_ID = 0,
+	BATCH_COL_ROUND_ID,
+	BATCH_COL_SYMBOL,
+	BATCH_COL_DECIMALS,
+	BATCH_COL_CHAIN_ID,
+	BATCH_COL_OP,
+	BATCH_COL_STATUS,
+	BATCH_COL_TRIGGER_REASON,
+	BATCH_COL_ITEMS_COUNT,
+	BATCH_COL_TOTAL,
+	BATCH_COL_BATCH_KEY,	/* lowercase hex */
+	BATCH_COL_SIGNER,	/* lowercase hex */
+	BATCH_COL_NONCE,
+	BATCH_COL_GAS_LIMIT,
+	BATCH_COL_GAS_USED,
+	BATCH_COL_TX_HASH,	/* lowercase hex */
+	BATCH_COL_BLOCK_NUMBER,
+	BATCH_COL_BLOCK_HASH,	/* lowercase hex */
+	BATCH_COL_REVERT_COUNT,
+	BATCH_COL_LAST_ERROR,
+	BATCH_COL_CREATED_AT,
+	BATCH_COL_SUBMITTED_AT,
+	BATCH_COL_CONFIRMED_AT,
+	BATCH_COL_UPDATED_AT,
+	BATCH_COL__MAX
+};
+
+/* ST_BATCH_ITEMS */
+enum batch_item_col {
+	BATCH_ITEM_COL_WALLET = 0,	/* lowercase hex */
+	BATCH_ITEM_COL_AMOUNT,
+	BATCH_ITEM_COL__MAX
+};
+
+/* ST_BATCH_ATTEMPTS */
+enum attempt_col {
+	ATTEMPT_COL_ID = 0,
+	ATTEMPT_COL_NONCE,
+	ATTEMPT_COL_TX_HASH,	/* lowercase hex */
+	ATTEMPT_COL_MAX_FEE,
+	ATTEMPT_COL_MAX_PRIORITY_FEE,
+	ATTEMPT_COL_GAS_LIMIT,
+	ATTEMPT_COL_STATUS,
+	ATTEMPT_COL_SEND_ERROR,
+	ATTEMPT_COL_CREATED_AT,
+	ATTEMPT_COL_SENT_AT,
+	ATTEMPT_COL__MAX
+};
+
+/* ST_WALLET_LOCK */
+enum wallet_lock_col {
+	WALLET_LOCK_COL_ADDRESS = 0,	/* lowercase hex */
+	WALLET_LOCK_COL__MAX
+};
+
+/* ST_WALLET_OWNER */
+enum wallet_owner_col {
+	WALLET_OWNER_COL_USER_ID = 0,
+	WALLET_OWNER_COL__MAX
+};
+
+/* ST_WALLET_LIST */
+enum wallet_col {
+	WALLET_COL_CHAIN_ID = 0,
+	WALLET_COL_ADDRESS,	/* lowercase hex */
+	WALLET_COL_CREATED_AT,
+	WALLET_COL_UPDATED_AT,
+	WALLET_COL__MAX
+};
 
 #endif

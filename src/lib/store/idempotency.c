@@ -1,11 +1,11 @@
-/* idempotency.c - Idempotency-Key rows of the ledger writes. */
+/* idempotency.c - idempotency key rows of the ledger writes. */
 #include "config.h"
 
 #include <string.h>
 
 #include <nettle/sha2.h>
 
-#include "idempotency.h"
+#include "store/idempotency.h"
 #include "store/stmts.h"
 
 /* Lock wait timeout exceeded (MySQL/MariaDB error number). */
@@ -49,12 +49,14 @@ idempotency_lookup(struct db *db, uint32_t api_key_id, const char *key,
 	}
 	if (r == 0)
 		goto out;
-	if (row.val[0] == NULL || row.len[0] != IDEMPOTENCY_HASH_LEN ||
-	    !db_col_u64(&row, 1, &code) || row.val[2] == NULL) {
+	if (row.val[IDEM_COL_REQUEST_HASH] == NULL ||
+	    row.len[IDEM_COL_REQUEST_HASH] != IDEMPOTENCY_HASH_LEN ||
+	    !db_col_u64(&row, IDEM_COL_STATUS_CODE, &code) ||
+	    row.val[IDEM_COL_RESPONSE_BODY] == NULL) {
 		rc = CB_ERR_DB;
 		goto out;
 	}
-	if (memcmp(row.val[0], hash, IDEMPOTENCY_HASH_LEN) != 0) {
+	if (memcmp(row.val[IDEM_COL_REQUEST_HASH], hash, IDEMPOTENCY_HASH_LEN) != 0) {
 		*state = IDEMPOTENCY_MISMATCH;
 		goto out;
 	}
@@ -65,7 +67,8 @@ idempotency_lookup(struct db *db, uint32_t api_key_id, const char *key,
 		goto out;
 	}
 	buf_reset(body);
-	if ((rc = buf_append(body, row.val[2], row.len[2])) != CB_OK)
+	if ((rc = buf_append(body, row.val[IDEM_COL_RESPONSE_BODY],
+	    row.len[IDEM_COL_RESPONSE_BODY])) != CB_OK)
 		goto out;
 	*status = (int)code;
 	*state = IDEMPOTENCY_REPLAY;

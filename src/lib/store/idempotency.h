@@ -1,6 +1,7 @@
 /*
- * idempotency.h - Idempotency-Key bookkeeping of the ledger writes
- * (docs/api.md).
+ * idempotency.h - idempotency keys of the ledger writes (docs/api.md,
+ * docs/store.md): the rows of idempotency_keys, for every writer (the API's
+ * Idempotency-Key header, the chain daemon's housekeeping).
  *
  * A key is scoped to the API key that sent it.  The row is claimed (a
  * placeholder with status 0) as the first statement of the write
@@ -11,8 +12,8 @@
  * business failures are never stored.  Rows are kept at least
  * IDEMPOTENCY_KEEP_SECONDS.
  */
-#ifndef CB_API_IDEMPOTENCY_H
-#define CB_API_IDEMPOTENCY_H
+#ifndef CB_STORE_IDEMPOTENCY_H
+#define CB_STORE_IDEMPOTENCY_H
 
 #include <stdbool.h>
 #include <stddef.h>
