@@ -286,7 +286,7 @@ ledger_request_of(const struct req *req, struct ledger_request *rq)
 
 /* Answers from a committed idempotency row; 0 when there is none. */
 static int
-ledger_replay_or_reply(struct req *req, struct resp *resp,
+ledger_replay_row_or_reply(struct req *req, struct resp *resp,
     const struct ledger_request *rq)
 {
 	enum idempotency_state state;
@@ -348,6 +348,17 @@ ledger_refusal_reply(struct resp *resp, const struct ledger_write *lw,
 }
 
 int
+ledger_replay_or_reply(struct req *req, struct resp *resp)
+{
+	struct ledger_request rq;
+
+	if (req->idempotency_key == NULL)
+		return 0;
+	ledger_request_of(req, &rq);
+	return ledger_replay_row_or_reply(req, resp, &rq);
+}
+
+int
 ledger_commit_or_reply(struct req *req, struct resp *resp, struct ledger_write *lw,
     const char *rows_field)
 {
@@ -357,9 +368,8 @@ ledger_commit_or_reply(struct req *req, struct resp *resp, struct ledger_write *
 	unsigned attempt;
 	int status;
 
+	/* The key was looked up before validation (ledger_replay_or_reply). */
 	ledger_request_of(req, &rq);
-	if (rq.idem_key != NULL && (status = ledger_replay_or_reply(req, resp, &rq)) != 0)
-		return status;
 	if ((rc = ledger_write_prepare(req->w->db, lw)) != CB_OK)
 		return http_internal_error(resp, "ledger_prepare", rc);
 	/* A key committed by a concurrent request between the fast path and
@@ -376,7 +386,7 @@ ledger_commit_or_reply(struct req *req, struct resp *resp, struct ledger_write *
 		}
 		if (rc != CB_ERR_CONFLICT || lw->outcome != LEDGER_IDEM_EXISTS)
 			break;
-		if ((status = ledger_replay_or_reply(req, resp, &rq)) != 0)
+		if ((status = ledger_replay_row_or_reply(req, resp, &rq)) != 0)
 			return status;
 	}
 	if (rc != CB_ERR_CONFLICT)

@@ -117,9 +117,22 @@ json_object *ledger_body_or_reply(struct req *req, struct resp *resp,
 	    const char *const allowed[]);
 
 /*
+ * The first step of every write handler, before its body is parsed: with
+ * an Idempotency-Key whose write committed, answers the stored response
+ * exactly as it was (200 for a stored 201, Idempotent-Replayed: true),
+ * or 422 idempotency_key_reused when the key was used for another
+ * request (method, route and body hashed).  A replay is never judged by
+ * today's validation rules: the token or reason it used may be disabled
+ * since.  Returns 0 when there is nothing to replay (the handler goes on),
+ * else the status it answered with.
+ */
+int	ledger_replay_or_reply(struct req *req, struct resp *resp);
+
+/*
  * Runs the write through the shared core (ledger_write_prepare, then
- * ledger_write_commit under the request's API key and Idempotency-Key)
- * and answers the client: 201 with the body of docs/api.md, 200 for a
+ * ledger_write_commit under the request's API key and Idempotency-Key;
+ * the handler called ledger_replay_or_reply first) and answers the
+ * client: 201 with the body of docs/api.md, 200 for a
  * replay (Idempotent-Replayed), 409 insufficient_balance /
  * batch_id_conflict / idempotency_in_flight / balance_out_of_range naming
  * rows_field[i] where a row is at fault, 422 idempotency_key_reused, 503,

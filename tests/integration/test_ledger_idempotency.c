@@ -3,8 +3,9 @@
  * writes (docs/api.md): one ledger effect for a key however often and however
  * concurrently it is sent, identical replays with Idempotent-Replayed, 422
  * for another body or route, keys scoped to the API key, nothing stored for
- * a failed request, 409 while the first is still in flight, and batch_id
- * against replays.
+ * a failed request, 409 while the first is still in flight, batch_id
+ * against replays, and replays judged by the rules the write committed
+ * under, not by today's (a token disabled since).
  */
 #include "config.h"
 
@@ -303,6 +304,50 @@ START_TEST(test_in_flight)
 }
 END_TEST
 
+/*
+ * A write committed with a key, then its token disabled: the rules have
+ * changed (the same body without a key is 400 unknown_token now), but a
+ * retry with the key is answered the stored response exactly as it was.
+ */
+START_TEST(test_replay_after_token_disabled)
+{
+	const char *admin = harness_env()->api_key;
+	char u[LT_NAME_MAX], key[LT_NAME_MAX], sym[32], body[512], path[128], first[2048],
+	    hdr[16];
+	struct hresp r;
+
+	lt_name(u, sizeof(u), "rules");
+	lt_name(key, sizeof(key), "rk");
+	lt_new_token(admin, 6, sym, sizeof(sym));
+	snprintf(body, sizeof(body), "{\"adjustments\":[{\"user_id\":\"%s\",\"token_symbol\":"
+	    "\"%s\",\"amount\":\"2.5\",\"reason_type\":\"refund\"}]}", u, sym);
+	lt_post("/api/v1/balance/adjust", key_write, key, body, &r);
+	ck_assert_msg(r.status == 201, "%ld %s", r.status, r.body);
+	snprintf(first, sizeof(first), "%s", r.body);
+	hresp_free(&r);
+
+	snprintf(path, sizeof(path), "/api/v1/admin/tokens/%s", sym);
+	ck_assert_int_eq(hreq("PUT", path, admin, "application/json", "{\"enabled\":false}",
+	    (size_t)-1, NULL, &r), 0);
+	ck_assert_msg(r.status == 200, "disable: %ld %s", r.status, r.body);
+	hresp_free(&r);
+	/* Every worker's registry cache has forgotten the enabled token. */
+	harness_sleep_ms(LEDGER_TEST_CACHE_MS);
+	lt_post("/api/v1/balance/adjust", key_write, NULL, body, &r);
+	lt_assert_error(&r, 400, "unknown_token", "adjustments[0].token_symbol");
+	hresp_free(&r);
+
+	lt_post("/api/v1/balance/adjust", key_write, key, body, &r);
+	ck_assert_msg(r.status == 200, "replay: %ld %s", r.status, r.body);
+	ck_assert_msg(replayed(&r, hdr, sizeof(hdr)) != NULL && strcmp(hdr, "true") == 0,
+	    "no Idempotent-Replayed");
+	ck_assert_str_eq(r.body, first);
+	hresp_free(&r);
+	ck_assert_uint_eq(lt_sql_u64("SELECT COUNT(*) FROM balance_changes WHERE user_id = ?",
+	    u, NULL), 1);
+}
+END_TEST
+
 static Suite *
 ledger_idempotency_suite(void)
 {
@@ -320,6 +365,7 @@ ledger_idempotency_suite(void)
 	tcase_add_test(tc, test_failures_not_stored);
 	tcase_add_test(tc, test_batch_id_and_replay);
 	tcase_add_test(tc, test_in_flight);
+	tcase_add_test(tc, test_replay_after_token_disabled);
 	suite_add_tcase(s, tc);
 	return s;
 }

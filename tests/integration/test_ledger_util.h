@@ -16,6 +16,9 @@
 #include "harness.h"
 
 #define LT_NAME_MAX	96
+/* Longer than a worker keeps registry entries (LEDGER_CACHE_TTL_MS): after
+ * this long every worker has seen a registry change. */
+#define LEDGER_TEST_CACHE_MS	1200
 
 /* A name unique to this test run and tag: "<tag>_<pid>_<ms>_<n>". */
 void		 lt_name(char *out, size_t cap, const char *tag);
