@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <check.h>
+#include <mysql.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -227,4 +228,132 @@ lt_new_token(const char *admin_key, unsigned decimals, char *sym, size_t cap)
 	lt_post("/api/v1/admin/tokens", admin_key, NULL, body, &r);
 	ck_assert_msg(r.status == 201, "token create: %ld %s", r.status, r.body);
 	hresp_free(&r);
+}
+
+struct lt_session {
+	MYSQL	*m;
+};
+
+struct lt_session *
+lt_session_open(void)
+{
+	const struct harness_env *env = harness_env();
+	struct lt_session *s;
+
+	ck_assert_ptr_nonnull(s = calloc(1, sizeof(*s)));
+	ck_assert_ptr_nonnull(s->m = mysql_init(NULL));
+	ck_assert_msg(mysql_real_connect(s->m, NULL, "root", NULL, env->db_name, 0,
+	    env->db_socket, 0) != NULL, "session: %s", mysql_error(s->m));
+	ck_assert_int_eq(mysql_query(s->m,
+	    "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED"), 0);
+	return s;
+}
+
+static unsigned
+lt_session_run(struct lt_session *s, const char *sql, va_list ap)
+{
+	MYSQL_BIND in[HDB_MAX_PARAMS];
+	unsigned long lens[HDB_MAX_PARAMS];
+	const char *params[HDB_MAX_PARAMS];
+	MYSQL_STMT *st;
+	unsigned n, i, no = 0;
+
+	n = lt_sql_params(ap, params);
+	if (n == 0) {
+		/* Transaction control is not for the prepared statement
+		 * protocol: plain text, there is no value in it anyway. */
+		MYSQL_RES *res;
+
+		if (mysql_query(s->m, sql) != 0) {
+			fprintf(stderr, "session: %s: %s\n", sql, mysql_error(s->m));
+			return mysql_errno(s->m);
+		}
+		if ((res = mysql_store_result(s->m)) != NULL)
+			mysql_free_result(res);
+		return 0;
+	}
+	ck_assert_ptr_nonnull(st = mysql_stmt_init(s->m));
+	if (mysql_stmt_prepare(st, sql, strlen(sql)) != 0) {
+		no = mysql_stmt_errno(st);
+		goto out;
+	}
+	memset(in, 0, sizeof(in));
+	for (i = 0; i < n; i++) {
+		lens[i] = strlen(params[i]);
+		in[i].buffer_type = MYSQL_TYPE_STRING;
+		in[i].buffer = (void *)(uintptr_t)params[i];
+		in[i].buffer_length = lens[i];
+		in[i].length = &lens[i];
+	}
+	if ((n > 0 && mysql_stmt_bind_param(st, in) != 0) || mysql_stmt_execute(st) != 0 ||
+	    mysql_stmt_store_result(st) != 0)
+		no = mysql_stmt_errno(st);
+out:
+	if (no != 0)
+		fprintf(stderr, "session: %s: %s\n", sql, mysql_stmt_error(st));
+	mysql_stmt_close(st);
+	return no;
+}
+
+void
+lt_session_exec(struct lt_session *s, const char *sql, ...)
+{
+	unsigned no;
+	va_list ap;
+
+	va_start(ap, sql);
+	no = lt_session_run(s, sql, ap);
+	va_end(ap);
+	ck_assert_msg(no == 0, "session statement failed (%u): %s", no, sql);
+}
+
+unsigned
+lt_session_try(struct lt_session *s, const char *sql, ...)
+{
+	unsigned no;
+	va_list ap;
+
+	va_start(ap, sql);
+	no = lt_session_run(s, sql, ap);
+	va_end(ap);
+	return no;
+}
+
+void
+lt_session_close(struct lt_session *s)
+{
+	if (s == NULL)
+		return;
+	mysql_close(s->m);
+	free(s);
+}
+
+bool
+lt_wait_statements(const char *prefix, unsigned n, unsigned timeout_ms)
+{
+	uint64_t deadline = harness_now_ms() + timeout_ms;
+
+	for (;;) {
+		if (lt_sql_u64("SELECT COUNT(*) FROM information_schema.PROCESSLIST"
+		    " WHERE COMMAND = 'Execute' AND TIME_MS >= 300 AND INFO LIKE CONCAT(?, '%')",
+		    prefix, NULL) >= n)
+			return true;
+		if (harness_now_ms() > deadline)
+			return false;
+		harness_sleep_ms(20);
+	}
+}
+
+void
+lt_address(char *out, size_t cap)
+{
+	unsigned char b[20];
+	size_t i;
+
+	ck_assert_uint_ge(cap, 43);
+	ck_assert(getrandom(b, sizeof(b), 0) == (ssize_t)sizeof(b));
+	out[0] = '0';
+	out[1] = 'x';
+	for (i = 0; i < sizeof(b); i++)
+		snprintf(out + 2 + 2 * i, 3, "%02x", b[i]);
 }

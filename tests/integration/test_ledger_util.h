@@ -72,6 +72,33 @@ uint64_t	 lt_sql_exec(const char *sql, ...) __attribute__((sentinel));
 bool		 lt_sql_str(char *out, size_t cap, const char *sql, ...)
 		    __attribute__((sentinel));
 
+/*
+ * A store session of the test's own (root over the stack's socket, READ
+ * COMMITTED like the API's), to hold locks and open transactions while
+ * requests run.  lt_session_exec runs sql as a prepared statement with the
+ * strings after it, up to a NULL, bound to its placeholders; it aborts the
+ * test on error.  lt_session_try returns the MariaDB error number instead
+ * (0 on success).  Each session belongs to one thread.
+ */
+struct lt_session;
+struct lt_session *lt_session_open(void);
+void		 lt_session_exec(struct lt_session *s, const char *sql, ...)
+		    __attribute__((sentinel));
+unsigned	 lt_session_try(struct lt_session *s, const char *sql, ...)
+		    __attribute__((sentinel));
+void		 lt_session_close(struct lt_session *s);
+
+/*
+ * Waits until at least n sessions of the store have been executing a
+ * prepared statement whose text starts with prefix for 300 ms or more (up
+ * to timeout_ms): requests lined up behind a lock.  Returns whether they
+ * were.
+ */
+bool		 lt_wait_statements(const char *prefix, unsigned n, unsigned timeout_ms);
+
+/* A random lower-case address "0x" + 40 hex digits (out >= 43 bytes). */
+void		 lt_address(char *out, size_t cap);
+
 /* Registers a fresh token (unique symbol written to sym, random address)
  * with decimals through the admin route; asserts 201. */
 void		 lt_new_token(const char *admin_key, unsigned decimals, char *sym,

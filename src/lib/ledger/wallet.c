@@ -93,14 +93,19 @@ wallet_txn(struct db *db, void *arg)
 			return CB_OK;
 		}
 		wb->result = WALLET_REBOUND;
-		return DB_EXEC(db, ST_WALLET_UPDATE, DB_BLOB(wb->address->bytes, ADDRESS_LEN),
+		rc = DB_EXEC(db, ST_WALLET_UPDATE, DB_BLOB(wb->address->bytes, ADDRESS_LEN),
 		    DB_STR(wb->user_id, wb->user_id_len), DB_U64(wb->chain_id));
+	} else {
+		wb->result = WALLET_BOUND;
+		rc = DB_EXEC(db, ST_WALLET_INSERT, DB_STR(wb->user_id, wb->user_id_len),
+		    DB_U64(wb->chain_id), DB_BLOB(wb->address->bytes, ADDRESS_LEN));
 	}
-	wb->result = WALLET_BOUND;
-	rc = DB_EXEC(db, ST_WALLET_INSERT, DB_STR(wb->user_id, wb->user_id_len),
-	    DB_U64(wb->chain_id), DB_BLOB(wb->address->bytes, ADDRESS_LEN));
-	/* A concurrent binding of the same user or address: run again, the
-	 * checks above then see it. */
+	/*
+	 * The owner check above is a plain read: a concurrent binding of the
+	 * same address (or, for the insert, of the same user) that committed
+	 * after it meets us in the unique index instead.  Run again: the
+	 * checks then see it and answer WALLET_IN_USE (or UNCHANGED/REBOUND).
+	 */
 	return rc == CB_ERR_CONFLICT ? CB_ERR_DB_RETRY : rc;
 }
 
