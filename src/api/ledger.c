@@ -277,6 +277,7 @@ ledger_request_of(const struct req *req, struct ledger_request *rq)
 {
 	memset(rq, 0, sizeof(*rq));
 	rq->api_key_id = req->api_key_id;
+	rq->deadline_ms = req->started_ms + req->w->cfg->api.write_timeout_ms;
 	rq->idem_key = req->idempotency_key;
 	rq->idem_key_len = req->idempotency_key_len;
 	if (rq->idem_key != NULL)
@@ -347,6 +348,75 @@ ledger_refusal_reply(struct resp *resp, const struct ledger_write *lw,
 	return status;
 }
 
+size_t
+ledger_packet_need(const struct api_config *api)
+{
+	/* A detail byte is at most 6 bytes as JSON (\u0001); metadata is
+	 * capped as the JSON text it travels as. */
+	size_t response = LEDGER_RESPONSE_HEAD_MAX +
+	    (size_t)api->max_rows * LEDGER_RESPONSE_ROW_MAX;
+	size_t row = 512 + 6 * api->max_reason_detail + api->max_metadata;
+
+	return (response > row ? response : row) + LEDGER_PACKET_SLACK;
+}
+
+/*
+ * The 503s of a write that the store could not finish, none of which
+ * wrote anything except outcome_unknown, which may have.
+ */
+static int
+ledger_unfinished_reply(struct req *req, struct resp *resp,
+    const struct ledger_write *lw, enum cb_err rc)
+{
+	json_object *d = json_object_new_object();
+	int status;
+
+	switch (rc) {
+	case CB_ERR_TIMEOUT:
+		json_object_object_add(d, "timeout_ms",
+		    json_object_new_uint64(req->w->cfg->api.write_timeout_ms));
+		status = http_error(resp, 503, "write_timeout",
+		    "the write could not complete in time (rows it needs stayed locked);"
+		    " nothing was written", d);
+		resp->retry_after = 1;
+		break;
+	case CB_ERR_DB_RETRY:
+		status = http_error(resp, 503, "store_busy",
+		    "the write kept conflicting with other writes; nothing was written",
+		    NULL);
+		resp->retry_after = 1;
+		break;
+	case CB_ERR_TOO_LARGE:
+		/* The server's max_allowed_packet is below what [api] allows
+		 * (logged at connect): the request is refused, not the store. */
+		log_warnx("write_too_large", "max_allowed_packet=%lu need=%zu",
+		    db_max_packet(req->w->db), ledger_packet_need(&req->w->cfg->api));
+		json_object_object_add(d, "max_allowed_packet",
+		    json_object_new_uint64(db_max_packet(req->w->db)));
+		status = http_error(resp, 413, "payload_too_large",
+		    "the write is larger than the store accepts in one statement;"
+		    " nothing was written", d);
+		break;
+	case CB_ERR_DB_UNKNOWN:
+		/* No Retry-After: a client that retries blindly may write
+		 * twice.  It looks the operation up first. */
+		log_warnx("write_outcome_unknown", "operation_id=%s", lw->operation_id);
+		json_object_object_add(d, "operation_id",
+		    json_object_new_string(lw->operation_id));
+		status = http_error(resp, 503, "outcome_unknown",
+		    "the store connection was lost while the write committed and whether"
+		    " it was recorded is not known: look the operation up before sending"
+		    " the request again", d);
+		resp->retry_after = 0;
+		break;
+	default:
+		status = http_internal_error(resp, "ledger_write", rc);
+		break;
+	}
+	json_object_put(d);
+	return status;
+}
+
 int
 ledger_replay_or_reply(struct req *req, struct resp *resp)
 {
@@ -377,6 +447,8 @@ ledger_commit_or_reply(struct req *req, struct resp *resp, struct ledger_write *
 	 * was rolled back), the write runs once more. */
 	for (attempt = 0; attempt < 3; attempt++) {
 		rc = ledger_write_commit(req->w->db, lw, &rq);
+		if (rc == CB_OK && lw->recovered)
+			log_info("write_commit_recovered", "operation_id=%s", lw->operation_id);
 		if (rc == CB_OK) {
 			buf_reset(&resp->body);
 			rc = buf_append(&resp->body, lw->response.data, lw->response.len);
@@ -390,7 +462,7 @@ ledger_commit_or_reply(struct req *req, struct resp *resp, struct ledger_write *
 			return status;
 	}
 	if (rc != CB_ERR_CONFLICT)
-		return http_internal_error(resp, "ledger_write", rc);
+		return ledger_unfinished_reply(req, resp, lw, rc);
 	switch (lw->outcome) {
 	case LEDGER_INSUFFICIENT:
 	case LEDGER_BALANCE_RANGE:

@@ -117,6 +117,14 @@ json_object *ledger_body_or_reply(struct req *req, struct resp *resp,
 	    const char *const allowed[]);
 
 /*
+ * The largest single value the writes can send the store under the [api]
+ * limits of api (the stored response of max_rows rows, or one change row
+ * with a full reason_detail and metadata), with the statement's own
+ * room: what the server's max_allowed_packet must be at least.
+ */
+size_t	ledger_packet_need(const struct api_config *api);
+
+/*
  * The first step of every write handler, before its body is parsed: with
  * an Idempotency-Key whose write committed, answers the stored response
  * exactly as it was (200 for a stored 201, Idempotent-Replayed: true),

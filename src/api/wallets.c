@@ -102,7 +102,8 @@ h_wallets_bind(struct req *req, struct resp *resp)
 		goto out;
 	}
 	if ((rc = wallet_bind(req->w->db, wb.user_id, wb.user_id_len, wb.chain_id,
-	    &wb.address, &wb.result)) != CB_OK) {
+	    &wb.address, req->started_ms + req->w->cfg->api.write_timeout_ms,
+	    &wb.result)) != CB_OK) {
 		status = http_internal_error(resp, "wallets_bind", rc);
 		goto out;
 	}

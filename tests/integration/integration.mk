@@ -71,3 +71,12 @@ TESTS += tests/integration/test_store_stmts
 tests_integration_test_store_stmts_SOURCES = tests/integration/test_store_stmts.c
 tests_integration_test_store_stmts_CFLAGS = $(HARNESS_CFLAGS)
 tests_integration_test_store_stmts_LDADD = $(HARNESS_LIBS)
+
+# A write whose store connection dies during COMMIT, through a
+# fault-injecting proxy (runs alone: it reloads the stack's API).
+check_PROGRAMS += tests/integration/test_ledger_commit_loss
+TESTS += tests/integration/test_ledger_commit_loss
+tests_integration_test_ledger_commit_loss_SOURCES = tests/integration/test_ledger_commit_loss.c \
+	tests/integration/store_proxy.c tests/integration/store_proxy.h $(LEDGER_TEST_UTIL)
+tests_integration_test_ledger_commit_loss_CFLAGS = $(HARNESS_CFLAGS)
+tests_integration_test_ledger_commit_loss_LDADD = $(HARNESS_LIBS)

@@ -2,7 +2,10 @@
 #include "config.h"
 
 #include <check.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <mysql.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -356,4 +359,179 @@ lt_address(char *out, size_t cap)
 	out[1] = 'x';
 	for (i = 0; i < sizeof(b); i++)
 		snprintf(out + 2 + 2 * i, 3, "%02x", b[i]);
+}
+
+/* ------------------------------------------------------ reconfiguration */
+
+#define LT_CONF_MAX	65536
+#define LT_WORKERS_MAX	64
+
+static char	lt_conf_orig[LT_CONF_MAX];
+static size_t	lt_conf_orig_len;
+static bool	lt_conf_changed;
+
+/* Writes text over the configuration file and reloads the API; only
+ * async-signal-safe calls, as it also runs from the abort handler. */
+static void
+lt_conf_put(const char *text, size_t len)
+{
+	const struct harness_env *env = harness_env();
+	size_t off = 0;
+	ssize_t n;
+	int fd;
+
+	if ((fd = open(env->conf, O_WRONLY | O_TRUNC | O_CLOEXEC)) < 0)
+		return;
+	while (off < len && ((n = write(fd, text + off, len - off)) > 0 || errno == EINTR))
+		if (n > 0)
+			off += (size_t)n;
+	close(fd);
+	kill(env->api_pid, SIGHUP);
+}
+
+static void
+lt_conf_on_abort(int sig)
+{
+	if (lt_conf_changed) {
+		lt_conf_put(lt_conf_orig, lt_conf_orig_len);
+		lt_conf_changed = false;
+	}
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void
+lt_conf_at_exit(void)
+{
+	if (lt_conf_changed)
+		lt_api_restore();
+}
+
+/* Waits until the master runs as many workers as before, none of old. */
+static void
+lt_wait_workers_replaced(const pid_t *old, size_t nold)
+{
+	uint64_t deadline = harness_now_ms() + 30000;
+	pid_t now[LT_WORKERS_MAX];
+	size_t n, i, j, fresh;
+
+	for (;;) {
+		n = harness_children(harness_env()->api_pid, now, LT_WORKERS_MAX);
+		for (i = 0, fresh = 0; i < n; i++) {
+			for (j = 0; j < nold && old[j] != now[i]; j++)
+				;
+			if (j == nold)
+				fresh++;
+		}
+		if (n == nold && fresh == n)
+			return;
+		ck_assert_msg(harness_now_ms() < deadline,
+		    "the API did not replace its workers after a reload (bad config?)");
+		harness_sleep_ms(50);
+	}
+}
+
+static void
+lt_reload(const char *text, size_t len)
+{
+	pid_t old[LT_WORKERS_MAX];
+	size_t nold;
+
+	nold = harness_children(harness_env()->api_pid, old, LT_WORKERS_MAX);
+	ck_assert_uint_gt(nold, 0);
+	lt_conf_put(text, len);
+	lt_wait_workers_replaced(old, nold);
+}
+
+/* Appends "key = value" lines of the settings of section not yet used. */
+static void
+lt_conf_flush(char *out, size_t *len, const char *section, const char *const settings[],
+    bool *used)
+{
+	size_t i, sl = strlen(section);
+
+	for (i = 0; settings[i] != NULL; i++) {
+		const char *dot = strchr(settings[i], '.'), *eq = strchr(settings[i], '=');
+
+		if (used[i] || dot == NULL || eq == NULL || (size_t)(dot - settings[i]) != sl ||
+		    strncmp(settings[i], section, sl) != 0)
+			continue;
+		*len += (size_t)snprintf(out + *len, LT_CONF_MAX - *len, "%.*s = %s\n",
+		    (int)(eq - dot - 1), dot + 1, eq + 1);
+		ck_assert_uint_lt(*len, LT_CONF_MAX);
+		used[i] = true;
+	}
+}
+
+void
+lt_api_reconfigure(const char *const settings[])
+{
+	static char out[LT_CONF_MAX];
+	char section[64] = "", line[1024];
+	bool used[32] = { false };
+	const char *p, *nl;
+	size_t len = 0, i, n;
+	FILE *f;
+
+	for (n = 0; settings[n] != NULL; n++)
+		ck_assert_uint_lt(n, 32);
+	if (lt_conf_orig_len == 0) {
+		ck_assert_ptr_nonnull(f = fopen(harness_env()->conf, "r"));
+		lt_conf_orig_len = fread(lt_conf_orig, 1, sizeof(lt_conf_orig) - 1, f);
+		fclose(f);
+		ck_assert_uint_gt(lt_conf_orig_len, 0);
+		signal(SIGABRT, lt_conf_on_abort);
+		atexit(lt_conf_at_exit);
+	}
+	for (p = lt_conf_orig; p < lt_conf_orig + lt_conf_orig_len; p = nl + 1) {
+		size_t ll;
+
+		if ((nl = memchr(p, '\n', (size_t)(lt_conf_orig + lt_conf_orig_len - p))) == NULL)
+			nl = lt_conf_orig + lt_conf_orig_len;
+		ll = (size_t)(nl - p);
+		ck_assert_uint_lt(ll, sizeof(line));
+		memcpy(line, p, ll);
+		line[ll] = '\0';
+		if (line[0] == '[') {
+			/* Leaving a section: its new keys go at its end. */
+			lt_conf_flush(out, &len, section, settings, used);
+			snprintf(section, sizeof(section), "%.*s",
+			    (int)(strchr(line, ']') ? strchr(line, ']') - line - 1 : 0), line + 1);
+		} else {
+			for (i = 0; i < n; i++) {
+				const char *dot = strchr(settings[i], '.');
+				const char *eq = strchr(settings[i], '=');
+				size_t kl;
+
+				if (dot == NULL || eq == NULL ||
+				    strncmp(settings[i], section, (size_t)(dot - settings[i])) != 0 ||
+				    strlen(section) != (size_t)(dot - settings[i]))
+					continue;
+				kl = (size_t)(eq - dot - 1);
+				if (strncmp(line, dot + 1, kl) == 0 &&
+				    (line[kl] == ' ' || line[kl] == '=')) {
+					snprintf(line, sizeof(line), "%.*s = %s", (int)kl, dot + 1,
+					    eq + 1);
+					used[i] = true;
+				}
+			}
+		}
+		len += (size_t)snprintf(out + len, sizeof(out) - len, "%s\n", line);
+		ck_assert_uint_lt(len, sizeof(out));
+	}
+	lt_conf_flush(out, &len, section, settings, used);
+	for (i = 0; i < n; i++)
+		ck_assert_msg(used[i], "setting %s: no such section in the stack's config",
+		    settings[i]);
+	lt_conf_changed = true;
+	lt_reload(out, len);
+}
+
+void
+lt_api_restore(void)
+{
+	if (!lt_conf_changed)
+		return;
+	lt_conf_changed = false;
+	lt_reload(lt_conf_orig, lt_conf_orig_len);
 }

@@ -96,6 +96,19 @@ void		 lt_session_close(struct lt_session *s);
  */
 bool		 lt_wait_statements(const char *prefix, unsigned n, unsigned timeout_ms);
 
+/*
+ * Runs the stack's API with changed settings: rewrites the stack's
+ * configuration file with settings ("section.key=value", NULL-terminated;
+ * a key that is there is replaced, another one added to its section) and
+ * reloads the API (SIGHUP), waiting until every worker was replaced.  The
+ * caller must hold harness_exclusive().  lt_api_restore() puts the
+ * original file back and reloads again; it also runs at exit and when the
+ * test process aborts, so a failing test does not leave the stack
+ * changed.
+ */
+void		 lt_api_reconfigure(const char *const settings[]);
+void		 lt_api_restore(void);
+
 /* A random lower-case address "0x" + 40 hex digits (out >= 43 bytes). */
 void		 lt_address(char *out, size_t cap);
 

@@ -80,6 +80,7 @@ START_TEST(test_typo_is_caught)
 	struct db_conf dc;
 
 	store_conf(&cfg->db, 0, &dc);
+	dc.lock_wait_stmt = -1;
 	bad = db_open(&dc, broken, 1, &rc, errbuf, sizeof(errbuf));
 	ck_assert_msg(bad != NULL, "store: %s", errbuf);
 	ck_assert_int_eq(db_prepare(bad, 0), CB_ERR_DB);

@@ -22,6 +22,8 @@ static const struct {
 	[CB_ERR_RPC_TRANSPORT] ={ "rpc_transport", "node unreachable" },
 	[CB_ERR_PERM] =         { "perm", "permission denied" },
 	[CB_ERR_INTERNAL] =     { "internal", "internal error" },
+	[CB_ERR_TIMEOUT] =      { "timeout", "deadline passed" },
+	[CB_ERR_DB_UNKNOWN] =   { "db_unknown", "transaction outcome unknown" },
 };
 
 const char *

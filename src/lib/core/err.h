@@ -26,6 +26,8 @@ enum cb_err {
 	CB_ERR_RPC_TRANSPORT,/* could not talk to the node (after retries) */
 	CB_ERR_PERM,         /* permission or mode check failed */
 	CB_ERR_INTERNAL,     /* programmer error caught at run time */
+	CB_ERR_TIMEOUT,      /* a deadline passed before the work could be done */
+	CB_ERR_DB_UNKNOWN,   /* connection lost during COMMIT: outcome unknown */
 	CB_ERR__MAX
 };
 

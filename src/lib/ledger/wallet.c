@@ -111,7 +111,7 @@ wallet_txn(struct db *db, void *arg)
 
 enum cb_err
 wallet_bind(struct db *db, const char *user_id, size_t len, uint64_t chain_id,
-    const struct address *address, enum wallet_result *result)
+    const struct address *address, uint64_t deadline_ms, enum wallet_result *result)
 {
 	struct wallet_bind wb = {
 		.user_id = user_id, .user_id_len = len, .chain_id = chain_id,
@@ -119,7 +119,7 @@ wallet_bind(struct db *db, const char *user_id, size_t len, uint64_t chain_id,
 	};
 	enum cb_err rc;
 
-	if ((rc = db_txn(db, wallet_txn, &wb)) == CB_OK)
+	if ((rc = db_txn_until(db, deadline_ms, wallet_txn, &wb)) == CB_OK)
 		*result = wb.result;
 	return rc;
 }

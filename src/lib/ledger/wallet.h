@@ -31,13 +31,15 @@ enum wallet_result {
 
 /*
  * Binds address to user_id (len bytes, a valid user id) on chain_id in
- * one transaction, following the rules above.  Returns CB_OK with *result
- * set (nothing written for UNCHANGED, IN_USE and FIXED), or a store error
- * (nothing written).
+ * one transaction, following the rules above, within deadline_ms
+ * (monotime_ms(); 0 = none).  Returns CB_OK with *result set (nothing
+ * written for UNCHANGED, IN_USE and FIXED), CB_ERR_TIMEOUT, or a store
+ * error (CB_ERR_DB_UNKNOWN: the COMMIT's answer was lost; binding again
+ * is safe).
  */
 enum cb_err	wallet_bind(struct db *db, const char *user_id, size_t len,
 		    uint64_t chain_id, const struct address *address,
-		    enum wallet_result *result);
+		    uint64_t deadline_ms, enum wallet_result *result);
 
 /* True in *has when a token is registered on chain_id.  CB_OK or a store
  * error. */

@@ -11,12 +11,22 @@
 #include <time.h>
 
 #include "core/array.h"
+#include "core/conf.h"
+#include "core/monotime.h"
 #include "core/uuid.h"
 #include "ledger/write.h"
 #include "store/stmts.h"
 
 /* MariaDB/MySQL error numbers the write path tells apart. */
 #define LEDGER_ER_DUP_ENTRY		1062
+
+/* The largest response [api] max_rows allows fits where it is stored and
+ * in the packet that stores it (core/conf.h). */
+_Static_assert((unsigned long long)CONFIG_MAX_ROWS_MAX * LEDGER_RESPONSE_ROW_MAX +
+    LEDGER_RESPONSE_HEAD_MAX + LEDGER_PACKET_SLACK <= LEDGER_DEFAULT_PACKET,
+    "[api] max_rows allows responses the store cannot hold");
+_Static_assert(LEDGER_DEFAULT_PACKET - LEDGER_PACKET_SLACK <= LEDGER_STORED_RESPONSE_MAX,
+    "a stored response is a MEDIUMTEXT");
 
 static const char *const kind_names[LEDGER_KIND__MAX] = {
 	[LEDGER_ADJUST] = "adjust",
@@ -418,6 +428,30 @@ ledger_write_prepare(struct db *db, struct ledger_write *lw)
 
 /* ---------------------------------------------------------- transaction */
 
+/*
+ * The most payload bytes one statement may carry: LEDGER_CHUNK_BYTES, or
+ * less to stay inside the server's max_allowed_packet.
+ */
+static size_t
+ledger_packet_budget(struct db *db)
+{
+	unsigned long packet = db_max_packet(db);
+	size_t room = packet > 2 * LEDGER_PACKET_SLACK ? packet - LEDGER_PACKET_SLACK :
+	    LEDGER_PACKET_SLACK;
+
+	return room < LEDGER_CHUNK_BYTES ? room : LEDGER_CHUNK_BYTES;
+}
+
+/* The most bytes one value may have: what the server takes in a packet. */
+static size_t
+ledger_packet_room(struct db *db)
+{
+	unsigned long packet = db_max_packet(db);
+
+	return packet > 2 * LEDGER_PACKET_SLACK ? packet - LEDGER_PACKET_SLACK :
+	    LEDGER_PACKET_SLACK;
+}
+
 /* Reads the locked rows of the last ST_LEDGER_LOCK_BALANCES into lw. */
 static enum cb_err
 ledger_read_locked(struct ledger_write *lw, struct db *db, size_t *found)
@@ -462,6 +496,9 @@ ledger_lock(struct ledger_write *lw, struct db *db)
 	enum cb_err rc;
 
 	lw->created = 0;
+	/* One statement locks them all, in order: it must fit a packet. */
+	if (lw->keys_json.len > ledger_packet_room(db))
+		return CB_ERR_TOO_LARGE;
 	for (i = 0; i < lw->nbalances; i++)
 		lw->balances[i].found = false;
 	rc = DB_EXEC(db, ST_LEDGER_LOCK_BALANCES, DB_STR(lw->keys_json.data, lw->keys_json.len));
@@ -559,35 +596,62 @@ ledger_change_json(struct buf *b, const struct ledger_write *lw, size_t i)
 	return buf_putc(b, ']');
 }
 
+/* Runs ST_LEDGER_CHANGES_INSERT over the n rows in b (a JSON array). */
+static enum cb_err
+ledger_flush_changes(struct ledger_write *lw, struct db *db, struct buf *b, size_t n)
+{
+	enum cb_err rc;
+
+	rc = DB_EXEC(db, ST_LEDGER_CHANGES_INSERT, DB_U64(lw->op_row_id), DB_STR(b->data, b->len));
+	if (rc != CB_OK)
+		return rc;
+	if (db_affected(db, ST_LEDGER_CHANGES_INSERT) != n)
+		return CB_ERR_INTERNAL;
+	return CB_OK;
+}
+
+/*
+ * The change rows, as multi-row statements of at most LEDGER_CHUNK_ROWS
+ * rows and ledger_packet_budget() bytes each.  A single row over the
+ * budget (a long reason_detail with large metadata, on a server with a
+ * small max_allowed_packet) is CB_ERR_TOO_LARGE.
+ */
 static enum cb_err
 ledger_insert_changes(struct ledger_write *lw, struct db *db)
 {
 	struct buf *b = &lw->scratch;
-	size_t start, i;
+	size_t budget = ledger_packet_budget(db), i, rows = 0, mark;
 	enum cb_err rc;
 
-	for (start = 0; start < lw->nchanges; start += LEDGER_CHUNK_ROWS) {
-		size_t end = start + LEDGER_CHUNK_ROWS < lw->nchanges ?
-		    start + LEDGER_CHUNK_ROWS : lw->nchanges;
-
+	buf_reset(b);
+	if ((rc = buf_putc(b, '[')) != CB_OK)
+		return rc;
+	for (i = 0; i < lw->nchanges; i++) {
+		mark = b->len;
+		if ((rows > 0 && (rc = buf_putc(b, ',')) != CB_OK) ||
+		    (rc = ledger_change_json(b, lw, i)) != CB_OK)
+			return rc;
+		if (b->len + 1 <= budget && rows < LEDGER_CHUNK_ROWS) {
+			rows++;
+			continue;
+		}
+		/* This row does not fit: send the chunk without it, then
+		 * start the next chunk with it. */
+		if (rows == 0)
+			return CB_ERR_TOO_LARGE;
+		buf_truncate(b, mark);
+		if ((rc = buf_putc(b, ']')) != CB_OK ||
+		    (rc = ledger_flush_changes(lw, db, b, rows)) != CB_OK)
+			return rc;
 		buf_reset(b);
+		rows = 0;
+		i--;
 		if ((rc = buf_putc(b, '[')) != CB_OK)
 			return rc;
-		for (i = start; i < end; i++) {
-			if ((i > start && (rc = buf_putc(b, ',')) != CB_OK) ||
-			    (rc = ledger_change_json(b, lw, i)) != CB_OK)
-				return rc;
-		}
-		if ((rc = buf_putc(b, ']')) != CB_OK)
-			return rc;
-		rc = DB_EXEC(db, ST_LEDGER_CHANGES_INSERT, DB_U64(lw->op_row_id),
-		    DB_STR(b->data, b->len));
-		if (rc != CB_OK)
-			return rc;
-		if (db_affected(db, ST_LEDGER_CHANGES_INSERT) != end - start)
-			return CB_ERR_INTERNAL;
 	}
-	return CB_OK;
+	if ((rc = buf_putc(b, ']')) != CB_OK)
+		return rc;
+	return ledger_flush_changes(lw, db, b, rows);
 }
 
 static enum cb_err
@@ -618,6 +682,8 @@ ledger_store_balances(struct ledger_write *lw, struct db *db)
 		}
 		if ((rc = buf_putc(b, ']')) != CB_OK)
 			return rc;
+		if (b->len > ledger_packet_room(db))
+			return CB_ERR_TOO_LARGE;
 		if ((rc = DB_EXEC(db, ST_LEDGER_BALANCES_UPSERT, DB_STR(b->data, b->len))) != CB_OK)
 			return rc;
 	}
@@ -716,7 +782,6 @@ ledger_txn(struct db *db, void *arg)
 	}
 	/* The operation row goes first: it needs no balance lock, so the
 	 * locks below are held for as short a time as possible. */
-	uuid_v7(lw->operation_id);
 	rc = DB_EXEC(db, ST_LEDGER_OP_INSERT, DB_CSTR(lw->operation_id),
 	    DB_U64(rq->api_key_id), DB_CSTR(kind_names[lw->kind]),
 	    DB_STR_OR_NULL(lw->batch_id, lw->batch_id_len),
@@ -739,9 +804,55 @@ ledger_txn(struct db *db, void *arg)
 	    (rc = ledger_store_balances(lw, db)) != CB_OK ||
 	    (rc = ledger_build_response(lw)) != CB_OK)
 		return rc;
+	/* The stored answer is one value of one statement. */
+	if (rq->idem_key != NULL && (lw->response.len > LEDGER_STORED_RESPONSE_MAX ||
+	    lw->response.len > ledger_packet_room(db)))
+		return CB_ERR_TOO_LARGE;
 	if (rq->idem_key != NULL)
 		rc = idempotency_finish(db, rq->api_key_id, rq->idem_key, rq->idem_key_len,
 		    201, lw->response.data, lw->response.len, lw->op_row_id);
+	return rc;
+}
+
+/*
+ * After the connection was lost during COMMIT (db_txn_until reconnected):
+ * did the operation commit?  The locking read of its row waits while the
+ * old session's transaction is still open on the server, so the answer is
+ * final: *committed true or false with CB_OK.  Anything else (the store
+ * is gone again, the old transaction outlived our lock wait) is
+ * CB_ERR_DB_UNKNOWN.
+ */
+static enum cb_err
+ledger_resolve(struct db *db, struct ledger_write *lw, uint64_t deadline_ms,
+    bool *committed)
+{
+	struct db_row row;
+	uint64_t now = monotime_ms(), id, count;
+	unsigned wait = db_lock_wait_base(db);
+	enum cb_err rc;
+	int r;
+
+	*committed = false;
+	/* Sized like an attempt, but at least a second even past the
+	 * deadline: knowing the outcome is worth that much. */
+	if (deadline_ms != 0) {
+		uint64_t left_s = now < deadline_ms ? (deadline_ms - now) / 1000 : 0;
+
+		if (left_s < wait)
+			wait = left_s > 1 ? (unsigned)left_s : 1;
+	}
+	if ((rc = db_lock_wait_set(db, wait)) != CB_OK ||
+	    (rc = DB_EXEC(db, ST_LEDGER_OP_RESOLVE, DB_CSTR(lw->operation_id))) != CB_OK)
+		return CB_ERR_DB_UNKNOWN;
+	r = db_fetch(db, ST_LEDGER_OP_RESOLVE, &row);
+	if (r == 1 && db_col_u64(&row, RESOLVE_COL_ID, &id) &&
+	    db_col_u64(&row, RESOLVE_COL_CHANGES_COUNT, &count) && count == lw->nchanges) {
+		lw->op_row_id = id;
+		*committed = true;
+	} else if (r != 0) {
+		rc = CB_ERR_DB_UNKNOWN;
+	}
+	db_done(db, ST_LEDGER_OP_RESOLVE);
 	return rc;
 }
 
@@ -749,8 +860,29 @@ enum cb_err
 ledger_write_commit(struct db *db, struct ledger_write *lw, const struct ledger_request *rq)
 {
 	struct ledger_attempt at = { lw, rq };
+	unsigned lost;
+	enum cb_err rc;
+	bool committed;
 
 	if (!lw->prepared || lw->nchanges == 0)
 		return CB_ERR_INTERNAL;
-	return db_txn(db, ledger_txn, &at);
+	lw->recovered = false;
+	/* One name for the operation across attempts: after a lost COMMIT it
+	 * is how the store is asked what happened. */
+	uuid_v7(lw->operation_id);
+	for (lost = 0;; lost++) {
+		rc = db_txn_until(db, rq->deadline_ms, ledger_txn, &at);
+		if (rc != CB_ERR_DB_UNKNOWN)
+			return rc;
+		if ((rc = ledger_resolve(db, lw, rq->deadline_ms, &committed)) != CB_OK)
+			return rc;
+		if (committed) {
+			lw->outcome = LEDGER_OK;
+			lw->recovered = true;
+			return CB_OK;
+		}
+		/* Provably not committed: safe to run again, once, in time. */
+		if (lost > 0)
+			return CB_ERR_DB_GONE;
+	}
 }

@@ -39,10 +39,27 @@
 #define LEDGER_BATCH_ID_MAX	128	/* operations.client_batch_id */
 /* balance_changes.position is SMALLINT UNSIGNED: rows per operation. */
 #define LEDGER_ROWS_HARD_MAX	65535
-/* Rows per multi-row INSERT of ledger changes and balances. */
+/* Rows per multi-row INSERT of ledger changes and balances, and bytes of
+ * one such payload (fewer when the server's max_allowed_packet is). */
 #define LEDGER_CHUNK_ROWS	2000
+#define LEDGER_CHUNK_BYTES	(4u * 1024 * 1024)
+/* Room a statement needs in a packet beside its values. */
+#define LEDGER_PACKET_SLACK	(64u * 1024)
 /* Cap of one write's buffers (payloads, response). */
 #define LEDGER_BUF_MAX		(64u * 1024 * 1024)
+/*
+ * The response body: at most LEDGER_RESPONSE_HEAD_MAX bytes besides the
+ * balances, and LEDGER_RESPONSE_ROW_MAX per balance entry (a 128-byte user
+ * id, a 20-byte symbol, three amounts of at most 68 characters, keys).
+ * With an Idempotency-Key it is stored in idempotency_keys.response_body,
+ * a MEDIUMTEXT of LEDGER_STORED_RESPONSE_MAX bytes.
+ */
+#define LEDGER_RESPONSE_HEAD_MAX	512
+#define LEDGER_RESPONSE_ROW_MAX		448
+#define LEDGER_STORED_RESPONSE_MAX	16777215u
+/* MariaDB's default max_allowed_packet: what the limits of core/conf.h
+ * are sized for. */
+#define LEDGER_DEFAULT_PACKET		(16u * 1024 * 1024)
 
 enum ledger_kind {
 	LEDGER_ADJUST = 0,
@@ -120,6 +137,7 @@ struct ledger_write {
 	struct amount		 failed_available;
 	char			 operation_id[40];	/* UUID of the operation */
 	uint64_t		 op_row_id;
+	bool			 recovered;	/* commit learned after a lost COMMIT */
 	bool			 will_be_batched;
 	uint64_t		 batch_size;
 	int64_t			 estimate;	/* unix s */
@@ -138,13 +156,14 @@ struct ledger_write {
 /*
  * Who writes and how: the API key the operation is recorded under, the
  * optional idempotency key (scoped to that API key) with the request hash
- * it was claimed for.
+ * it was claimed for, and the deadline of the whole write.
  */
 struct ledger_request {
 	uint32_t	 api_key_id;
 	const char	*idem_key;	/* NULL = none; borrowed */
 	size_t		 idem_key_len;
 	uint8_t		 request_hash[IDEMPOTENCY_HASH_LEN];
+	uint64_t	 deadline_ms;	/* monotime_ms(); 0 = none */
 };
 
 /* Prepares lw (all empty) for an operation of kind.  Never fails. */
@@ -197,12 +216,31 @@ enum cb_err ledger_write_prepare(struct db *db, struct ledger_write *lw);
 
 /*
  * Runs the write in one transaction, retried on deadlock and lock wait
- * timeout (db_txn).  On CB_OK the operation committed: operation_id,
- * op_row_id, each change's before/after and the response body are set.
- * CB_ERR_CONFLICT: refused, nothing written, lw->outcome says why.  Any
- * other error is the store's (nothing written unless db_txn says
- * otherwise).  Call after ledger_write_prepare; lw may be committed again
- * after a refusal.
+ * timeout within rq->deadline_ms (db_txn_until).  Multi-row statements are
+ * cut to fit the server's max_allowed_packet.  The operation's UUID
+ * (lw->operation_id) is made before the first attempt, so it names the
+ * write whatever happens to it.  Returns:
+ *
+ *   CB_OK		committed: op_row_id, each change's before/after and
+ *			the response body are set.  lw->recovered tells that
+ *			the connection was lost during COMMIT and the commit
+ *			was then found in the store.
+ *   CB_ERR_CONFLICT	refused, nothing written; lw->outcome says why.
+ *   CB_ERR_TIMEOUT	the deadline passed before the write could commit
+ *			(rows it needs stayed locked); nothing written.
+ *   CB_ERR_DB_RETRY	deadlocks outlasted the retries; nothing written.
+ *   CB_ERR_DB_UNKNOWN	the connection was lost during COMMIT and the store
+ *			could not tell whether the operation committed: look
+ *			lw->operation_id up later.
+ *   CB_ERR_DB_GONE	the store is unreachable; nothing written (also
+ *			after a lost COMMIT that provably did not commit).
+ *   CB_ERR_TOO_LARGE	one value the write must send (a change row, the
+ *			lock list, the stored response) does not fit the
+ *			server's max_allowed_packet; nothing written.
+ *   other		a store error; nothing written.
+ *
+ * Call after ledger_write_prepare; lw may be committed again after a
+ * refusal.
  */
 enum cb_err ledger_write_commit(struct db *db, struct ledger_write *lw,
 	    const struct ledger_request *rq);

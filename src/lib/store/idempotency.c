@@ -81,10 +81,15 @@ enum cb_err
 idempotency_claim(struct db *db, uint32_t api_key_id, const char *key,
     size_t key_len, const uint8_t hash[IDEMPOTENCY_HASH_LEN], bool *in_flight)
 {
+	unsigned wait = db_lock_wait(db);
 	enum cb_err rc, restored;
 
 	*in_flight = false;
-	if ((rc = DB_EXEC(db, ST_IDEM_WAIT_SHORT, DB_U64(IDEMPOTENCY_WAIT_SECONDS))) != CB_OK)
+	/* Never longer than the transaction may wait (a deadline may have
+	 * cut its lock wait already). */
+	if (wait > IDEMPOTENCY_WAIT_SECONDS || wait == 0)
+		wait = IDEMPOTENCY_WAIT_SECONDS;
+	if ((rc = DB_EXEC(db, ST_IDEM_WAIT_SHORT, DB_U64(wait))) != CB_OK)
 		return rc;
 	rc = DB_EXEC(db, ST_IDEM_INSERT, DB_U64(api_key_id), DB_BLOB(key, key_len),
 	    DB_BLOB(hash, IDEMPOTENCY_HASH_LEN));

@@ -55,7 +55,8 @@ enum cb_err	idempotency_lookup(struct db *db, uint32_t api_key_id,
 
 /*
  * Inserts the placeholder row inside the caller's transaction, waiting at
- * most IDEMPOTENCY_WAIT_SECONDS for a transaction that holds the same key.
+ * most IDEMPOTENCY_WAIT_SECONDS (or the session's lock wait when that is
+ * shorter) for a transaction that holds the same key.
  * Returns CB_OK, CB_ERR_CONFLICT when the key is already committed,
  * CB_ERR_DB_RETRY on deadlock or lock wait timeout (*in_flight set for
  * the timeout: the other request is still running), or another store

@@ -307,6 +307,19 @@ const char *const stmts_sql[ST__MAX] = {
 	/* (chain_id) -> 1 when a token is registered on the chain */
 	[ST_CHAIN_HAS_TOKEN] =
 	    "SELECT EXISTS (SELECT 1 FROM tokens WHERE chain_id = ?)",
+
+	/* ---- the ledger core (src/lib/ledger/, src/lib/store/) ---- */
+
+	/* (seconds) the session's row lock wait: db.c sizes it to the time a
+	 * write has left (db_txn_until) */
+	[ST_SESSION_LOCK_WAIT] = "SET SESSION innodb_lock_wait_timeout = ?",
+	/* (operation uuid) -> enum resolve_col.  After a connection was lost
+	 * during COMMIT: a locking read, so while the old session's
+	 * transaction is still open on the server (its uncommitted row is
+	 * locked) this waits for it to end instead of guessing. */
+	[ST_LEDGER_OP_RESOLVE] =
+	    "SELECT id, changes_count FROM operations WHERE operation_uuid = ?"
+	    " LOCK IN SHARE MODE",
 };
 
 const unsigned char stmts_cols[ST__MAX] = {
@@ -347,4 +360,5 @@ const unsigned char stmts_cols[ST__MAX] = {
 	[ST_WALLET_SETTLED] = SCALAR_COL__MAX,
 	[ST_WALLET_LIST] = WALLET_COL__MAX,
 	[ST_CHAIN_HAS_TOKEN] = SCALAR_COL__MAX,
+	[ST_LEDGER_OP_RESOLVE] = RESOLVE_COL__MAX,
 };

@@ -79,6 +79,9 @@ enum stmt {
 	ST_WALLET_SETTLED,
 	ST_WALLET_LIST,
 	ST_CHAIN_HAS_TOKEN,
+	/* the ledger core (src/lib/ledger/, src/lib/store/) */
+	ST_SESSION_LOCK_WAIT,
+	ST_LEDGER_OP_RESOLVE,
 	ST__MAX
 };
 
@@ -341,6 +344,13 @@ enum wallet_lock_col {
 enum wallet_owner_col {
 	WALLET_OWNER_COL_USER_ID = 0,
 	WALLET_OWNER_COL__MAX
+};
+
+/* ST_LEDGER_OP_RESOLVE */
+enum resolve_col {
+	RESOLVE_COL_ID = 0,
+	RESOLVE_COL_CHANGES_COUNT,
+	RESOLVE_COL__MAX
 };
 
 /* ST_WALLET_LIST */
