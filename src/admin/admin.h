@@ -42,5 +42,7 @@ int	cmd_reason(struct admin *, int argc, char **argv);
 int	cmd_apikey(struct admin *, int argc, char **argv);
 int	cmd_signer_address(struct admin *, int argc, char **argv);
 int	cmd_rpc_check(struct admin *, int argc, char **argv);
+/* Opens the store itself, after its options are checked. */
+int	cmd_purge_idempotency(struct admin *, int argc, char **argv);
 
 #endif

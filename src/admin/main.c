@@ -37,6 +37,10 @@ static const struct admin_cmd commands[] = {
 	{ "signer-address", cmd_signer_address, false,
 	  "signer-address --key-file F | --chain NAME" },
 	{ "rpc-check", cmd_rpc_check, false, "rpc-check [--chain NAME]" },
+	{ "purge-idempotency", cmd_purge_idempotency, false,
+	  "purge-idempotency [--older-than SECONDS] [--chunk ROWS] [--max-chunks N]\n"
+	  "       (idempotency keys older than [api] idempotency_retention, default\n"
+	  "       86400 s; chunks of 1000 rows, at most 100 per run)" },
 };
 
 static void
@@ -151,6 +155,12 @@ main(int argc, char *argv[])
 		fprintf(stderr, "chainbridge-admin: unknown command '%s'\n", argv[0]);
 		usage(stderr);
 		return 2;
+	}
+	/* COMMAND --help needs neither the configuration nor the store. */
+	if (argc == 2 && strcmp(argv[1], "--help") == 0) {
+		printf("usage: chainbridge-admin [-c CONF] %s\n"
+		    "See chainbridge-admin(8).\n", cmd->usage);
+		return 0;
 	}
 	log_init("chainbridge-admin", LOG_LEVEL_WARN, LOG_FORMAT_KV);
 	if ((adm.cfg = config_load(conf_path, errbuf, sizeof(errbuf))) == NULL) {

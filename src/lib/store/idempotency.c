@@ -116,13 +116,30 @@ idempotency_finish(struct db *db, uint32_t api_key_id, const char *key,
 }
 
 enum cb_err
-idempotency_purge(struct db *db, unsigned max_age, unsigned max_rows,
-    uint64_t *deleted)
+idempotency_purge(struct db *db, unsigned retention, unsigned chunk_rows,
+    unsigned max_chunks, uint64_t *deleted, bool *more)
 {
-	enum cb_err rc;
+	uint64_t total = 0, n = 0;
+	enum cb_err rc = CB_OK;
+	unsigned chunk;
 
-	rc = DB_EXEC(db, ST_IDEM_PURGE, DB_U64(max_age), DB_U64(max_rows));
+	if (chunk_rows == 0)
+		chunk_rows = IDEMPOTENCY_PURGE_CHUNK;
+	if (max_chunks == 0)
+		max_chunks = IDEMPOTENCY_PURGE_CHUNKS;
+	for (chunk = 0; chunk < max_chunks; chunk++) {
+		/* Autocommit: each chunk commits on its own. */
+		rc = DB_EXEC(db, ST_IDEM_PURGE, DB_U64(retention), DB_U64(chunk_rows));
+		if (rc != CB_OK)
+			break;
+		n = db_affected(db, ST_IDEM_PURGE);
+		total += n;
+		if (n < chunk_rows)
+			break;
+	}
 	if (deleted != NULL)
-		*deleted = rc == CB_OK ? db_affected(db, ST_IDEM_PURGE) : 0;
+		*deleted = total;
+	if (more != NULL)
+		*more = rc == CB_OK && n == chunk_rows;
 	return rc;
 }

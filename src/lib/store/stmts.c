@@ -160,10 +160,11 @@ const char *const stmts_sql[ST__MAX] = {
 	[ST_IDEM_FINISH] =
 	    "UPDATE idempotency_keys SET status_code = ?, response_body = ?,"
 	    " operation_id = ? WHERE api_key_id = ? AND idem_key = ?",
-	/* (max age in seconds, max rows) */
+	/* (retention in seconds, max rows): the oldest first, along
+	 * ix_idempotency_created, so a chunk reads only what it deletes */
 	[ST_IDEM_PURGE] =
 	    "DELETE FROM idempotency_keys"
-	    " WHERE created_at < NOW(6) - INTERVAL ? SECOND LIMIT ?",
+	    " WHERE created_at < NOW(6) - INTERVAL ? SECOND ORDER BY created_at LIMIT ?",
 
 	/* ([[user_id, token_id], ...]) -> user_id, token_id, confirmed, pending */
 	[ST_LEDGER_LOCK_BALANCES] =
