@@ -474,6 +474,21 @@ ledger_commit_or_reply(struct req *req, struct resp *resp, struct ledger_write *
 		    "this batch_id was already used by this API key", d);
 		json_object_put(d);
 		return status;
+	case LEDGER_TOKEN_CHANGED:
+		/* This worker's cached registry is stale: the client's next
+		 * attempt is validated against the store. */
+		ledger_cache_flush();
+		d = json_object_new_object();
+		if (lw->ntokens == 1)
+			json_object_object_add(d, "token_symbol",
+			    json_object_new_string(lw->tokens[0].symbol));
+		status = http_error(resp, 409, "token_changed",
+		    "a token's decimals changed while this request was processed; nothing"
+		    " was written: send it again", d);
+		json_object_put(d);
+		/* Other workers may cache the old registry entry that long. */
+		resp->retry_after = 1;
+		return status;
 	case LEDGER_IDEM_IN_FLIGHT:
 	case LEDGER_IDEM_EXISTS:
 		d = json_object_new_object();

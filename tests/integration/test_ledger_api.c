@@ -1284,6 +1284,95 @@ START_TEST(test_admin_tokens)
 }
 END_TEST
 
+/*
+ * A token's decimals change while a write of it, already validated
+ * against the old decimals, waits for its balance row (held by a session
+ * of the test).  The change is allowed (no ledger row exists yet), so the
+ * write must not commit amounts scaled by the old decimals: it checks the
+ * decimals again inside its transaction, under a lock the change takes
+ * too, and is refused with 409 token_changed; nothing is written.
+ */
+struct decimals_race {
+	const char		*sym;
+	const char		*user;
+	struct lt_session	*holder;
+	bool			 lined_up;
+	long			 write_status, admin_status;
+	char			 write_answer[512], admin_answer[512];
+};
+
+static void
+decimals_race_client(unsigned index, void *arg)
+{
+	struct decimals_race *dr = arg;
+	char body[512], path[128];
+	struct hresp r;
+
+	if (index == 0) {
+		snprintf(body, sizeof(body), "{\"adjustments\":[{\"user_id\":\"%s\","
+		    "\"token_symbol\":\"%s\",\"amount\":\"1.5\",\"reason_type\":"
+		    "\"adjustment\"}]}", dr->user, dr->sym);
+		if (hreq("POST", "/api/v1/balance/adjust", key_write, "application/json", body,
+		    (size_t)-1, NULL, &r) != 0)
+			r.status = 0;
+		dr->write_status = r.status;
+		snprintf(dr->write_answer, sizeof(dr->write_answer), "%s", r.body ? r.body : "");
+		hresp_free(&r);
+		return;
+	}
+	/* The write has validated and waits for its balance row. */
+	dr->lined_up = lt_wait_statements("SELECT b.user_id, b.token_id", 1, 8000);
+	snprintf(path, sizeof(path), "/api/v1/admin/tokens/%s", dr->sym);
+	if (hreq("PUT", path, key_admin, "application/json", "{\"decimals\":6}", (size_t)-1,
+	    NULL, &r) != 0)
+		r.status = 0;
+	dr->admin_status = r.status;
+	snprintf(dr->admin_answer, sizeof(dr->admin_answer), "%s", r.body ? r.body : "");
+	hresp_free(&r);
+	(void)lt_session_try(dr->holder, "ROLLBACK", NULL);
+}
+
+START_TEST(test_decimals_change_race)
+{
+	struct decimals_race dr;
+	char sym[32], u[LT_NAME_MAX], dec[8];
+
+	memset(&dr, 0, sizeof(dr));
+	lt_new_token(key_admin, 18, sym, sizeof(sym));
+	lt_name(u, sizeof(u), "dec");
+	dr.sym = sym;
+	dr.user = u;
+	/* The balance row exists (no ledger row does) and is held. */
+	lt_sql_exec("INSERT INTO user_balances (user_id, token_id)"
+	    " SELECT ?, id FROM tokens WHERE symbol = ?", u, sym, NULL);
+	dr.holder = lt_session_open();
+	lt_session_exec(dr.holder, "START TRANSACTION", NULL);
+	lt_session_exec(dr.holder, "SELECT pending_balance FROM user_balances WHERE user_id = ?"
+	    " AND token_id = (SELECT id FROM tokens WHERE symbol = ?) FOR UPDATE", u, sym, NULL);
+	ck_assert_int_eq(harness_parallel(2, decimals_race_client, &dr), 0);
+	lt_session_close(dr.holder);
+	ck_assert_msg(dr.lined_up, "the write never waited: %ld %s", dr.write_status,
+	    dr.write_answer);
+	ck_assert_msg(dr.admin_status == 200, "decimals change: %ld %s", dr.admin_status,
+	    dr.admin_answer);
+	ck_assert(lt_sql_str(dec, sizeof(dec), "SELECT decimals FROM tokens WHERE symbol = ?",
+	    sym, NULL));
+	ck_assert_str_eq(dec, "6");
+	ck_assert_msg(dr.write_status == 409 &&
+	    strstr(dr.write_answer, "\"token_changed\"") != NULL,
+	    "the write validated with 18 decimals committed under 6: %ld %s",
+	    dr.write_status, dr.write_answer);
+	ck_assert_uint_eq(lt_sql_u64("SELECT COUNT(*) FROM balance_changes c JOIN tokens t"
+	    " ON t.id = c.token_id WHERE t.symbol = ?", sym, NULL), 0);
+	/* Sent again once every worker's cache has the new decimals, it is
+	 * validated with 6 of them and goes through. */
+	harness_sleep_ms(LEDGER_TEST_CACHE_MS);
+	lt_adjust(key_write, u, sym, "1.5");
+	ck_assert_uint_eq(lt_sql_u64("SELECT COUNT(*) FROM balance_changes c JOIN tokens t"
+	    " ON t.id = c.token_id WHERE t.symbol = ? AND c.amount = 1500000", sym, NULL), 1);
+}
+END_TEST
+
 START_TEST(test_admin_reasons)
 {
 	char name[LT_NAME_MAX], path[256], body[1024], u[LT_NAME_MAX];
@@ -1451,6 +1540,7 @@ ledger_api_suite(void)
 	tc = tcase_create("admin");
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_admin_tokens);
+	tcase_add_test(tc, test_decimals_change_race);
 	tcase_add_test(tc, test_admin_reasons);
 	tcase_add_test(tc, test_admin_strategies);
 	suite_add_tcase(s, tc);

@@ -587,7 +587,8 @@ ledger_change_json(struct buf *b, const struct ledger_write *lw, size_t i)
 	    (rc = buf_append_json_string(b, r->name, strlen(r->name))) != CB_OK ||
 	    (rc = buf_putc(b, ',')) != CB_OK ||
 	    (rc = buf_append_json_string(b, c->detail ? c->detail : "",
-	    c->detail ? c->detail_len : 0)) != CB_OK)
+	    c->detail ? c->detail_len : 0)) != CB_OK ||
+	    (rc = buf_printf(b, ",%u", lw->tokens[c->token].decimals)) != CB_OK)
 		return rc;
 	if (c->meta_len > 0 &&
 	    ((rc = buf_putc(b, ',')) != CB_OK ||
@@ -605,8 +606,12 @@ ledger_flush_changes(struct ledger_write *lw, struct db *db, struct buf *b, size
 	rc = DB_EXEC(db, ST_LEDGER_CHANGES_INSERT, DB_U64(lw->op_row_id), DB_STR(b->data, b->len));
 	if (rc != CB_OK)
 		return rc;
-	if (db_affected(db, ST_LEDGER_CHANGES_INSERT) != n)
-		return CB_ERR_INTERNAL;
+	/* A row left out: its token's decimals are no longer the ones its
+	 * amount was validated with. */
+	if (db_affected(db, ST_LEDGER_CHANGES_INSERT) != n) {
+		lw->outcome = LEDGER_TOKEN_CHANGED;
+		return CB_ERR_CONFLICT;
+	}
 	return CB_OK;
 }
 

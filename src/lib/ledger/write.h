@@ -16,8 +16,9 @@
  * the operation, locks every balance row of the request in one global
  * order (the primary key: user_id bytewise, then token id), applies the
  * changes in request order refusing an overdraft, inserts the change rows
- * and the new balances as multi-row statements, and stores the response
- * body on the key.  Nothing here knows HTTP: outcomes are values the
+ * (only while each token still has the decimals the caller validated
+ * with, read under a shared lock of the token row) and the new balances as
+ * multi-row statements, and stores the response body on the key.  Nothing here knows HTTP: outcomes are values the
  * caller turns into its own answers.
  */
 #ifndef CB_LEDGER_WRITE_H
@@ -110,6 +111,8 @@ enum ledger_outcome {
 	LEDGER_INSUFFICIENT,	/* a debit would overdraw (failed_change) */
 	LEDGER_BALANCE_RANGE,	/* a balance would pass 10^65 - 1 (failed_change) */
 	LEDGER_BATCH_CONFLICT,	/* batch_id already used by this API key */
+	LEDGER_TOKEN_CHANGED,	/* a token's decimals changed since the caller
+				   validated the amounts: validate again */
 };
 
 struct ledger_write {

@@ -186,55 +186,96 @@ registry_token_validate(const struct token *t, char *errbuf, size_t errlen)
 	return CB_OK;
 }
 
-enum cb_err
-registry_token_save(struct db *db, struct token *t, bool create, char *errbuf, size_t errlen)
+struct token_update {
+	struct token	*t;
+	const char	*features;
+	char		*errbuf;
+	size_t		 errlen;
+};
+
+/*
+ * The update of a token, one transaction: the token row is locked first
+ * (ST_TOKEN_LOCK), which waits for every write of the token in flight and
+ * holds new ones back, so "no ledger row exists" stays true until the new
+ * decimals commit, and a write validated against the old ones sees the
+ * change inside its own transaction (ST_LEDGER_CHANGES_INSERT).
+ */
+static enum cb_err
+registry_token_update_txn(struct db *db, void *arg)
 {
-	char feats[64];
-	struct token old;
+	struct token_update *tu = arg;
+	struct token *t = tu->t, old;
 	struct db_row row;
 	enum cb_err rc;
-	size_t symlen = strlen(t->symbol);
+	bool used;
+	int r;
 
-	if ((rc = registry_token_validate(t, errbuf, errlen)) != CB_OK)
+	if ((rc = DB_EXEC(db, ST_TOKEN_LOCK, DB_CSTR(t->symbol))) != CB_OK)
 		return rc;
-	registry_features_format(t->features, feats, sizeof(feats));
-	rc = registry_token_get(db, t->symbol, symlen, &old);
-	if (rc != CB_OK && rc != CB_ERR_NOT_FOUND)
+	r = db_fetch(db, ST_TOKEN_LOCK, &row);
+	rc = r < 0 ? CB_ERR_DB : r == 0 ? CB_ERR_NOT_FOUND : registry_token_from_row(&row, &old);
+	db_done(db, ST_TOKEN_LOCK);
+	if (rc == CB_ERR_NOT_FOUND)
+		return registry_fail(tu->errbuf, tu->errlen, rc, "symbol: no such token");
+	if (rc != CB_OK)
 		return rc;
-	if (create && rc == CB_OK)
-		return registry_fail(errbuf, errlen, CB_ERR_CONFLICT,
-		    "symbol: a token with this symbol exists");
-	if (!create && rc == CB_ERR_NOT_FOUND)
-		return registry_fail(errbuf, errlen, CB_ERR_NOT_FOUND, "symbol: no such token");
-	if (!create && old.decimals != t->decimals) {
+	if (old.decimals != t->decimals) {
 		if ((rc = DB_EXEC(db, ST_TOKEN_HAS_LEDGER, DB_U64(old.id))) != CB_OK)
 			return rc;
-		int r = db_fetch(db, ST_TOKEN_HAS_LEDGER, &row);
-		bool used = r == 1 && row.val[SCALAR_COL_VALUE] != NULL &&
+		r = db_fetch(db, ST_TOKEN_HAS_LEDGER, &row);
+		used = r == 1 && row.val[SCALAR_COL_VALUE] != NULL &&
 		    row.val[SCALAR_COL_VALUE][0] == '1';
 		db_done(db, ST_TOKEN_HAS_LEDGER);
 		if (r < 0)
 			return CB_ERR_DB;
 		if (used)
-			return registry_fail(errbuf, errlen, CB_ERR_CONFLICT,
+			return registry_fail(tu->errbuf, tu->errlen, CB_ERR_CONFLICT,
 			    "decimals: cannot change once the token has ledger entries");
 	}
-	if (create)
-		rc = DB_EXEC(db, ST_TOKEN_INSERT, DB_CSTR(t->chain), DB_U64(t->chain_id),
-		    DB_CSTR(t->symbol), DB_CSTR(t->name), DB_BLOB(t->address.bytes, ADDRESS_LEN),
-		    DB_U64(t->decimals), DB_CSTR(registry_settlement_name(t->settlement)),
-		    DB_CSTR(feats), DB_U64(t->enabled ? 1 : 0));
-	else
-		rc = DB_EXEC(db, ST_TOKEN_UPDATE, DB_CSTR(t->chain), DB_U64(t->chain_id),
-		    DB_CSTR(t->name), DB_BLOB(t->address.bytes, ADDRESS_LEN),
-		    DB_U64(t->decimals), DB_CSTR(registry_settlement_name(t->settlement)),
-		    DB_CSTR(feats), DB_U64(t->enabled ? 1 : 0), DB_CSTR(t->symbol));
+	rc = DB_EXEC(db, ST_TOKEN_UPDATE, DB_CSTR(t->chain), DB_U64(t->chain_id),
+	    DB_CSTR(t->name), DB_BLOB(t->address.bytes, ADDRESS_LEN),
+	    DB_U64(t->decimals), DB_CSTR(registry_settlement_name(t->settlement)),
+	    DB_CSTR(tu->features), DB_U64(t->enabled ? 1 : 0), DB_CSTR(t->symbol));
+	if (rc == CB_ERR_CONFLICT)
+		return registry_fail(tu->errbuf, tu->errlen, CB_ERR_CONFLICT,
+		    "address: already registered for another token on this chain");
+	if (rc != CB_OK)
+		return rc;
+	t->id = old.id;
+	return CB_OK;
+}
+
+enum cb_err
+registry_token_save(struct db *db, struct token *t, bool create, char *errbuf, size_t errlen)
+{
+	struct token_update tu = { t, NULL, errbuf, errlen };
+	char feats[64];
+	struct token old;
+	enum cb_err rc;
+
+	if ((rc = registry_token_validate(t, errbuf, errlen)) != CB_OK)
+		return rc;
+	registry_features_format(t->features, feats, sizeof(feats));
+	if (!create) {
+		tu.features = feats;
+		return db_txn(db, registry_token_update_txn, &tu);
+	}
+	rc = registry_token_get(db, t->symbol, strlen(t->symbol), &old);
+	if (rc != CB_OK && rc != CB_ERR_NOT_FOUND)
+		return rc;
+	if (rc == CB_OK)
+		return registry_fail(errbuf, errlen, CB_ERR_CONFLICT,
+		    "symbol: a token with this symbol exists");
+	rc = DB_EXEC(db, ST_TOKEN_INSERT, DB_CSTR(t->chain), DB_U64(t->chain_id),
+	    DB_CSTR(t->symbol), DB_CSTR(t->name), DB_BLOB(t->address.bytes, ADDRESS_LEN),
+	    DB_U64(t->decimals), DB_CSTR(registry_settlement_name(t->settlement)),
+	    DB_CSTR(feats), DB_U64(t->enabled ? 1 : 0));
 	if (rc == CB_ERR_CONFLICT)
 		return registry_fail(errbuf, errlen, CB_ERR_CONFLICT,
 		    "address: already registered for another token on this chain");
 	if (rc != CB_OK)
 		return rc;
-	t->id = create ? (uint32_t)db_insert_id(db, ST_TOKEN_INSERT) : old.id;
+	t->id = (uint32_t)db_insert_id(db, ST_TOKEN_INSERT);
 	return CB_OK;
 }
 

@@ -179,8 +179,15 @@ const char *const stmts_sql[ST__MAX] = {
 	[ST_LEDGER_OP_INSERT] =
 	    "INSERT INTO operations (operation_uuid, api_key_id, kind, client_batch_id,"
 	    " priority, context, changes_count) VALUES (?, ?, ?, ?, ?, ?, ?)",
-	/* (operation id, [[position, user_id, token_id, amount, before, after,
-	 * reason, detail, metadata?], ...]) */
+	/*
+	 * (operation id, [[position, user_id, token_id, amount, before, after,
+	 * reason, detail, decimals, metadata?], ...]).  A row is inserted only
+	 * while its token still has the decimals the write validated its
+	 * amount with: the token row is read with a shared lock, which a
+	 * decimals change (ST_TOKEN_LOCK) must wait for, and which the foreign
+	 * key check takes anyway, so it costs no extra round trip.  Fewer rows
+	 * than sent means a token changed under the write.
+	 */
 	[ST_LEDGER_CHANGES_INSERT] =
 	    "INSERT INTO balance_changes (operation_id, position, user_id, token_id,"
 	    " amount, balance_before, balance_after, reason_type, reason_detail, metadata)"
@@ -190,7 +197,9 @@ const char *const stmts_sql[ST__MAX] = {
 	    " t INT UNSIGNED PATH '$[2]', a DECIMAL(65,0) PATH '$[3]',"
 	    " bb DECIMAL(65,0) PATH '$[4]', ba DECIMAL(65,0) PATH '$[5]',"
 	    " r VARCHAR(50) CHARACTER SET ascii COLLATE ascii_bin PATH '$[6]',"
-	    " d TEXT CHARACTER SET utf8mb4 PATH '$[7]', m JSON PATH '$[8]')) j",
+	    " d TEXT CHARACTER SET utf8mb4 PATH '$[7]', td TINYINT UNSIGNED PATH '$[8]',"
+	    " m JSON PATH '$[9]')) j"
+	    " STRAIGHT_JOIN tokens k ON k.id = j.t AND k.decimals = j.td LOCK IN SHARE MODE",
 	/* ([[user_id, token_id, pending], ...]); the rows exist and are locked. */
 	[ST_LEDGER_BALANCES_UPSERT] =
 	    "INSERT INTO user_balances (user_id, token_id, pending_balance)"
@@ -321,6 +330,11 @@ const char *const stmts_sql[ST__MAX] = {
 	[ST_LEDGER_OP_RESOLVE] =
 	    "SELECT id, changes_count FROM operations WHERE operation_uuid = ?"
 	    " LOCK IN SHARE MODE",
+	/* (symbol) -> TOKEN_COLS.  A registry change holds the token row
+	 * exclusively: it waits for the writes of the token in flight (they
+	 * hold it shared, ST_LEDGER_CHANGES_INSERT) and keeps new ones
+	 * waiting until it commits. */
+	[ST_TOKEN_LOCK] = "SELECT " TOKEN_COLS " FROM tokens WHERE symbol = ? FOR UPDATE",
 };
 
 const unsigned char stmts_cols[ST__MAX] = {
@@ -362,4 +376,5 @@ const unsigned char stmts_cols[ST__MAX] = {
 	[ST_WALLET_LIST] = WALLET_COL__MAX,
 	[ST_CHAIN_HAS_TOKEN] = SCALAR_COL__MAX,
 	[ST_LEDGER_OP_RESOLVE] = RESOLVE_COL__MAX,
+	[ST_TOKEN_LOCK] = TOKEN_COL__MAX,
 };

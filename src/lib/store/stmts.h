@@ -82,6 +82,7 @@ enum stmt {
 	/* the ledger core (src/lib/ledger/, src/lib/store/) */
 	ST_SESSION_LOCK_WAIT,
 	ST_LEDGER_OP_RESOLVE,
+	ST_TOKEN_LOCK,
 	ST__MAX
 };
 
