@@ -80,3 +80,12 @@ tests_integration_test_ledger_commit_loss_SOURCES = tests/integration/test_ledge
 	tests/integration/store_proxy.c tests/integration/store_proxy.h $(LEDGER_TEST_UTIL)
 tests_integration_test_ledger_commit_loss_CFLAGS = $(HARNESS_CFLAGS)
 tests_integration_test_ledger_commit_loss_LDADD = $(HARNESS_LIBS)
+
+# The [api] limits at their largest values against the real store (runs
+# alone: it reloads the stack's API and changes a server variable).
+check_PROGRAMS += tests/integration/test_ledger_limits
+TESTS += tests/integration/test_ledger_limits
+tests_integration_test_ledger_limits_SOURCES = tests/integration/test_ledger_limits.c \
+	$(LEDGER_TEST_UTIL)
+tests_integration_test_ledger_limits_CFLAGS = $(HARNESS_CFLAGS)
+tests_integration_test_ledger_limits_LDADD = $(HARNESS_LIBS)
