@@ -28,8 +28,9 @@
 /*
  * innodb_lock_wait_timeout of a worker's session, in seconds: a request
  * waiting this long for a row lock gives up (and its transaction is
- * retried by db_txn) instead of holding the client for the server's
- * default of 50 s.
+ * retried by db_txn_until, whose deadline, [api] write_timeout_ms, cuts
+ * the waits of later attempts shorter) instead of holding the client for
+ * the server's default of 50 s.
  */
 #define WORKER_LOCK_WAIT_S	10
 

@@ -3,7 +3,7 @@
  * transactions, deadlock retry and reconnection.
  *
  * Each binary keeps all its SQL in one array indexed by an enum (see
- * src/api/stmts.c and friends) and hands it to db_open().  Statements are
+ * src/lib/store/stmts.c) and hands it to db_open().  Statements are
  * prepared on first use and kept for the connection's life; after a lost
  * connection they are re-prepared.  Every value travels through MYSQL_BIND:
  * no SQL is ever built from values.
