@@ -1,4 +1,9 @@
-/* stmts.c - the SQL of chainbridge, one entry per enum stmt. */
+/*
+ * stmts.c - the SQL of chainbridge, one entry per enum stmt.  The columns
+ * of each SELECT are named by an enum of stmts.h and counted in
+ * stmts_cols[] at the end: change them together (test_store_stmts checks
+ * the counts against the server).
+ */
 #include "config.h"
 
 #include "store/stmts.h"
