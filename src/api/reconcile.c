@@ -94,26 +94,29 @@ recon_mismatches(struct db *db, const struct token *tok, json_object *e)
 	    DB_BLOB(tok->address.bytes, ADDRESS_LEN), DB_U64(tok->chain_id),
 	    DB_U64(RECONCILE_MISMATCHES_MAX + 1))) != CB_OK)
 		return rc;
-	/* user_id, address, confirmed, synced balance, LOWER(HEX(raw)) */
 	while ((r = db_fetch(db, ST_RECON_MISMATCHES, &row)) == 1) {
 		if (count == RECONCILE_MISMATCHES_MAX) {
 			more = true;
 			continue;
 		}
-		if (!recon_col_amount(&row, 2, &ledger)) {
+		if (!recon_col_amount(&row, RECON_MISMATCH_COL_CONFIRMED, &ledger)) {
 			r = -1;
 			break;
 		}
-		if (row.val[3] == NULL && row.val[4] == NULL)
+		if (row.val[RECON_MISMATCH_COL_SYNCED] == NULL &&
+		    row.val[RECON_MISMATCH_COL_RAW] == NULL)
 			u256_zero(&synced);
-		else if (!cr_value_from_row(row.val[3], row.len[3], row.val[4], row.len[4],
-		    &synced)) {
+		else if (!cr_value_from_row(row.val[RECON_MISMATCH_COL_SYNCED],
+		    row.len[RECON_MISMATCH_COL_SYNCED], row.val[RECON_MISMATCH_COL_RAW],
+		    row.len[RECON_MISMATCH_COL_RAW], &synced)) {
 			r = -1;
 			break;
 		}
 		m = json_object_new_object();
-		ledger_json_str(m, "user_id", row.val[0], row.len[0]);
-		ledger_json_address(m, "address", row.val[1], row.len[1]);
+		ledger_json_str(m, "user_id", row.val[RECON_MISMATCH_COL_USER_ID],
+		    row.len[RECON_MISMATCH_COL_USER_ID]);
+		ledger_json_address(m, "address", row.val[RECON_MISMATCH_COL_ADDRESS],
+		    row.len[RECON_MISMATCH_COL_ADDRESS]);
 		cr_json_u256(m, "onchain_balance", &synced, tok->decimals);
 		recon_json_signed(m, "ledger_confirmed_balance", &ledger, tok->decimals);
 		if (recon_difference(&synced, &ledger, &diff)) {
@@ -153,19 +156,19 @@ recon_stored(struct db *db, const struct token *tok, json_object *e, bool *have_
 	if ((rc = DB_EXEC(db, ST_ONCHAIN_SUPPLY, DB_U64(tok->chain_id), DB_U64(tok->chain_id),
 	    DB_BLOB(tok->address.bytes, ADDRESS_LEN))) != CB_OK)
 		return rc;
-	/* last synced block, supply, raw, updated_block */
 	r = db_fetch(db, ST_ONCHAIN_SUPPLY, &row);
 	if (r == 1) {
-		if (row.val[1] == NULL && row.val[2] == NULL) {
+		if (row.val[ONCHAIN_COL_VALUE] == NULL && row.val[ONCHAIN_COL_RAW] == NULL) {
 			u256_zero(synced);
 			*have_synced = true;
 		} else {
-			*have_synced = cr_value_from_row(row.val[1], row.len[1], row.val[2],
-			    row.len[2], synced);
+			*have_synced = cr_value_from_row(row.val[ONCHAIN_COL_VALUE],
+			    row.len[ONCHAIN_COL_VALUE], row.val[ONCHAIN_COL_RAW],
+			    row.len[ONCHAIN_COL_RAW], synced);
 		}
 		if (*have_synced) {
 			cr_json_u256(e, "synced_supply", synced, tok->decimals);
-			ledger_json_u64(e, "synced_block", &row, 0);
+			ledger_json_u64(e, "synced_block", &row, ONCHAIN_COL_SYNCED_BLOCK);
 		}
 	}
 	db_done(db, ST_ONCHAIN_SUPPLY);
@@ -173,13 +176,12 @@ recon_stored(struct db *db, const struct token *tok, json_object *e, bool *have_
 		return CB_ERR_DB;
 	if ((rc = DB_EXEC(db, ST_RECON_LEDGER_TOTALS, DB_U64(tok->id))) != CB_OK)
 		return rc;
-	/* sum confirmed, sum pending, rows */
 	r = db_fetch(db, ST_RECON_LEDGER_TOTALS, &row);
-	if (r == 1 && recon_col_amount(&row, 0, &confirmed) &&
-	    recon_col_amount(&row, 1, &pending)) {
+	if (r == 1 && recon_col_amount(&row, RECON_TOTALS_COL_CONFIRMED, &confirmed) &&
+	    recon_col_amount(&row, RECON_TOTALS_COL_PENDING, &pending)) {
 		recon_json_signed(e, "ledger_confirmed_total", &confirmed, tok->decimals);
 		recon_json_signed(e, "ledger_pending_total", &pending, tok->decimals);
-		ledger_json_u64(e, "ledger_balances", &row, 2);
+		ledger_json_u64(e, "ledger_balances", &row, RECON_TOTALS_COL_ROWS);
 	} else {
 		r = -1;
 	}
