@@ -59,6 +59,26 @@ recon_col_amount(const struct db_row *row, unsigned col, struct amount *out)
 	    amount_from_db(out, row->val[col], row->len[col]) == 0;
 }
 
+/*
+ * Reads a signed SUM of DECIMAL(65,0) balances: the store returns it with
+ * more digits than one balance may have, so it is read as any signed
+ * 256-bit magnitude.  False when NULL or malformed.
+ */
+static bool
+recon_col_total(const struct db_row *row, unsigned col, struct amount *out)
+{
+	const char *s = row->val[col];
+	size_t len = row->len[col], sign;
+
+	if (s == NULL)
+		return false;
+	sign = len > 0 && s[0] == '-' ? 1 : 0;
+	if (u256_from_dec(&out->mag, s + sign, len - sign) != 0)
+		return false;
+	out->neg = sign == 1 && !u256_is_zero(&out->mag);
+	return true;
+}
+
 /* *d = on - ledger, signed and unbounded by the 65-digit range; false on
  * overflow. */
 static bool
@@ -177,8 +197,8 @@ recon_stored(struct db *db, const struct token *tok, json_object *e, bool *have_
 	if ((rc = DB_EXEC(db, ST_RECON_LEDGER_TOTALS, DB_U64(tok->id))) != CB_OK)
 		return rc;
 	r = db_fetch(db, ST_RECON_LEDGER_TOTALS, &row);
-	if (r == 1 && recon_col_amount(&row, RECON_TOTALS_COL_CONFIRMED, &confirmed) &&
-	    recon_col_amount(&row, RECON_TOTALS_COL_PENDING, &pending)) {
+	if (r == 1 && recon_col_total(&row, RECON_TOTALS_COL_CONFIRMED, &confirmed) &&
+	    recon_col_total(&row, RECON_TOTALS_COL_PENDING, &pending)) {
 		recon_json_signed(e, "ledger_confirmed_total", &confirmed, tok->decimals);
 		recon_json_signed(e, "ledger_pending_total", &pending, tok->decimals);
 		ledger_json_u64(e, "ledger_balances", &row, RECON_TOTALS_COL_ROWS);

@@ -422,8 +422,8 @@ const char *const stmts_sql[ST__MAX] = {
 	"LOWER(HEX(address)), topic_count, LOWER(HEX(topic0)), LOWER(HEX(topic1))," \
 	" LOWER(HEX(topic2)), LOWER(HEX(topic3)), LOWER(HEX(data)), block_number," \
 	" LOWER(HEX(block_hash)), LOWER(HEX(tx_hash)), tx_index, log_index, removed"
-/* Ascending pages: (..., first block, last block, cursor block, cursor
- * block, cursor log index, topic0 or NULL, topic0 or NULL, limit). */
+/* Ascending pages: (..., first block, last block, first block, log index
+ * to start at in the first block, topic0 or NULL, topic0 or NULL, limit). */
 #define LOG_PAGE \
 	" AND block_number BETWEEN ? AND ? AND (block_number > ? OR log_index >= ?)" \
 	" AND (? IS NULL OR topic0 = ?) ORDER BY block_number, log_index LIMIT ?"

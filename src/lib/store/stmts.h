@@ -614,7 +614,7 @@ enum recon_balance_col {
 
 /* ST_RECON_LEDGER_TOTALS */
 enum recon_totals_col {
-	RECON_TOTALS_COL_CONFIRMED = 0,
+	RECON_TOTALS_COL_CONFIRMED = 0,	/* sums: may pass the 65 digits of a balance */
 	RECON_TOTALS_COL_PENDING,
 	RECON_TOTALS_COL_ROWS,
 	RECON_TOTALS_COL__MAX
