@@ -60,9 +60,9 @@ recon_col_amount(const struct db_row *row, unsigned col, struct amount *out)
 }
 
 /*
- * Reads a signed SUM of DECIMAL(65,0) balances: the store returns it with
- * more digits than one balance may have, so it is read as any signed
- * 256-bit magnitude.  False when NULL or malformed.
+ * Reads a SUM of DECIMAL(65,0) balances: it may have more digits than one
+ * balance, and a sum of confirmed balances may be negative, so it is read
+ * as a sign and any 256-bit magnitude.  False when NULL or malformed.
  */
 static bool
 recon_col_total(const struct db_row *row, unsigned col, struct amount *out)
@@ -196,6 +196,8 @@ recon_stored(struct db *db, const struct token *tok, json_object *e, bool *have_
 		return CB_ERR_DB;
 	if ((rc = DB_EXEC(db, ST_RECON_LEDGER_TOTALS, DB_U64(tok->id))) != CB_OK)
 		return rc;
+	/* A sum of balances may pass 65 digits (each balance is below 10^65,
+	 * their sum need not be): recon_col_total, never a ledger amount. */
 	r = db_fetch(db, ST_RECON_LEDGER_TOTALS, &row);
 	if (r == 1 && recon_col_total(&row, RECON_TOTALS_COL_CONFIRMED, &confirmed) &&
 	    recon_col_total(&row, RECON_TOTALS_COL_PENDING, &pending)) {
