@@ -12,7 +12,8 @@
  *   accepted form, high s refused, malformed input;
  * - verify/balance for an address without and with a bound wallet;
  * - reconcile: a token whose bound wallets' synced balances differ from
- *   their users' confirmed ledger balances;
+ *   their users' confirmed ledger balances; ledger totals past the 65
+ *   digits of one balance, a negative one too;
  * - 503 chain_unavailable while the node does not answer (anvil stopped
  *   with SIGSTOP for the case, exclusive of other tests).
  */
@@ -754,6 +755,44 @@ START_TEST(test_reconcile)
 }
 END_TEST
 
+/* NINES65 is the largest DECIMAL(65,0). */
+#define NINES8		"99999999"
+#define NINES64		NINES8 NINES8 NINES8 NINES8 NINES8 NINES8 NINES8 NINES8
+#define NINES65		NINES64 "9"
+
+/*
+ * Confirmed balances are signed (pending ones are not): a negative
+ * confirmed total past 65 digits is reported exactly, with its sign.
+ */
+START_TEST(test_reconcile_signed_totals)
+{
+	char sym[32], taddr[41], u[2][LT_NAME_MAX], path[256];
+	json_object *doc, *entry;
+	struct hresp r;
+	size_t i;
+
+	ct_token(CT_STACK_CHAIN_ID, 0, sym, sizeof(sym), taddr);
+	lt_name(u[0], sizeof(u[0]), "rsA");
+	lt_name(u[1], sizeof(u[1]), "rsB");
+	for (i = 0; i < 2; i++)
+		lt_sql_exec("INSERT INTO user_balances (user_id, token_id, confirmed_balance)"
+		    " VALUES (?, ?, ?)", u[i], ct_token_id(sym), "-" NINES65, NULL);
+
+	snprintf(path, sizeof(path), "/api/v1/reconcile?token_symbol=%s", sym);
+	doc = ct_get_ok(path, key_read, &r);
+	ck_assert_uint_eq(lt_len(doc, "tokens"), 1);
+	entry = lt_idx(doc, "tokens", 0);
+	ct_assert_str(entry, "ledger_confirmed_total", "-1" NINES64 "8.0");
+	ct_assert_str(entry, "ledger_confirmed_total_raw", "-1" NINES64 "8");
+	ct_assert_str(entry, "ledger_pending_total_raw", "0");
+	ct_assert_u64(entry, "ledger_balances", 2);
+	hresp_free(&r);
+
+	lt_sql_exec("DELETE FROM user_balances WHERE token_id = ?", ct_token_id(sym), NULL);
+	ct_token_drop(sym);
+}
+END_TEST
+
 /* --------------------------------------------------------- node stopped */
 
 static pid_t anvil_pid;
@@ -849,6 +888,7 @@ verify_suite(void)
 	tcase_add_test(tc, test_verify_balance);
 	tcase_add_test(tc, test_reconcile);
 	tcase_add_test(tc, test_reconcile_huge_totals);
+	tcase_add_test(tc, test_reconcile_signed_totals);
 	suite_add_tcase(s, tc);
 	/* The teardown runs in the runner, also after a failed or killed case:
 	 * anvil never stays stopped. */

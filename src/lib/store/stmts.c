@@ -299,7 +299,8 @@ const char *const stmts_sql[ST__MAX] = {
 	[ST_WALLET_LOCK] =
 	    "SELECT LOWER(HEX(address)) FROM wallets WHERE user_id = ? AND chain_id = ?"
 	    " FOR UPDATE",
-	/* (chain_id, address) -> user_id */
+	/* (chain_id, address) -> user_id of the wallet bound there (the
+	 * ledger's wallet rebind, src/api/verify.c) */
 	[ST_WALLET_OWNER] =
 	    "SELECT user_id FROM wallets WHERE chain_id = ? AND address = ?",
 	[ST_WALLET_INSERT] =
@@ -421,8 +422,8 @@ const char *const stmts_sql[ST__MAX] = {
 	"LOWER(HEX(address)), topic_count, LOWER(HEX(topic0)), LOWER(HEX(topic1))," \
 	" LOWER(HEX(topic2)), LOWER(HEX(topic3)), LOWER(HEX(data)), block_number," \
 	" LOWER(HEX(block_hash)), LOWER(HEX(tx_hash)), tx_index, log_index, removed"
-/* Ascending pages: (..., first block, last block, cursor block, cursor
- * block, cursor log index, topic0 or NULL, topic0 or NULL, limit). */
+/* Ascending pages: (..., first block, last block, first block, log index
+ * to start at in the first block, topic0 or NULL, topic0 or NULL, limit). */
 #define LOG_PAGE \
 	" AND block_number BETWEEN ? AND ? AND (block_number > ? OR log_index >= ?)" \
 	" AND (? IS NULL OR topic0 = ?) ORDER BY block_number, log_index LIMIT ?"
@@ -590,9 +591,6 @@ const char *const stmts_sql[ST__MAX] = {
 	    "SELECT p.id, p.chain_id, LOWER(HEX(p.address)), t.symbol, p.reward_rule,"
 	    " p.reward_rate, p.enabled FROM staking_pools p" POOL_JOIN
 	    " ORDER BY p.chain_id, p.address",
-	/* (chain_id, address) -> user_id of the bound wallet */
-	[ST_RECON_WALLET_OWNER] =
-	    "SELECT user_id FROM wallets WHERE chain_id = ? AND address = ?",
 	/* (user_id, token_id) -> confirmed, pending */
 	[ST_RECON_USER_BALANCE] =
 	    "SELECT confirmed_balance, pending_balance FROM user_balances"
@@ -700,7 +698,6 @@ const unsigned char stmts_cols[ST__MAX] = {
 	[ST_STAKING_SYNCED] = SYNCED_COL__MAX,
 	[ST_STAKING_EVENTS] = STAKE_EVENT_COL__MAX,
 	[ST_STAKING_POOL_LIST] = POOL_LIST_COL__MAX,
-	[ST_RECON_WALLET_OWNER] = SCALAR_COL__MAX,
 	[ST_RECON_USER_BALANCE] = RECON_BALANCE_COL__MAX,
 	[ST_RECON_LEDGER_TOTALS] = RECON_TOTALS_COL__MAX,
 	[ST_RECON_MISMATCHES] = RECON_MISMATCH_COL__MAX,
