@@ -4,6 +4,7 @@ sbin_PROGRAMS += src/chaind/chainbridge-chaind
 src_chaind_chainbridge_chaind_SOURCES = src/chaind/chaind.h \
 	src/chaind/main.c src/chaind/worker.c src/chaind/lease.c \
 	src/chaind/failpoint.c src/chaind/status.c src/chaind/housekeeping.c \
-	src/chaind/settle_stub.c src/chaind/sync_stub.c
+	src/chaind/settle_stub.c src/chaind/sync.h src/chaind/sync_logic.c \
+	src/chaind/syncer.c src/chaind/sync_store.c src/chaind/checker.c
 src_chaind_chainbridge_chaind_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src/chaind
 src_chaind_chainbridge_chaind_LDADD = $(CB_LIBS)
