@@ -685,4 +685,8 @@ const char *const stmts_sql[ST__MAX] = {
 	    " FROM wallets w LEFT JOIN user_balances ub ON ub.user_id = w.user_id"
 	    " AND ub.token_id = ? WHERE w.chain_id = ? AND w.user_id > ?"
 	    " ORDER BY w.user_id LIMIT ?",
+	/* (chain_id) -> kind, subject of the open findings */
+	[ST_CHECK_OPEN_ISSUES] =
+	    "SELECT kind, subject FROM consistency_issues"
+	    " WHERE chain_id = ? AND resolved_at IS NULL ORDER BY id",
 };
