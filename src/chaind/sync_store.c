@@ -16,6 +16,7 @@
 #include "chaind.h"
 #include "core/buf.h"
 #include "core/log.h"
+#include "core/monotime.h"
 #include "store/stmts.h"
 #include "sync.h"
 
@@ -900,16 +901,37 @@ commit_txn(struct db *db, void *arg)
 	uint64_t chain_id = c->cd->chain->chain_id;
 	enum cb_err rc;
 
+	uint64_t t[8];
+
 	b->oversize = 0;
+	t[0] = monotime_us();
 	if ((rc = lease_fence(db, &c->cd->lease)) != CB_OK ||
-	    (rc = ckpt_check(db, chain_id, c->ck)) != CB_OK ||
-	    (rc = write_blocks(db, chain_id, b)) != CB_OK ||
-	    (rc = write_txs(db, chain_id, b)) != CB_OK ||
-	    (rc = write_logs(db, chain_id, b)) != CB_OK ||
-	    (rc = write_events(db, chain_id, c->st, b)) != CB_OK ||
-	    (rc = write_aggregates(db, chain_id, b)) != CB_OK ||
-	    (rc = write_undo(db, chain_id, b)) != CB_OK)
+	    (rc = ckpt_check(db, chain_id, c->ck)) != CB_OK)
 		return rc;
+	t[1] = monotime_us();
+	if ((rc = write_blocks(db, chain_id, b)) != CB_OK)
+		return rc;
+	t[2] = monotime_us();
+	if ((rc = write_txs(db, chain_id, b)) != CB_OK)
+		return rc;
+	t[3] = monotime_us();
+	if ((rc = write_logs(db, chain_id, b)) != CB_OK)
+		return rc;
+	t[4] = monotime_us();
+	if ((rc = write_events(db, chain_id, c->st, b)) != CB_OK)
+		return rc;
+	t[5] = monotime_us();
+	if ((rc = write_aggregates(db, chain_id, b)) != CB_OK)
+		return rc;
+	t[6] = monotime_us();
+	if ((rc = write_undo(db, chain_id, b)) != CB_OK)
+		return rc;
+	t[7] = monotime_us();
+	log_debug("sync_commit_parts", "fence=%" PRIu64 " blocks=%" PRIu64 " txs=%" PRIu64
+	    " logs=%" PRIu64 " events=%" PRIu64 " aggs=%" PRIu64 " undo=%" PRIu64,
+	    (t[1] - t[0]) / 1000, (t[2] - t[1]) / 1000, (t[3] - t[2]) / 1000,
+	    (t[4] - t[3]) / 1000, (t[5] - t[4]) / 1000, (t[6] - t[5]) / 1000,
+	    (t[7] - t[6]) / 1000);
 	if (b->have_finalized &&
 	    (rc = DB_EXEC(db, ST_SYNC_UNDO_PRUNE, DB_U64(chain_id), DB_U64(b->finalized))) != CB_OK)
 		return rc;

@@ -1161,10 +1161,12 @@ sync_batch_run(struct chaind *cd, struct sync_state *st, struct sync_batch *b,
 {
 	struct sync_ckpt *ck = &st->ckpt;
 	struct rpc_log_list list = { NULL, 0 };
+	uint64_t t[7];
 	size_t i;
 	enum cb_err rc;
 
 	*reorg = false;
+	t[0] = monotime_us();
 	b->to = b->from + count - 1;
 	b->nblocks = (size_t)count;
 	if ((b->blocks = calloc(b->nblocks, sizeof(*b->blocks))) == NULL)
@@ -1180,6 +1182,7 @@ sync_batch_run(struct chaind *cd, struct sync_state *st, struct sync_batch *b,
 	for (i = 1; i < b->nblocks; i++)
 		if (memcmp(b->blocks[i].parent, b->blocks[i - 1].hash, 32) != 0)
 			return CB_ERR_CONFLICT;
+	t[1] = monotime_us();
 	if (st->ncontracts > 0) {
 		rc = sync_get_logs(cd, st, b->from, b->to,
 		    b->nblocks == 1 ? b->blocks[0].hash : NULL, &list);
@@ -1196,17 +1199,28 @@ sync_batch_run(struct chaind *cd, struct sync_state *st, struct sync_batch *b,
 		if ((rc = sync_check_logs(cd, st, b)) != CB_OK)
 			return rc;
 	}
+	t[2] = monotime_us();
 	if ((rc = sync_fetch_txs(cd, b)) != CB_OK)
 		return rc;
+	t[3] = monotime_us();
 	if ((rc = sync_register(cd, st, b)) != CB_OK)
 		return rc;
+	t[4] = monotime_us();
 	if ((rc = sync_refresh_allowances(cd, st, b)) != CB_OK)
 		return rc;
 	if ((rc = sync_apply(cd, st, b)) != CB_OK)
 		return rc;
 	sync_undo_floor(ck, b);
+	t[5] = monotime_us();
 	if ((rc = sync_store_commit(cd, ck, b)) != CB_OK)
 		return rc;
+	t[6] = monotime_us();
+	log_debug("sync_batch", "chain=%s from=%" PRIu64 " to=%" PRIu64 " logs=%zu txs=%zu"
+	    " rows=%zu headers_ms=%" PRIu64 " logs_ms=%" PRIu64 " txs_ms=%" PRIu64
+	    " load_ms=%" PRIu64 " apply_ms=%" PRIu64 " commit_ms=%" PRIu64, cd->chain->name,
+	    b->from, b->to, b->nlogs, b->ntxs, b->map.count, (t[1] - t[0]) / 1000,
+	    (t[2] - t[1]) / 1000, (t[3] - t[2]) / 1000, (t[4] - t[3]) / 1000,
+	    (t[5] - t[4]) / 1000, (t[6] - t[5]) / 1000);
 	ck->have_last = true;
 	ck->last_block = b->to;
 	memcpy(ck->last_hash, b->blocks[b->nblocks - 1].hash, 32);
