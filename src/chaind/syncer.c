@@ -1307,7 +1307,9 @@ sync_step_run(struct chaind *cd)
 	if (st->suspect) {
 		/* The checker saw a stored hash the node no longer has. */
 		st->suspect = false;
-		if (ck->have_last && (rc = sync_reorg(cd, st, ck->last_block)) != CB_OK)
+		/* Our block there is not the node's: the ancestor lies below. */
+		if (ck->have_last && st->suspect_block > 0 &&
+		    (rc = sync_reorg(cd, st, st->suspect_block - 1)) != CB_OK)
 			return rc;
 		if (ck->halted)
 			return CB_OK;
