@@ -8,3 +8,12 @@ src_chaind_chainbridge_chaind_SOURCES = src/chaind/chaind.h \
 	src/chaind/syncer.c src/chaind/sync_store.c src/chaind/checker.c
 src_chaind_chainbridge_chaind_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src/chaind
 src_chaind_chainbridge_chaind_LDADD = $(CB_LIBS)
+
+# The pure logic of the chain index (sync_logic.c), unit-tested alone.
+check_PROGRAMS += tests/unit/test_sync_logic
+TESTS += tests/unit/test_sync_logic
+tests_unit_test_sync_logic_SOURCES = tests/unit/test_sync_logic.c src/chaind/sync_logic.c \
+	src/chaind/sync.h
+tests_unit_test_sync_logic_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src/chaind
+tests_unit_test_sync_logic_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_sync_logic_LDADD = $(TEST_LIBS)

@@ -185,7 +185,8 @@ sync_range_ok(struct sync_range *r)
  * classes do not name (yet); lowercase substrings.
  */
 static const char *const sync_refusal_texts[] = {
-	"range exceeded",		/* "max range of blocks exceeded" */
+	"range exceeded",
+	"range of blocks",		/* "max range of blocks exceeded" */
 	"too many blocks",
 	"exceeds max",			/* "query exceeds max results" */
 	"results exceed",
