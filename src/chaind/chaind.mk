@@ -7,7 +7,9 @@ src_chaind_chainbridge_chaind_SOURCES = src/chaind/chaind.h \
 	src/chaind/settle_stub.c src/chaind/sync.h src/chaind/sync_logic.c \
 	src/chaind/syncer.c src/chaind/sync_store.c src/chaind/checker.c
 src_chaind_chainbridge_chaind_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src/chaind
-src_chaind_chainbridge_chaind_LDADD = $(CB_LIBS)
+# The syncer prefetches with a thread (docs/sync.md).
+src_chaind_chainbridge_chaind_CFLAGS = $(AM_CFLAGS) -pthread
+src_chaind_chainbridge_chaind_LDADD = $(CB_LIBS) -lpthread
 
 # The pure logic of the chain index (sync_logic.c), unit-tested alone.
 check_PROGRAMS += tests/unit/test_sync_logic

@@ -242,6 +242,14 @@ size_t		 sync_map_find(struct sync_map *m, enum sync_target t, const uint8_t *ke
 		    size_t keylen, bool create);
 
 /*
+ * The entries of target t (only the dirty ones when dirty_only) in key
+ * order: *out is a new array of *n indexes the caller frees (NULL when
+ * none).  Returns CB_OK or CB_ERR_NOMEM.
+ */
+enum cb_err	 sync_map_sorted(const struct sync_map *m, enum sync_target t, bool dirty_only,
+		    size_t **out, size_t *n);
+
+/*
  * Before entry i changes in block `block`: when undo_needed, records the
  * row as it is (once per entry and block, the first time).  Returns
  * CB_OK or CB_ERR_NOMEM.
@@ -334,6 +342,32 @@ struct sync_batch {
 	bool			 have_undo_from;
 };
 
+/* What a fetch counted, for the daemon's counters (flushed by the main
+ * thread: chaind_count is not thread-safe). */
+enum sync_fcount {
+	SYNC_FC_RPC_BLOCKS = 0,	/* rpc_errors{eth_getBlockByNumber} */
+	SYNC_FC_RPC_LOGS,	/* rpc_errors{eth_getLogs} */
+	SYNC_FC_RPC_TXS,	/* rpc_errors{eth_getTransactionByHash} */
+	SYNC_FC_RACED,		/* sync_fetch_raced */
+	SYNC_FC_BLOOM_RETRIES,	/* sync_bloom_retries */
+	SYNC_FC_BLOOM_FP,	/* sync_bloom_false_positives */
+	SYNC_FC_SPLITS,		/* sync_range_splits */
+	SYNC_FC__MAX
+};
+
+/* What fetching needs: a node, the chain, the tracked set (sorted by
+ * address).  The main thread's borrows the worker's client and the
+ * state's set; the prefetcher's owns copies. */
+struct sync_fetcher {
+	struct rpc_client		*rpc;
+	const struct chain_config	*chain;
+	const struct sync_contract	*contracts;
+	const struct address		*addresses;
+	size_t				 ncontracts;
+	uint64_t			 counts[SYNC_FC__MAX];
+};
+
+struct sync_prefetch;
 struct chaind;
 
 /* The roles' memory (chaind->sync), dropped when the lease is lost. */
@@ -346,6 +380,9 @@ struct sync_state {
 	bool			 range_ready;
 	bool			 tags_unsupported;
 	bool			 halt_logged;
+	/* Far behind the head, a thread fetches the next ranges while the
+	 * worker commits (syncer.c, "Prefetching"); NULL when none runs. */
+	struct sync_prefetch	*prefetch;
 	/* A block hash the checker found changed: the syncer looks for the
 	 * common ancestor from there on its next step. */
 	bool			 suspect;

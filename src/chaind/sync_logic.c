@@ -481,6 +481,43 @@ sync_map_find(struct sync_map *m, enum sync_target t, const uint8_t *key, size_t
 	return m->count++;
 }
 
+/* qsort has no argument for the map: a file static carries it. */
+static const struct sync_map *sync_sort_map;
+
+static int
+sync_map_key_cmp(const void *pa, const void *pb)
+{
+	const struct sync_agg *a = &sync_sort_map->aggs[*(const size_t *)pa];
+	const struct sync_agg *b = &sync_sort_map->aggs[*(const size_t *)pb];
+	int c = memcmp(a->key, b->key, a->keylen < b->keylen ? a->keylen : b->keylen);
+
+	return c != 0 ? c : (a->keylen > b->keylen) - (a->keylen < b->keylen);
+}
+
+enum cb_err
+sync_map_sorted(const struct sync_map *m, enum sync_target t, bool dirty_only, size_t **out,
+    size_t *n)
+{
+	size_t i, k = 0;
+
+	*out = NULL;
+	*n = 0;
+	for (i = 0; i < m->count; i++)
+		if (m->aggs[i].target == t && (!dirty_only || m->aggs[i].dirty))
+			k++;
+	if (k == 0)
+		return CB_OK;
+	if ((*out = calloc(k, sizeof(**out))) == NULL)
+		return CB_ERR_NOMEM;
+	for (i = 0, k = 0; i < m->count; i++)
+		if (m->aggs[i].target == t && (!dirty_only || m->aggs[i].dirty))
+			(*out)[k++] = i;
+	sync_sort_map = m;
+	qsort(*out, k, sizeof(**out), sync_map_key_cmp);
+	*n = k;
+	return CB_OK;
+}
+
 enum cb_err
 sync_map_touch(struct sync_map *m, size_t i, uint64_t block, bool undo_needed)
 {

@@ -460,7 +460,7 @@ sync_store_load(struct chaind *cd, struct sync_batch *b)
 	struct sync_map *m = &b->map;
 	struct load_ctx lc = { b, SYNC_T_BALANCE };
 	struct jt j;
-	size_t t, i, count;
+	size_t t, i, count, *keys = NULL;
 	enum cb_err rc;
 
 	for (t = 0; t < sizeof(order) / sizeof(order[0]); t++) {
@@ -469,19 +469,25 @@ sync_store_load(struct chaind *cd, struct sync_batch *b)
 		j.json_first = true;
 		j.on_result = order[t] == SYNC_T_OWNER ? load_owner_result : load_result;
 		j.arg = &lc;
-		/* The owner results add entries: only those present now. */
-		count = m->count;
+		/* In key order; the owner results add entries: only those
+		 * present now. */
+		if ((rc = sync_map_sorted(m, order[t], false, &keys, &count)) != CB_OK) {
+			jt_finish(&j);
+			return rc;
+		}
 		for (i = 0; i < count; i++) {
-			struct sync_agg *a = &m->aggs[i];
+			struct sync_agg *a = &m->aggs[keys[i]];
 
-			if (a->target != order[t] || a->loaded)
+			if (a->loaded)
 				continue;
 			a->loaded = true;
 			jt_row(&j);
-			jt_u64(&j, i);
+			jt_u64(&j, keys[i]);
 			jt_hex(&j, a->key, a->keylen);
 			jt_end(&j);
 		}
+		free(keys);
+		keys = NULL;
 		if ((rc = jt_finish(&j)) != CB_OK)
 			return rc;
 	}
@@ -671,14 +677,53 @@ write_txs(struct db *db, uint64_t chain_id, struct sync_batch *b)
 	return jt_finish(&j);
 }
 
+/* Logs from..from+ST_SYNC_BULK_ROWS in one multi-row statement. */
+static enum cb_err
+write_logs_bulk(struct db *db, uint64_t chain_id, const struct sync_batch *b, size_t from,
+    struct db_param *p)
+{
+	static const uint8_t empty[1];
+	size_t i, t, n = 0;
+
+	for (i = from; i < from + ST_SYNC_BULK_ROWS; i++) {
+		const struct rpc_log *l = &b->logs[i];
+
+		p[n++] = DB_U64(chain_id);
+		p[n++] = DB_U64(l->block_number);
+		p[n++] = DB_U64(l->log_index);
+		p[n++] = DB_BLOB(l->block_hash, 32);
+		p[n++] = DB_BLOB(l->tx_hash, 32);
+		p[n++] = DB_U64(l->tx_index);
+		p[n++] = DB_BLOB(l->address, 20);
+		for (t = 0; t < 4; t++)
+			p[n++] = t < l->topic_count ? DB_BLOB(l->topics[t], 32) : DB_NULL();
+		p[n++] = DB_U64(l->topic_count);
+		p[n++] = l->data_len > 0 ? DB_BLOB(l->data, l->data_len) : DB_BLOB(empty, 0);
+	}
+	return db_exec(db, ST_SYNC_LOGS_BULK, p, (unsigned)n);
+}
+
 static enum cb_err
 write_logs(struct db *db, uint64_t chain_id, const struct sync_batch *b)
 {
+	struct db_param *p;
 	struct jt j;
 	size_t i, t;
+	enum cb_err rc = CB_OK;
 
+	/* Whole pieces as plain placeholders, the rest as JSON rows. */
+	i = 0;
+	if (b->nlogs >= ST_SYNC_BULK_ROWS) {
+		if ((p = calloc(ST_SYNC_BULK_ROWS * 13, sizeof(*p))) == NULL)
+			return CB_ERR_NOMEM;
+		for (; rc == CB_OK && i + ST_SYNC_BULK_ROWS <= b->nlogs; i += ST_SYNC_BULK_ROWS)
+			rc = write_logs_bulk(db, chain_id, b, i, p);
+		free(p);
+		if (rc != CB_OK)
+			return rc;
+	}
 	jt_init(&j, db, ST_SYNC_LOGS_INSERT, chain_id);
-	for (i = 0; i < b->nlogs; i++) {
+	for (; i < b->nlogs; i++) {
 		const struct rpc_log *l = &b->logs[i];
 
 		jt_row(&j);
@@ -701,16 +746,116 @@ write_logs(struct db *db, uint64_t chain_id, const struct sync_batch *b)
 	return jt_finish(&j);
 }
 
+/* qsort has no argument for the batch: a file static carries it. */
+static const struct sync_batch *sort_batch;
+
+static int
+transfer_cmp(const void *pa, const void *pb)
+{
+	const struct rpc_log *a = &sort_batch->logs[*(const size_t *)pa];
+	const struct rpc_log *b = &sort_batch->logs[*(const size_t *)pb];
+	int c = memcmp(a->tx_hash, b->tx_hash, 32);
+
+	if (c != 0)
+		return c;
+	return a->log_index < b->log_index ? -1 : a->log_index > b->log_index;
+}
+
+/*
+ * The transfers, in primary key order (tx hash, log index: InnoDB fills
+ * its pages in order instead of all over the tree): whole pieces of
+ * ST_SYNC_BULK_ROWS as plain placeholders, the rest as JSON rows.
+ */
+static enum cb_err
+write_transfers(struct db *db, uint64_t chain_id, const struct sync_state *st,
+    struct sync_batch *b)
+{
+	char (*dec)[SYNC_DEC_MAX] = NULL;
+	uint8_t (*raw)[32] = NULL;
+	struct db_param *p = NULL;
+	size_t *order = NULL, i, k, rows = 0, n = 0, bulk;
+	struct jt j;
+	enum cb_err rc = CB_OK;
+
+	for (i = 0; i < b->nlogs; i++)
+		if (b->events[i].kind == SYNC_EV_TRANSFER)
+			rows++;
+	if (rows == 0)
+		return CB_OK;
+	order = calloc(rows, sizeof(*order));
+	p = calloc(ST_SYNC_BULK_ROWS * 9, sizeof(*p));
+	dec = calloc(ST_SYNC_BULK_ROWS, sizeof(*dec));
+	raw = calloc(ST_SYNC_BULK_ROWS, sizeof(*raw));
+	if (order == NULL || p == NULL || dec == NULL || raw == NULL) {
+		rc = CB_ERR_NOMEM;
+		goto out;
+	}
+	for (i = 0, k = 0; i < b->nlogs; i++)
+		if (b->events[i].kind == SYNC_EV_TRANSFER)
+			order[k++] = i;
+	sort_batch = b;
+	qsort(order, rows, sizeof(*order), transfer_cmp);
+	bulk = rows - rows % ST_SYNC_BULK_ROWS;
+	for (k = 0; k < bulk && rc == CB_OK; k++) {
+		const struct rpc_log *l = &b->logs[order[k]];
+		const struct sync_event *ev = &b->events[order[k]];
+		size_t r = k % ST_SYNC_BULK_ROWS;
+		enum sync_form form = sync_u256_store(&ev->value, dec[r], raw[r]);
+
+		if (form != SYNC_FORM_DEC)
+			b->oversize++;
+		p[n++] = DB_U64(chain_id);
+		p[n++] = DB_BLOB(l->tx_hash, 32);
+		p[n++] = DB_U64(l->log_index);
+		p[n++] = DB_U64(l->block_number);
+		p[n++] = DB_BLOB(st->contracts[b->contract[order[k]]].address.bytes, 20);
+		p[n++] = DB_BLOB(ev->a.bytes, 20);
+		p[n++] = DB_BLOB(ev->b.bytes, 20);
+		p[n++] = form == SYNC_FORM_DEC ? DB_CSTR(dec[r]) : DB_NULL();
+		p[n++] = form == SYNC_FORM_RAW ? DB_BLOB(raw[r], 32) : DB_NULL();
+		if (r == ST_SYNC_BULK_ROWS - 1) {
+			rc = db_exec(db, ST_SYNC_TRANSFERS_BULK, p, (unsigned)n);
+			n = 0;
+		}
+	}
+	if (rc != CB_OK)
+		goto out;
+	jt_init(&j, db, ST_SYNC_TRANSFERS_INSERT, chain_id);
+	for (k = bulk; k < rows; k++) {
+		const struct rpc_log *l = &b->logs[order[k]];
+		const struct sync_event *ev = &b->events[order[k]];
+
+		jt_row(&j);
+		jt_hex(&j, l->tx_hash, 32);
+		jt_u64(&j, l->log_index);
+		jt_u64(&j, l->block_number);
+		jt_hex(&j, st->contracts[b->contract[order[k]]].address.bytes, 20);
+		jt_hex(&j, ev->a.bytes, 20);
+		jt_hex(&j, ev->b.bytes, 20);
+		if (jt_u256(&j, &ev->value))
+			b->oversize++;
+		jt_end(&j);
+	}
+	rc = jt_finish(&j);
+out:
+	free(order);
+	free(p);
+	free(dec);
+	free(raw);
+	return rc;
+}
+
 /* The event rows: transfers, approvals, stakes, unstakes, claims. */
 static enum cb_err
 write_events(struct db *db, uint64_t chain_id, const struct sync_state *st,
     struct sync_batch *b)
 {
-	struct jt tr, ap, sk, us, cl;
+	struct jt ap, sk, us, cl;
 	enum cb_err rc, rc2;
 	size_t i;
 
-	jt_init(&tr, db, ST_SYNC_TRANSFERS_INSERT, chain_id);
+	if ((rc = write_transfers(db, chain_id, st, b)) != CB_OK)
+		return rc;
 	jt_init(&ap, db, ST_SYNC_APPROVALS_INSERT, chain_id);
 	jt_init(&sk, db, ST_SYNC_STAKES_INSERT, chain_id);
 	jt_init(&us, db, ST_SYNC_UNSTAKES_INSERT, chain_id);
@@ -723,9 +868,8 @@ write_events(struct db *db, uint64_t chain_id, const struct sync_state *st,
 		size_t k;
 
 		switch (ev->kind) {
-		case SYNC_EV_TRANSFER:
 		case SYNC_EV_APPROVAL:
-			j = ev->kind == SYNC_EV_TRANSFER ? &tr : &ap;
+			j = &ap;
 			jt_row(j);
 			jt_hex(j, l->tx_hash, 32);
 			jt_u64(j, l->log_index);
@@ -781,9 +925,7 @@ write_events(struct db *db, uint64_t chain_id, const struct sync_state *st,
 			break;
 		}
 	}
-	rc = jt_finish(&tr);
-	if ((rc2 = jt_finish(&ap)) != CB_OK && rc == CB_OK)
-		rc = rc2;
+	rc = jt_finish(&ap);
 	if ((rc2 = jt_finish(&sk)) != CB_OK && rc == CB_OK)
 		rc = rc2;
 	if ((rc2 = jt_finish(&us)) != CB_OK && rc == CB_OK)
@@ -828,21 +970,26 @@ write_aggregates(struct db *db, uint64_t chain_id, const struct sync_batch *b)
 	size_t i;
 	enum cb_err rc;
 
+	size_t *order = NULL, n, k;
+
 	for (t = SYNC_T_BALANCE; t < SYNC_T_STAKER; t++) {
 		if (t == SYNC_T_STAKE)
 			continue;
+		/* In key order, as InnoDB keeps them. */
+		if ((rc = sync_map_sorted(m, t, true, &order, &n)) != CB_OK)
+			return rc;
 		jt_init(&j, db, put_stmts[t], chain_id);
-		for (i = 0; i < m->count; i++) {
-			const struct sync_agg *a = &m->aggs[i];
+		for (k = 0; k < n; k++) {
+			const struct sync_agg *a = &m->aggs[order[k]];
 
-			if (a->target != t || !a->dirty)
-				continue;
 			jt_row(&j);
 			jt_hex(&j, a->key, a->keylen);
 			(void)jt_val(&j, &a->val);
 			jt_u64(&j, a->updated_block);
 			jt_end(&j);
 		}
+		free(order);
+		order = NULL;
 		if ((rc = jt_finish(&j)) != CB_OK)
 			return rc;
 	}

@@ -11,9 +11,11 @@
 #include "config.h"
 
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "chaind.h"
 #include "core/hex.h"
@@ -47,18 +49,6 @@ sync_state_get(struct chaind *cd)
 	return cd->sync;
 }
 
-void
-syncer_cleanup(struct chaind *cd)
-{
-	struct sync_state *st = cd->sync;
-
-	if (st == NULL)
-		return;
-	free(st->contracts);
-	free(st->addresses);
-	free(st);
-	cd->sync = NULL;
-}
 
 static void
 sync_batch_free(struct sync_batch *b)
@@ -182,7 +172,7 @@ out:
 
 /* Fetches headers first..first+n-1 into blocks[]; every one must exist. */
 static enum cb_err
-sync_fetch_headers(struct chaind *cd, uint64_t first, size_t n, struct sync_block *blocks,
+sync_fetch_headers(struct sync_fetcher *f, uint64_t first, size_t n, struct sync_block *blocks,
     bool keep_tx_hashes)
 {
 	uint64_t numbers[SYNC_HEADER_BATCH];
@@ -196,9 +186,9 @@ sync_fetch_headers(struct chaind *cd, uint64_t first, size_t n, struct sync_bloc
 		m = n - done < SYNC_HEADER_BATCH ? n - done : SYNC_HEADER_BATCH;
 		for (k = 0; k < m; k++)
 			numbers[k] = first + done + k;
-		rc = rpc_eth_get_blocks_by_number(cd->rpc, numbers, m, rb, statuses, &err);
+		rc = rpc_eth_get_blocks_by_number(f->rpc, numbers, m, rb, statuses, &err);
 		if (rc != CB_OK) {
-			chaind_count(cd, "rpc_errors", "eth_getBlockByNumber", 1);
+			f->counts[SYNC_FC_RPC_BLOCKS]++;
 			return rc;
 		}
 		for (k = 0; k < m; k++) {
@@ -273,7 +263,7 @@ sync_take_logs(struct sync_batch *b, struct rpc_log_list *list)
  * caller shrinks the range.
  */
 static enum cb_err
-sync_get_logs(struct chaind *cd, struct sync_state *st, uint64_t from, uint64_t to,
+sync_get_logs(struct sync_fetcher *fe, uint64_t from, uint64_t to,
     const uint8_t *block_hash, struct rpc_log_list *out)
 {
 	struct rpc_log_filter f;
@@ -284,22 +274,22 @@ sync_get_logs(struct chaind *cd, struct sync_state *st, uint64_t from, uint64_t 
 
 	out->logs = NULL;
 	out->count = 0;
-	for (done = 0; done < st->ncontracts; done += n) {
-		n = st->ncontracts - done;
+	for (done = 0; done < fe->ncontracts; done += n) {
+		n = fe->ncontracts - done;
 		if (n > RPC_FILTER_MAX_ADDRESSES)
 			n = RPC_FILTER_MAX_ADDRESSES;
 		memset(&f, 0, sizeof(f));
 		f.from_block = from;
 		f.to_block = to;
 		f.block_hash = block_hash;
-		f.addresses = (const uint8_t (*)[20])(const void *)&st->addresses[done];
+		f.addresses = (const uint8_t (*)[20])(const void *)&fe->addresses[done];
 		f.address_count = n;
-		rc = rpc_eth_get_logs(cd->rpc, &f, &part, &err);
+		rc = rpc_eth_get_logs(fe->rpc, &f, &part, &err);
 		if (rc != CB_OK) {
 			if (sync_range_refusal(rc, &err))
 				rc = CB_ERR_TOO_LARGE;
 			else
-				chaind_count(cd, "rpc_errors", "eth_getLogs", 1);
+				fe->counts[SYNC_FC_RPC_LOGS]++;
 			break;
 		}
 		if (out->count == 0) {
@@ -328,14 +318,15 @@ sync_get_logs(struct chaind *cd, struct sync_state *st, uint64_t from, uint64_t 
 
 /* Index of the tracked contract at address, or SIZE_MAX. */
 static size_t
-sync_contract_find(const struct sync_state *st, const uint8_t address[20])
+sync_contract_find(const struct sync_contract *contracts, size_t ncontracts,
+    const uint8_t address[20])
 {
-	size_t lo = 0, hi = st->ncontracts;
+	size_t lo = 0, hi = ncontracts;
 
 	/* The tracked set is sorted by address (ST_SYNC_TRACKED). */
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		int c = memcmp(st->contracts[mid].address.bytes, address, 20);
+		int c = memcmp(contracts[mid].address.bytes, address, 20);
 
 		if (c == 0)
 			return mid;
@@ -355,7 +346,7 @@ sync_contract_find(const struct sync_state *st, const uint8_t address[20])
  * CB_ERR_INVALID for an answer that cannot be right.
  */
 static enum cb_err
-sync_check_logs(struct chaind *cd, const struct sync_state *st, struct sync_batch *b)
+sync_check_logs(struct sync_fetcher *f, struct sync_batch *b)
 {
 	size_t i;
 
@@ -365,17 +356,17 @@ sync_check_logs(struct chaind *cd, const struct sync_state *st, struct sync_batc
 		const struct sync_block *sb;
 
 		if (l->block_number < b->from || l->block_number > b->to ||
-		    sync_contract_find(st, l->address) == SIZE_MAX ||
+		    sync_contract_find(f->contracts, f->ncontracts, l->address) == SIZE_MAX ||
 		    l->log_index > UINT32_MAX || l->tx_index > UINT32_MAX) {
 			log_warnx("sync_bad_log", "chain=%s block=%" PRIu64 " log_index=%" PRIu64,
-			    cd->chain->name, l->block_number, l->log_index);
+			    f->chain->name, l->block_number, l->log_index);
 			return CB_ERR_INVALID;
 		}
 		if (i > 0 && sync_log_cmp(&b->logs[i - 1], l) == 0)
 			return CB_ERR_INVALID;
 		sb = &b->blocks[l->block_number - b->from];
 		if (l->removed || memcmp(l->block_hash, sb->hash, 32) != 0) {
-			chaind_count(cd, "sync_fetch_raced", NULL, 1);
+			f->counts[SYNC_FC_RACED]++;
 			return CB_ERR_CONFLICT;
 		}
 	}
@@ -384,14 +375,14 @@ sync_check_logs(struct chaind *cd, const struct sync_state *st, struct sync_batc
 
 /* True when the block's bloom says a tracked contract may have logged. */
 static bool
-sync_bloom_says_maybe(const struct sync_state *st, const struct sync_block *sb)
+sync_bloom_says_maybe(const struct sync_fetcher *f, const struct sync_block *sb)
 {
 	size_t i;
 
 	if (sync_bloom_empty(sb->bloom))
 		return false;
-	for (i = 0; i < st->ncontracts; i++)
-		if (sync_bloom_test(sb->bloom, &st->contracts[i].bloom))
+	for (i = 0; i < f->ncontracts; i++)
+		if (sync_bloom_test(sb->bloom, &f->contracts[i].bloom))
 			return true;
 	return false;
 }
@@ -402,7 +393,7 @@ sync_bloom_says_maybe(const struct sync_state *st, const struct sync_block *sb)
  * the emptiness is taken as a bloom false positive.
  */
 static enum cb_err
-sync_bloom_recheck(struct chaind *cd, struct sync_state *st, struct sync_batch *b)
+sync_bloom_recheck(struct sync_fetcher *f, struct sync_batch *b)
 {
 	struct rpc_log_list list;
 	size_t i, k, nb = b->nblocks;
@@ -417,16 +408,16 @@ sync_bloom_recheck(struct chaind *cd, struct sync_state *st, struct sync_batch *
 	for (i = 0; i < nb && rc == CB_OK; i++) {
 		const struct sync_block *sb = &b->blocks[i];
 
-		if (has[i] || !sync_bloom_says_maybe(st, sb))
+		if (has[i] || !sync_bloom_says_maybe(f, sb))
 			continue;
 		for (attempt = 0; attempt < SYNC_BLOOM_RETRIES; attempt++) {
-			rc = sync_get_logs(cd, st, 0, 0, sb->hash, &list);
+			rc = sync_get_logs(f, 0, 0, sb->hash, &list);
 			if (rc != CB_OK)
 				break;
-			chaind_count(cd, "sync_bloom_retries", NULL, 1);
+			f->counts[SYNC_FC_BLOOM_RETRIES]++;
 			if (list.count > 0) {
 				log_warnx("sync_empty_answer_refuted", "chain=%s block=%" PRIu64
-				    " logs=%zu attempt=%u", cd->chain->name, sb->number,
+				    " logs=%zu attempt=%u", f->chain->name, sb->number,
 				    list.count, attempt + 1);
 				rc = sync_take_logs(b, &list);
 				rpc_log_list_clear(&list);
@@ -434,7 +425,7 @@ sync_bloom_recheck(struct chaind *cd, struct sync_state *st, struct sync_batch *
 			}
 		}
 		if (rc == CB_OK && attempt == SYNC_BLOOM_RETRIES)
-			chaind_count(cd, "sync_bloom_false_positives", NULL, 1);
+			f->counts[SYNC_FC_BLOOM_FP]++;
 	}
 	free(has);
 	return rc;
@@ -454,7 +445,7 @@ sync_hash_cmp(const void *a, const void *b)
  * batches; each must sit in the batch's block of that hash.
  */
 static enum cb_err
-sync_fetch_txs(struct chaind *cd, struct sync_batch *b)
+sync_fetch_txs(struct sync_fetcher *f, struct sync_batch *b)
 {
 	uint8_t (*hashes)[32] = NULL;
 	uint8_t (*logged)[32] = NULL;
@@ -468,7 +459,7 @@ sync_fetch_txs(struct chaind *cd, struct sync_batch *b)
 	for (i = 0; i < b->nlogs; i++)
 		memcpy(logged[nlogged++], b->logs[i].tx_hash, 32);
 	qsort(logged, nlogged, 32, sync_hash_cmp);
-	if (cd->chain->sync_all_transactions) {
+	if (f->chain->sync_all_transactions) {
 		for (i = 0; i < b->nblocks; i++)
 			cap += b->blocks[i].tx_count;
 		if (cap > 0 && (hashes = malloc(cap * 32)) == NULL) {
@@ -514,8 +505,8 @@ sync_fetch_txs(struct chaind *cd, struct sync_batch *b)
 			rc = rpc_batch_add(rb, "eth_getTransactionByHash", p, NULL);
 			json_object_put(p);
 		}
-		if (rc == CB_OK && (rc = rpc_batch_send(cd->rpc, rb, &err)) != CB_OK)
-			chaind_count(cd, "rpc_errors", "eth_getTransactionByHash", 1);
+		if (rc == CB_OK && (rc = rpc_batch_send(f->rpc, rb, &err)) != CB_OK)
+			f->counts[SYNC_FC_RPC_TXS]++;
 		for (k = 0; k < m && rc == CB_OK; k++) {
 			struct sync_tx *t = &b->txs[b->ntxs];
 			struct rpc_tx tx;
@@ -529,7 +520,7 @@ sync_fetch_txs(struct chaind *cd, struct sync_batch *b)
 				rc = CB_ERR_CONFLICT;
 				break;
 			}
-			if ((rc = rpc_tx_parse(cd->rpc, res, &tx)) != CB_OK)
+			if ((rc = rpc_tx_parse(f->rpc, res, &tx)) != CB_OK)
 				break;
 			if (!tx.mined || memcmp(tx.hash, hashes[done + k], 32) != 0 ||
 			    tx.block_number < b->from || tx.block_number > b->to ||
@@ -811,10 +802,16 @@ sync_register(struct chaind *cd, const struct sync_state *st, struct sync_batch 
 		return CB_ERR_NOMEM;
 	for (i = 0; i < b->nlogs; i++) {
 		const struct rpc_log *l = &b->logs[i];
-		size_t ci = sync_contract_find(st, l->address);
-		const struct sync_contract *c = &st->contracts[ci];
+		size_t ci = sync_contract_find(st->contracts, st->ncontracts, l->address);
 		struct sync_event *ev = &b->events[i];
-		const uint8_t *ca = c->address.bytes;
+		const struct sync_contract *c;
+		const uint8_t *ca;
+
+		/* The tracked set changed since the fetch: look again. */
+		if (ci == SIZE_MAX)
+			return CB_ERR_CONFLICT;
+		c = &st->contracts[ci];
+		ca = c->address.bytes;
 
 		b->contract[i] = ci;
 		b->blocks[l->block_number - b->from].log_count++;
@@ -1028,13 +1025,48 @@ sync_apply(struct chaind *cd, const struct sync_state *st, struct sync_batch *b)
 	return CB_OK;
 }
 
-/* ------------------------------------------------------------ reorgs */
+/* ---------------------------------------------------------- fetchers */
 
+static const struct {
+	const char	*name;
+	const char	*label;
+} sync_fcount_names[SYNC_FC__MAX] = {
+	[SYNC_FC_RPC_BLOCKS] = { "rpc_errors", "eth_getBlockByNumber" },
+	[SYNC_FC_RPC_LOGS] = { "rpc_errors", "eth_getLogs" },
+	[SYNC_FC_RPC_TXS] = { "rpc_errors", "eth_getTransactionByHash" },
+	[SYNC_FC_RACED] = { "sync_fetch_raced", NULL },
+	[SYNC_FC_BLOOM_RETRIES] = { "sync_bloom_retries", NULL },
+	[SYNC_FC_BLOOM_FP] = { "sync_bloom_false_positives", NULL },
+	[SYNC_FC_SPLITS] = { "sync_range_splits", NULL },
+};
+
+/* The worker's own fetcher: its client and the state's tracked set. */
 static void
-sync_ckpt_log_hash(char *out, size_t cap, const uint8_t h[32])
+sync_fetcher_main(struct chaind *cd, const struct sync_state *st, struct sync_fetcher *f)
 {
-	sync_hex(out, cap, h, 32);
+	memset(f, 0, sizeof(*f));
+	f->rpc = cd->rpc;
+	f->chain = cd->chain;
+	f->contracts = st->contracts;
+	f->addresses = st->addresses;
+	f->ncontracts = st->ncontracts;
 }
+
+/* Adds counts to the daemon's counters and zeroes them (main thread). */
+static void
+sync_counts_flush(struct chaind *cd, uint64_t counts[SYNC_FC__MAX])
+{
+	size_t i;
+
+	for (i = 0; i < SYNC_FC__MAX; i++)
+		if (counts[i] > 0) {
+			chaind_count(cd, sync_fcount_names[i].name, sync_fcount_names[i].label,
+			    counts[i]);
+			counts[i] = 0;
+		}
+}
+
+/* ------------------------------------------------------------ reorgs */
 
 /*
  * Our stored chain and the node's disagree at or below top.  Looks for
@@ -1049,14 +1081,16 @@ sync_reorg(struct chaind *cd, struct sync_state *st, uint64_t top)
 	uint8_t stored[SYNC_ANCESTOR_CHUNK][32];
 	bool present[SYNC_ANCESTOR_CHUNK];
 	struct sync_block node[SYNC_ANCESTOR_CHUNK];
+	struct sync_fetcher f;
 	uint64_t floor, lo, hi, n;
 	uint64_t start = cd->chain->start_block;
-	char reason[200], h1[67], h2[67];
+	char reason[200], h1[67];
 	enum cb_err rc;
 	size_t k;
 
 	if (!ck->have_last)
 		return CB_OK;
+	sync_fetcher_main(cd, st, &f);
 	if (top > ck->last_block)
 		top = ck->last_block;
 	/* Blocks from undo_from on can be undone; the ancestor may be
@@ -1072,7 +1106,8 @@ sync_reorg(struct chaind *cd, struct sync_state *st, uint64_t top)
 			break;
 		if ((rc = sync_store_hashes(cd, lo, hi, stored, present)) != CB_OK)
 			return rc;
-		rc = sync_fetch_headers(cd, lo, (size_t)(hi - lo + 1), node, false);
+		rc = sync_fetch_headers(&f, lo, (size_t)(hi - lo + 1), node, false);
+		sync_counts_flush(cd, f.counts);
 		if (rc != CB_OK)
 			return rc;
 		for (n = hi + 1; n-- > lo;) {
@@ -1111,11 +1146,10 @@ sync_reorg(struct chaind *cd, struct sync_state *st, uint64_t top)
 		return rc;
 	}
 halt:
-	sync_ckpt_log_hash(h1, sizeof(h1), ck->last_hash);
+	sync_hex(h1, sizeof(h1), ck->last_hash, 32);
 	snprintf(reason, sizeof(reason), "reorg below finality: no common ancestor at or above "
 	    "block %" PRIu64 " (last synced %" PRIu64 ")", floor > 0 ? floor - 1 : 0,
 	    ck->last_block);
-	(void)h2;
 	log_errorx("sync_halted", "chain=%s reason=reorg_below_finality floor=%" PRIu64
 	    " last=%" PRIu64 " last_hash=%s", cd->chain->name, floor > 0 ? floor - 1 : 0,
 	    ck->last_block, h1);
@@ -1150,77 +1184,75 @@ sync_undo_floor(const struct sync_ckpt *ck, struct sync_batch *b)
 }
 
 /*
- * Fetches, checks, decodes and commits blocks from..from+count-1.
- * Returns CB_OK (the checkpoint moved), CB_ERR_TOO_LARGE (the node refused
- * the range: shrink), CB_ERR_CONFLICT (the chain moved: look again), or
- * an error.  *reorg_at is set when the first block does not extend ours.
+ * Fetches blocks b->from .. b->from + count - 1: headers (each the child
+ * of the one before), the tracked logs checked against them, bloom
+ * rechecks, the transactions.  Touches neither the store nor the daemon's
+ * counters (it also runs in the prefetch thread).  Returns CB_OK,
+ * CB_ERR_TOO_LARGE (the node refused the range: shrink), CB_ERR_CONFLICT
+ * (the chain moved while we read it), or an error.
  */
 static enum cb_err
-sync_batch_run(struct chaind *cd, struct sync_state *st, struct sync_batch *b,
-    uint64_t count, bool *reorg)
+sync_fetch(struct sync_fetcher *f, struct sync_batch *b, uint64_t count)
 {
-	struct sync_ckpt *ck = &st->ckpt;
 	struct rpc_log_list list = { NULL, 0 };
-	uint64_t t[7];
 	size_t i;
 	enum cb_err rc;
 
-	*reorg = false;
-	t[0] = monotime_us();
 	b->to = b->from + count - 1;
 	b->nblocks = (size_t)count;
 	if ((b->blocks = calloc(b->nblocks, sizeof(*b->blocks))) == NULL)
 		return CB_ERR_NOMEM;
-	rc = sync_fetch_headers(cd, b->from, b->nblocks, b->blocks,
-	    cd->chain->sync_all_transactions);
+	rc = sync_fetch_headers(f, b->from, b->nblocks, b->blocks, f->chain->sync_all_transactions);
 	if (rc != CB_OK)
 		return rc == CB_ERR_NOT_FOUND ? CB_ERR_CONFLICT : rc;
-	if (ck->have_last && memcmp(b->blocks[0].parent, ck->last_hash, 32) != 0) {
-		*reorg = true;
-		return CB_OK;
-	}
 	for (i = 1; i < b->nblocks; i++)
 		if (memcmp(b->blocks[i].parent, b->blocks[i - 1].hash, 32) != 0)
 			return CB_ERR_CONFLICT;
-	t[1] = monotime_us();
-	if (st->ncontracts > 0) {
-		rc = sync_get_logs(cd, st, b->from, b->to,
-		    b->nblocks == 1 ? b->blocks[0].hash : NULL, &list);
+	if (f->ncontracts > 0) {
+		rc = sync_get_logs(f, b->from, b->to, b->nblocks == 1 ? b->blocks[0].hash : NULL,
+		    &list);
 		if (rc != CB_OK)
 			return rc;
 		rc = sync_take_logs(b, &list);
 		rpc_log_list_clear(&list);
 		if (rc != CB_OK)
 			return rc;
-		if ((rc = sync_check_logs(cd, st, b)) != CB_OK)
-			return rc;
-		if ((rc = sync_bloom_recheck(cd, st, b)) != CB_OK)
-			return rc;
-		if ((rc = sync_check_logs(cd, st, b)) != CB_OK)
+		if ((rc = sync_check_logs(f, b)) != CB_OK ||
+		    (rc = sync_bloom_recheck(f, b)) != CB_OK ||
+		    (rc = sync_check_logs(f, b)) != CB_OK)
 			return rc;
 	}
-	t[2] = monotime_us();
-	if ((rc = sync_fetch_txs(cd, b)) != CB_OK)
-		return rc;
-	t[3] = monotime_us();
+	return sync_fetch_txs(f, b);
+}
+
+/*
+ * Decodes, computes and commits a fetched batch that extends the
+ * checkpoint.  Returns CB_OK (the checkpoint moved), CB_ERR_CONFLICT (the
+ * checkpoint or the tracked set moved under us: look again), or an error.
+ */
+static enum cb_err
+sync_batch_finish(struct chaind *cd, struct sync_state *st, struct sync_batch *b)
+{
+	struct sync_ckpt *ck = &st->ckpt;
+	uint64_t t0, t1, t2, t3;
+	enum cb_err rc;
+
+	t0 = monotime_us();
 	if ((rc = sync_register(cd, st, b)) != CB_OK)
 		return rc;
-	t[4] = monotime_us();
-	if ((rc = sync_refresh_allowances(cd, st, b)) != CB_OK)
-		return rc;
-	if ((rc = sync_apply(cd, st, b)) != CB_OK)
+	t1 = monotime_us();
+	if ((rc = sync_refresh_allowances(cd, st, b)) != CB_OK ||
+	    (rc = sync_apply(cd, st, b)) != CB_OK)
 		return rc;
 	sync_undo_floor(ck, b);
-	t[5] = monotime_us();
+	t2 = monotime_us();
 	if ((rc = sync_store_commit(cd, ck, b)) != CB_OK)
 		return rc;
-	t[6] = monotime_us();
+	t3 = monotime_us();
 	log_debug("sync_batch", "chain=%s from=%" PRIu64 " to=%" PRIu64 " logs=%zu txs=%zu"
-	    " rows=%zu headers_ms=%" PRIu64 " logs_ms=%" PRIu64 " txs_ms=%" PRIu64
-	    " load_ms=%" PRIu64 " apply_ms=%" PRIu64 " commit_ms=%" PRIu64, cd->chain->name,
-	    b->from, b->to, b->nlogs, b->ntxs, b->map.count, (t[1] - t[0]) / 1000,
-	    (t[2] - t[1]) / 1000, (t[3] - t[2]) / 1000, (t[4] - t[3]) / 1000,
-	    (t[5] - t[4]) / 1000, (t[6] - t[5]) / 1000);
+	    " rows=%zu load_ms=%" PRIu64 " apply_ms=%" PRIu64 " commit_ms=%" PRIu64,
+	    cd->chain->name, b->from, b->to, b->nlogs, b->ntxs, b->map.count,
+	    (t1 - t0) / 1000, (t2 - t1) / 1000, (t3 - t2) / 1000);
 	ck->have_last = true;
 	ck->last_block = b->to;
 	memcpy(ck->last_hash, b->blocks[b->nblocks - 1].hash, 32);
@@ -1238,19 +1270,258 @@ sync_batch_run(struct chaind *cd, struct sync_state *st, struct sync_batch *b,
 
 /* The node's hash of block n equals ours?  (*same false: reorg.) */
 static enum cb_err
-sync_tip_same(struct chaind *cd, uint64_t n, bool *same)
+sync_tip_same(struct chaind *cd, struct sync_state *st, uint64_t n, bool *same)
 {
 	uint8_t stored[1][32];
 	bool present[1];
 	struct sync_block node[1];
+	struct sync_fetcher f;
 	enum cb_err rc;
 
+	sync_fetcher_main(cd, st, &f);
 	if ((rc = sync_store_hashes(cd, n, n, stored, present)) != CB_OK)
 		return rc;
-	if ((rc = sync_fetch_headers(cd, n, 1, node, false)) != CB_OK)
+	rc = sync_fetch_headers(&f, n, 1, node, false);
+	sync_counts_flush(cd, f.counts);
+	if (rc != CB_OK)
 		return rc;
 	*same = present[0] && memcmp(stored[0], node[0].hash, 32) == 0;
 	return CB_OK;
+}
+
+/* --------------------------------------------------------- prefetching */
+
+/*
+ * Far behind the head the node, our JSON parsing and the store can work
+ * at the same time: a thread with a client of its own fetches the next
+ * ranges (up to SYNC_PREFETCH_DEPTH batches ahead) while the worker
+ * decodes and commits.  The thread only reads the node; everything it
+ * fetched is checked against the checkpoint by the worker, as a batch it
+ * fetched itself would be.  Any surprise (a reorg, the chain moving, the
+ * tracked set changing, an error) stops it and drops what it queued.
+ */
+#define SYNC_PREFETCH_DEPTH	2
+
+struct sync_prefetch {
+	pthread_t		 thread;
+	pthread_mutex_t		 mu;
+	pthread_cond_t		 cv;
+	struct sync_fetcher	 f;
+	struct sync_contract	*contracts;	/* the thread's copy */
+	struct address		*addresses;
+	struct sync_range	 range;
+	uint64_t		 next;		/* first block not fetched yet */
+	uint64_t		 limit;		/* last block to fetch */
+	struct sync_batch	*queue[SYNC_PREFETCH_DEPTH];
+	size_t			 nqueue;
+	enum cb_err		 error;		/* CB_OK while all goes well */
+	bool			 stop;
+	uint64_t		 counts[SYNC_FC__MAX];
+};
+
+static void
+sync_batch_destroy(struct sync_batch *b)
+{
+	if (b != NULL) {
+		sync_batch_free(b);
+		free(b);
+	}
+}
+
+static void *
+sync_prefetch_run(void *arg)
+{
+	struct sync_prefetch *p = arg;
+	struct sync_fetcher f;
+	struct sync_batch *b;
+	uint64_t from, count;
+	enum cb_err rc;
+	size_t i;
+
+	pthread_mutex_lock(&p->mu);
+	while (!p->stop) {
+		if (p->error != CB_OK || p->nqueue == SYNC_PREFETCH_DEPTH || p->next > p->limit) {
+			pthread_cond_wait(&p->cv, &p->mu);
+			continue;
+		}
+		from = p->next;
+		count = p->limit - from + 1;
+		if (count > p->range.span)
+			count = p->range.span;
+		f = p->f;
+		memset(f.counts, 0, sizeof(f.counts));
+		pthread_mutex_unlock(&p->mu);
+		rc = CB_ERR_NOMEM;
+		if ((b = calloc(1, sizeof(*b))) != NULL) {
+			sync_map_init(&b->map);
+			b->from = from;
+			rc = sync_fetch(&f, b, count);
+		}
+		pthread_mutex_lock(&p->mu);
+		for (i = 0; i < SYNC_FC__MAX; i++)
+			p->counts[i] += f.counts[i];
+		if (rc == CB_OK && !p->stop) {
+			p->queue[p->nqueue++] = b;
+			p->next = b->to + 1;
+			sync_range_ok(&p->range);
+		} else {
+			sync_batch_destroy(b);
+			if (rc == CB_ERR_TOO_LARGE && sync_range_refused(&p->range, count)) {
+				p->counts[SYNC_FC_SPLITS]++;
+				log_info("sync_range_split", "chain=%s from=%" PRIu64 " tried=%" PRIu64
+				    " span=%" PRIu64, p->f.chain->name, from, count, p->range.span);
+			} else if (rc != CB_OK)
+				p->error = rc;
+		}
+		pthread_cond_broadcast(&p->cv);
+	}
+	pthread_mutex_unlock(&p->mu);
+	return NULL;
+}
+
+/* Stops the thread, drops what it fetched, keeps the span it learned. */
+static void
+sync_prefetch_stop(struct chaind *cd, struct sync_state *st)
+{
+	struct sync_prefetch *p = st->prefetch;
+	size_t i;
+
+	if (p == NULL)
+		return;
+	pthread_mutex_lock(&p->mu);
+	p->stop = true;
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+	pthread_join(p->thread, NULL);
+	if (cd != NULL)
+		sync_counts_flush(cd, p->counts);
+	for (i = 0; i < p->nqueue; i++)
+		sync_batch_destroy(p->queue[i]);
+	st->range = p->range;
+	rpc_client_free(p->f.rpc);
+	free(p->contracts);
+	free(p->addresses);
+	pthread_cond_destroy(&p->cv);
+	pthread_mutex_destroy(&p->mu);
+	free(p);
+	st->prefetch = NULL;
+}
+
+static enum cb_err
+sync_prefetch_start(struct chaind *cd, struct sync_state *st, uint64_t next, uint64_t limit)
+{
+	struct sync_prefetch *p;
+	struct rpc_opts opts;
+	size_t n = st->ncontracts;
+
+	if ((p = calloc(1, sizeof(*p))) == NULL)
+		return CB_ERR_NOMEM;
+	rpc_opts_init(&opts);
+	opts.timeout_ms = cd->chain->rpc_timeout_ms;
+	opts.connect_timeout_ms = cd->chain->rpc_timeout_ms < 5000 ? cd->chain->rpc_timeout_ms : 5000;
+	opts.max_retries = 1;
+	if ((n > 0 && ((p->contracts = calloc(n, sizeof(*p->contracts))) == NULL ||
+	    (p->addresses = calloc(n, sizeof(*p->addresses))) == NULL)) ||
+	    (p->f.rpc = rpc_client_new(cd->chain->rpc_url, &opts)) == NULL) {
+		free(p->contracts);
+		free(p->addresses);
+		free(p);
+		return CB_ERR_NOMEM;
+	}
+	if (n > 0) {
+		memcpy(p->contracts, st->contracts, n * sizeof(*p->contracts));
+		memcpy(p->addresses, st->addresses, n * sizeof(*p->addresses));
+	}
+	p->f.chain = cd->chain;
+	p->f.contracts = p->contracts;
+	p->f.addresses = p->addresses;
+	p->f.ncontracts = n;
+	p->range = st->range;
+	p->next = next;
+	p->limit = limit;
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_cond_init(&p->cv, NULL);
+	if (pthread_create(&p->thread, NULL, sync_prefetch_run, p) != 0) {
+		pthread_cond_destroy(&p->cv);
+		pthread_mutex_destroy(&p->mu);
+		rpc_client_free(p->f.rpc);
+		free(p->contracts);
+		free(p->addresses);
+		free(p);
+		return CB_ERR_INTERNAL;
+	}
+	st->prefetch = p;
+	return CB_OK;
+}
+
+/* True while the thread fetches for this tracked set. */
+static bool
+sync_prefetch_current(const struct sync_state *st)
+{
+	const struct sync_prefetch *p = st->prefetch;
+
+	return p->f.ncontracts == st->ncontracts && (st->ncontracts == 0 ||
+	    memcmp(p->contracts, st->contracts, st->ncontracts * sizeof(*st->contracts)) == 0);
+}
+
+/*
+ * The next fetched batch, waiting while the time slice lasts: CB_OK with
+ * *out (NULL when the slice ended first), or the thread's error.
+ */
+static enum cb_err
+sync_prefetch_pop(struct chaind *cd, struct sync_prefetch *p, uint64_t limit,
+    struct sync_batch **out)
+{
+	uint64_t counts[SYNC_FC__MAX];
+	enum cb_err rc = CB_OK;
+	size_t i;
+
+	*out = NULL;
+	pthread_mutex_lock(&p->mu);
+	if (limit > p->limit) {
+		p->limit = limit;
+		pthread_cond_broadcast(&p->cv);
+	}
+	while (p->nqueue == 0 && p->error == CB_OK && chaind_time_left(cd) > 0) {
+		struct timespec ts;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += 100 * 1000000L;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		(void)pthread_cond_timedwait(&p->cv, &p->mu, &ts);
+	}
+	if (p->nqueue > 0) {
+		*out = p->queue[0];
+		for (i = 1; i < p->nqueue; i++)
+			p->queue[i - 1] = p->queue[i];
+		p->nqueue--;
+		pthread_cond_broadcast(&p->cv);
+	} else if (p->error != CB_OK)
+		rc = p->error;
+	memcpy(counts, p->counts, sizeof(counts));
+	memset(p->counts, 0, sizeof(p->counts));
+	pthread_mutex_unlock(&p->mu);
+	sync_counts_flush(cd, counts);
+	return rc;
+}
+
+/* ------------------------------------------------------------- a step */
+
+void
+syncer_cleanup(struct chaind *cd)
+{
+	struct sync_state *st = cd->sync;
+
+	if (st == NULL)
+		return;
+	sync_prefetch_stop(cd, st);
+	free(st->contracts);
+	free(st->addresses);
+	free(st);
+	cd->sync = NULL;
 }
 
 static enum cb_err sync_step_run(struct chaind *cd);
@@ -1261,10 +1532,81 @@ syncer_step(struct chaind *cd)
 	char q[LOG_Q_MAX];
 	enum cb_err rc = sync_step_run(cd);
 
+	if (rc != CB_OK && cd->sync != NULL)
+		sync_prefetch_stop(cd, cd->sync);
 	if (rc == CB_ERR_DB || rc == CB_ERR_INTERNAL)
 		log_warnx("sync_store_error", "chain=%s err=%s db_errno=%u detail=%s",
 		    cd->chain->name, cb_errcode(rc), db_errno(cd->db),
 		    log_q(q, sizeof(q), db_error(cd->db), strlen(db_error(cd->db))));
+	return rc;
+}
+
+/* Copies the poll's head and finality into a batch. */
+static void
+sync_batch_finality(struct sync_batch *b, const struct sync_batch *poll)
+{
+	b->head = poll->head;
+	b->have_safe = poll->have_safe;
+	b->safe = poll->safe;
+	b->have_finalized = poll->have_finalized;
+	b->finalized = poll->finalized;
+}
+
+/*
+ * One batch far behind the head, from the prefetch thread.  Returns as
+ * sync_batch_finish, with *again when the caller should look once more
+ * (the thread was restarted, or a reorg was handled).
+ */
+static enum cb_err
+sync_step_prefetched(struct chaind *cd, struct sync_state *st, const struct sync_batch *poll,
+    uint64_t next, bool *again, bool *done)
+{
+	struct sync_ckpt *ck = &st->ckpt;
+	struct sync_batch *b = NULL;
+	enum cb_err rc;
+
+	*again = *done = false;
+	if (st->prefetch != NULL && !sync_prefetch_current(st))
+		sync_prefetch_stop(cd, st);
+	if (st->prefetch == NULL && (rc = sync_prefetch_start(cd, st, next, poll->head)) != CB_OK)
+		return rc;
+	if ((rc = sync_prefetch_pop(cd, st->prefetch, poll->head, &b)) != CB_OK) {
+		sync_prefetch_stop(cd, st);
+		if (rc == CB_ERR_CONFLICT) {
+			log_info("sync_chain_moved", "chain=%s from=%" PRIu64, cd->chain->name, next);
+			*done = true;
+			return CB_OK;
+		}
+		if (rc == CB_ERR_TOO_LARGE)
+			log_errorx("sync_block_too_large", "chain=%s block=%" PRIu64, cd->chain->name,
+			    next);
+		return rc;
+	}
+	if (b == NULL) {
+		*done = true;	/* the time slice is over; the thread goes on */
+		return CB_OK;
+	}
+	if (b->from != next) {
+		sync_batch_destroy(b);
+		sync_prefetch_stop(cd, st);
+		*again = true;
+		return CB_OK;
+	}
+	if (ck->have_last && memcmp(b->blocks[0].parent, ck->last_hash, 32) != 0) {
+		sync_batch_destroy(b);
+		sync_prefetch_stop(cd, st);
+		*again = true;
+		return sync_reorg(cd, st, ck->last_block);
+	}
+	sync_batch_finality(b, poll);
+	rc = sync_batch_finish(cd, st, b);
+	sync_batch_destroy(b);
+	if (rc != CB_OK)
+		sync_prefetch_stop(cd, st);
+	if (rc == CB_ERR_CONFLICT) {
+		*done = true;
+		return CB_OK;
+	}
 	return rc;
 }
 
@@ -1273,9 +1615,10 @@ sync_step_run(struct chaind *cd)
 {
 	struct sync_state *st;
 	struct sync_batch b, poll;
+	struct sync_fetcher f;
 	struct sync_ckpt *ck;
 	uint64_t next, head, count;
-	bool reorg, same;
+	bool same, again, done;
 	enum cb_err rc;
 
 	if ((st = sync_state_get(cd)) == NULL)
@@ -1288,6 +1631,7 @@ sync_step_run(struct chaind *cd)
 	if ((rc = sync_store_ckpt_load(cd, ck)) != CB_OK)
 		return rc;
 	if (ck->halted) {
+		sync_prefetch_stop(cd, st);
 		if (!st->halt_logged)
 			log_errorx("sync_halted", "chain=%s (clear sync_checkpoints.halted to resume)",
 			    cd->chain->name);
@@ -1305,9 +1649,10 @@ sync_step_run(struct chaind *cd)
 	    poll.finalized)) != CB_OK)
 		return rc;
 	if (st->suspect) {
-		/* The checker saw a stored hash the node no longer has. */
+		/* The checker saw a stored hash the node no longer has: our
+		 * block there is not the node's, the ancestor lies below. */
 		st->suspect = false;
-		/* Our block there is not the node's: the ancestor lies below. */
+		sync_prefetch_stop(cd, st);
 		if (ck->have_last && st->suspect_block > 0 &&
 		    (rc = sync_reorg(cd, st, st->suspect_block - 1)) != CB_OK)
 			return rc;
@@ -1317,7 +1662,8 @@ sync_step_run(struct chaind *cd)
 	while (chaind_time_left(cd) > 0) {
 		if (ck->have_last && head <= ck->last_block) {
 			/* Nothing new: is our tip still the node's? */
-			if ((rc = sync_tip_same(cd, head, &same)) != CB_OK)
+			sync_prefetch_stop(cd, st);
+			if ((rc = sync_tip_same(cd, st, head, &same)) != CB_OK)
 				return rc;
 			if (!same && (rc = sync_reorg(cd, st, head)) != CB_OK)
 				return rc;
@@ -1328,18 +1674,37 @@ sync_step_run(struct chaind *cd)
 		next = ck->have_last ? ck->last_block + 1 : cd->chain->start_block;
 		if (next > head)
 			break;
+		if (head - next + 1 > 2 * st->range.max) {
+			rc = sync_step_prefetched(cd, st, &poll, next, &again, &done);
+			if (rc != CB_OK)
+				return rc;
+			if (ck->halted || done)
+				break;
+			continue;
+		}
+		/* Near the head: one batch at a time, the last one a block. */
+		sync_prefetch_stop(cd, st);
 		count = head - next + 1;
 		if (count > st->range.span)
 			count = st->range.span;
 		memset(&b, 0, sizeof(b));
 		sync_map_init(&b.map);
 		b.from = next;
-		b.head = head;
-		b.have_safe = poll.have_safe;
-		b.safe = poll.safe;
-		b.have_finalized = poll.have_finalized;
-		b.finalized = poll.finalized;
-		rc = sync_batch_run(cd, st, &b, count, &reorg);
+		sync_batch_finality(&b, &poll);
+		sync_fetcher_main(cd, st, &f);
+		rc = sync_fetch(&f, &b, count);
+		sync_counts_flush(cd, f.counts);
+		if (rc == CB_OK && ck->have_last &&
+		    memcmp(b.blocks[0].parent, ck->last_hash, 32) != 0) {
+			sync_batch_free(&b);
+			if ((rc = sync_reorg(cd, st, ck->last_block)) != CB_OK)
+				return rc;
+			if (ck->halted)
+				break;
+			continue;
+		}
+		if (rc == CB_OK)
+			rc = sync_batch_finish(cd, st, &b);
 		sync_batch_free(&b);
 		if (rc == CB_ERR_TOO_LARGE) {
 			if (!sync_range_refused(&st->range, count)) {
@@ -1359,13 +1724,6 @@ sync_step_run(struct chaind *cd)
 		}
 		if (rc != CB_OK)
 			return rc;
-		if (reorg) {
-			if ((rc = sync_reorg(cd, st, ck->last_block)) != CB_OK)
-				return rc;
-			if (ck->halted)
-				break;
-			continue;
-		}
 		sync_range_ok(&st->range);
 	}
 	return CB_OK;

@@ -439,6 +439,25 @@ START_TEST(test_map_grows)
 		    SIZE_MAX);
 	}
 	ck_assert_uint_eq(sync_map_find(&m, SYNC_T_BALANCE, key, SYNC_KEY_MAX + 1, true), SIZE_MAX);
+	/* Sorted by key, one target only, dirty ones when asked. */
+	{
+		size_t *order, n, k;
+
+		m.aggs[5].dirty = true;
+		m.aggs[2999].dirty = true;
+		ck_assert_int_eq(sync_map_sorted(&m, SYNC_T_ALLOWANCE, false, &order, &n), CB_OK);
+		ck_assert_uint_eq(n, 1000);
+		for (k = 1; k < n; k++)
+			ck_assert_int_lt(memcmp(m.aggs[order[k - 1]].key, m.aggs[order[k]].key, 60), 0);
+		free(order);
+		ck_assert_int_eq(sync_map_sorted(&m, SYNC_T_SUPPLY, true, &order, &n), CB_OK);
+		ck_assert_uint_eq(n, 2);
+		ck_assert(memcmp(m.aggs[order[0]].key, m.aggs[order[1]].key, 60) < 0);
+		free(order);
+		ck_assert_int_eq(sync_map_sorted(&m, SYNC_T_STAKE, false, &order, &n), CB_OK);
+		ck_assert_uint_eq(n, 0);
+		ck_assert_ptr_null(order);
+	}
 	ck_assert_str_eq(sync_target_name(SYNC_T_POOL_TOTAL), "pool_total");
 	ck_assert_int_eq(sync_target_parse("allowance", 9), SYNC_T_ALLOWANCE);
 	ck_assert_int_eq(sync_target_parse("staker", 6), SYNC_T__MAX);

@@ -481,6 +481,21 @@ const char *const stmts_sql[ST__MAX] = {
 	    " t1 " SYNC_HEX(64) " PATH '$[7]', t2 " SYNC_HEX(64) " PATH '$[8]',"
 	    " t3 " SYNC_HEX(64) " PATH '$[9]', tc TINYINT UNSIGNED PATH '$[10]',"
 	    " d LONGTEXT CHARACTER SET ascii PATH '$[11]')) j",
+	/*
+	 * The two big tables of a backfill also take ST_SYNC_BULK_ROWS rows
+	 * per statement as plain placeholders (binary protocol, no JSON):
+	 * per row the columns in the order named.
+	 */
+#define SYNC_X10(r)	r "," r "," r "," r "," r "," r "," r "," r "," r "," r
+#define SYNC_ROW9	"(?,?,?,?,?,?,?,?,?)"
+#define SYNC_ROW13	"(?,?,?,?,?,?,?,?,?,?,?,?,?)"
+	[ST_SYNC_LOGS_BULK] =
+	    "INSERT INTO logs (chain_id, block_number, log_index, block_hash, tx_hash, tx_index,"
+	    " address, topic0, topic1, topic2, topic3, topic_count, data) VALUES "
+	    SYNC_X10(SYNC_X10(SYNC_ROW13)),
+	[ST_SYNC_TRANSFERS_BULK] =
+	    "INSERT INTO transfers (chain_id, tx_hash, log_index, block_number, token_address,"
+	    " from_addr, to_addr, value, value_raw) VALUES " SYNC_X10(SYNC_X10(SYNC_ROW9)),
 	/* (chain_id, [[tx, log index, block, token, from, to, value, raw]]) */
 	[ST_SYNC_TRANSFERS_INSERT] =
 	    "INSERT INTO transfers (chain_id, tx_hash, log_index, block_number, token_address,"

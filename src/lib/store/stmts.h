@@ -102,7 +102,9 @@ enum stmt {
 	ST_SYNC_BLOCKS_INSERT,
 	ST_SYNC_TXS_INSERT,
 	ST_SYNC_LOGS_INSERT,
+	ST_SYNC_LOGS_BULK,
 	ST_SYNC_TRANSFERS_INSERT,
+	ST_SYNC_TRANSFERS_BULK,
 	ST_SYNC_APPROVALS_INSERT,
 	ST_SYNC_STAKES_INSERT,
 	ST_SYNC_UNSTAKES_INSERT,
@@ -144,6 +146,9 @@ enum stmt {
 	ST_CHECK_OPEN_ISSUES,
 	ST__MAX
 };
+
+/* Rows of one ST_SYNC_*_BULK statement (13 or 9 placeholders each). */
+#define ST_SYNC_BULK_ROWS	100
 
 extern const char *const stmts_sql[ST__MAX];
 
