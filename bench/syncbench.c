@@ -177,7 +177,7 @@ cmd_gen(int argc, char **argv)
 		struct address fa = parse_address(argv[3]);
 		struct rpc_block_ref pending = { RPC_BLOCK_PENDING, 0 };
 
-		if (rpc_eth_get_transaction_count(c, fa.bytes, pending, &nonce, NULL) != CB_OK)
+		if (rpc_eth_get_transaction_count(c, &fa, pending, &nonce, NULL) != CB_OK)
 			die("eth_getTransactionCount");
 	}
 	set_automine(c, false);
@@ -318,7 +318,7 @@ cmd_fetch(int argc, char **argv)
 		memset(&f, 0, sizeof(f));
 		f.from_block = n;
 		f.to_block = n + span - 1 > to ? to : n + span - 1;
-		f.addresses = (const uint8_t (*)[20])(const void *)&contract;
+		f.addresses = &contract;
 		f.address_count = 1;
 		if (rpc_eth_get_logs(c, &f, &list, &err) != CB_OK)
 			die("rpc eth_getLogs failed");
@@ -372,7 +372,7 @@ cmd_latency(int argc, char **argv)
 		json_object *p, *res = NULL;
 		struct rpc_error err;
 
-		if (rpc_eth_get_transaction_count(c, fa.bytes, pending, &nonce, NULL) != CB_OK)
+		if (rpc_eth_get_transaction_count(c, &fa, pending, &nonce, NULL) != CB_OK)
 			die("eth_getTransactionCount");
 		p = send_params(argv[3], argv[2], data, nonce);
 

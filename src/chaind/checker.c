@@ -250,7 +250,7 @@ check_block_range(struct chaind *cd, struct sync_state *st, uint64_t lo, uint64_
 	if (rc != CB_OK)
 		return rc;
 	for (k = 0; k < n; k++) {
-		bool same = statuses[k] == CB_OK && memcmp(blocks[k].hash, hashes[k], 32) == 0;
+		bool same = statuses[k] == CB_OK && memcmp(blocks[k].hash.bytes, hashes[k], 32) == 0;
 		struct finding *x;
 
 		/* A block the node does not have (yet, or any more) is left
@@ -263,7 +263,7 @@ check_block_range(struct chaind *cd, struct sync_state *st, uint64_t lo, uint64_
 		if (!same) {
 			check_hex(x->expected, sizeof(x->expected), hashes[k], 32);
 			if (statuses[k] == CB_OK)
-				check_hex(x->actual, sizeof(x->actual), blocks[k].hash, 32);
+				check_hex(x->actual, sizeof(x->actual), blocks[k].hash.bytes, 32);
 			else
 				snprintf(x->actual, sizeof(x->actual), "missing");
 			if (!st->suspect || numbers[k] < st->suspect_block) {

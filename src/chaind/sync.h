@@ -17,6 +17,7 @@
 
 #include "core/err.h"
 #include "eth/address.h"
+#include "eth/hash32.h"
 #include "eth/rpc.h"
 #include "money/u256.h"
 
@@ -111,8 +112,8 @@ void		 sync_range_ok(struct sync_range *r);
 
 /*
  * True when an eth_getLogs failure means "ask for less": the rpc layer's
- * range_limit class, our own caps (CB_ERR_TOO_LARGE), HTTP 413, or one of
- * the provider texts the rpc layer does not classify yet.
+ * range_limit class (the texts of geth, Erigon, reth and the hosted
+ * providers, code -32005), our own caps (CB_ERR_TOO_LARGE), HTTP 413.
  */
 bool		 sync_range_refusal(enum cb_err rc, const struct rpc_error *err);
 
@@ -288,7 +289,7 @@ struct sync_block {
 	uint64_t	 gas_used;
 	uint32_t	 tx_count;
 	uint32_t	 log_count;	/* tracked logs stored */
-	uint8_t		(*tx_hashes)[32]; /* sync_all_transactions only */
+	struct hash32	*tx_hashes;	/* sync_all_transactions only */
 };
 
 /* A transaction stored with a batch. */

@@ -9,7 +9,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "eth/abi.h"
 #include "eth/keccak.h"
@@ -63,7 +62,7 @@ sync_decode(const struct rpc_log *log, enum sync_contract_kind ck, struct sync_e
 	memset(ev, 0, sizeof(*ev));
 	if (log->topic_count == 0)
 		return SYNC_EV_NONE;
-	t0 = log->topics[0];
+	t0 = log->topics[0].bytes;
 	if (ck == SYNC_CONTRACT_TOKEN) {
 		bool transfer = memcmp(t0, sync_topic(SYNC_TOPIC_TRANSFER), 32) == 0;
 		bool approval = memcmp(t0, sync_topic(SYNC_TOPIC_APPROVAL), 32) == 0;
@@ -71,15 +70,15 @@ sync_decode(const struct rpc_log *log, enum sync_contract_kind ck, struct sync_e
 		/* ERC-721 puts the token id in a fourth topic: not ours. */
 		if ((!transfer && !approval) || log->topic_count != 3 ||
 		    log->data_len != 32 ||
-		    !sync_topic_address(log->topics[1], &ev->a) ||
-		    !sync_topic_address(log->topics[2], &ev->b))
+		    !sync_topic_address(log->topics[1].bytes, &ev->a) ||
+		    !sync_topic_address(log->topics[2].bytes, &ev->b))
 			goto none;
 		abi_word_uint256(log->data, &ev->value);
 		ev->kind = transfer ? SYNC_EV_TRANSFER : SYNC_EV_APPROVAL;
 		return ev->kind;
 	}
 	if (ck != SYNC_CONTRACT_POOL || log->topic_count != 2 ||
-	    !sync_topic_address(log->topics[1], &ev->a))
+	    !sync_topic_address(log->topics[1].bytes, &ev->a))
 		goto none;
 	if (memcmp(t0, sync_topic(SYNC_TOPIC_STAKED), 32) == 0 ||
 	    memcmp(t0, sync_topic(SYNC_TOPIC_UNSTAKED), 32) == 0) {
@@ -180,47 +179,17 @@ sync_range_ok(struct sync_range *r)
 	r->span = r->span > r->max / 2 ? r->max : r->span * 2;
 }
 
-/*
- * Refusal texts seen from nodes and providers that the rpc layer's
- * classes do not name (yet); lowercase substrings.
- */
-static const char *const sync_refusal_texts[] = {
-	"range exceeded",
-	"range of blocks",		/* "max range of blocks exceeded" */
-	"too many blocks",
-	"exceeds max",			/* "query exceeds max results" */
-	"results exceed",
-	"exceeds the limit",
-	"exceed the limit",
-	"too wide",			/* "block range is too wide" */
-	"response is too big",
-	"response too big",
-	"payload too large",
-	"request entity too large",
-	"logs exceed",
-	"max logs",
-	"query timeout exceeded",
-};
-
 bool
 sync_range_refusal(enum cb_err rc, const struct rpc_error *err)
 {
-	size_t i;
-
 	if (rc == CB_ERR_TOO_LARGE)
 		return true;
 	if (err == NULL)
 		return false;
+	/* A proxy's "request entity too large". */
 	if (rc == CB_ERR_RPC_TRANSPORT && err->http_status == 413)
 		return true;
-	if (rc != CB_ERR_RPC)
-		return false;
-	if (err->errclass == RPC_ERRCLASS_RANGE_LIMIT)
-		return true;
-	for (i = 0; i < sizeof(sync_refusal_texts) / sizeof(sync_refusal_texts[0]); i++)
-		if (strcasestr(err->message, sync_refusal_texts[i]) != NULL)
-			return true;
-	return false;
+	return rc == CB_ERR_RPC && err->errclass == RPC_ERRCLASS_RANGE_LIMIT;
 }
 
 /* ----------------------------------------------------- exact values */

@@ -691,12 +691,12 @@ write_logs_bulk(struct db *db, uint64_t chain_id, const struct sync_batch *b, si
 		p[n++] = DB_U64(chain_id);
 		p[n++] = DB_U64(l->block_number);
 		p[n++] = DB_U64(l->log_index);
-		p[n++] = DB_BLOB(l->block_hash, 32);
-		p[n++] = DB_BLOB(l->tx_hash, 32);
+		p[n++] = DB_BLOB(l->block_hash.bytes, 32);
+		p[n++] = DB_BLOB(l->tx_hash.bytes, 32);
 		p[n++] = DB_U64(l->tx_index);
-		p[n++] = DB_BLOB(l->address, 20);
+		p[n++] = DB_BLOB(l->address.bytes, 20);
 		for (t = 0; t < 4; t++)
-			p[n++] = t < l->topic_count ? DB_BLOB(l->topics[t], 32) : DB_NULL();
+			p[n++] = t < l->topic_count ? DB_BLOB(l->topics[t].bytes, 32) : DB_NULL();
 		p[n++] = DB_U64(l->topic_count);
 		p[n++] = l->data_len > 0 ? DB_BLOB(l->data, l->data_len) : DB_BLOB(empty, 0);
 	}
@@ -729,13 +729,13 @@ write_logs(struct db *db, uint64_t chain_id, const struct sync_batch *b)
 		jt_row(&j);
 		jt_u64(&j, l->block_number);
 		jt_u64(&j, l->log_index);
-		jt_hex(&j, l->block_hash, 32);
-		jt_hex(&j, l->tx_hash, 32);
+		jt_hex(&j, l->block_hash.bytes, 32);
+		jt_hex(&j, l->tx_hash.bytes, 32);
 		jt_u64(&j, l->tx_index);
-		jt_hex(&j, l->address, 20);
+		jt_hex(&j, l->address.bytes, 20);
 		for (t = 0; t < 4; t++) {
 			if (t < l->topic_count)
-				jt_hex(&j, l->topics[t], 32);
+				jt_hex(&j, l->topics[t].bytes, 32);
 			else
 				jt_null(&j);
 		}
@@ -754,7 +754,7 @@ transfer_cmp(const void *pa, const void *pb)
 {
 	const struct rpc_log *a = &sort_batch->logs[*(const size_t *)pa];
 	const struct rpc_log *b = &sort_batch->logs[*(const size_t *)pb];
-	int c = memcmp(a->tx_hash, b->tx_hash, 32);
+	int c = memcmp(a->tx_hash.bytes, b->tx_hash.bytes, 32);
 
 	if (c != 0)
 		return c;
@@ -805,7 +805,7 @@ write_transfers(struct db *db, uint64_t chain_id, const struct sync_state *st,
 		if (form != SYNC_FORM_DEC)
 			b->oversize++;
 		p[n++] = DB_U64(chain_id);
-		p[n++] = DB_BLOB(l->tx_hash, 32);
+		p[n++] = DB_BLOB(l->tx_hash.bytes, 32);
 		p[n++] = DB_U64(l->log_index);
 		p[n++] = DB_U64(l->block_number);
 		p[n++] = DB_BLOB(st->contracts[b->contract[order[k]]].address.bytes, 20);
@@ -826,7 +826,7 @@ write_transfers(struct db *db, uint64_t chain_id, const struct sync_state *st,
 		const struct sync_event *ev = &b->events[order[k]];
 
 		jt_row(&j);
-		jt_hex(&j, l->tx_hash, 32);
+		jt_hex(&j, l->tx_hash.bytes, 32);
 		jt_u64(&j, l->log_index);
 		jt_u64(&j, l->block_number);
 		jt_hex(&j, st->contracts[b->contract[order[k]]].address.bytes, 20);
@@ -871,7 +871,7 @@ write_events(struct db *db, uint64_t chain_id, const struct sync_state *st,
 		case SYNC_EV_APPROVAL:
 			j = &ap;
 			jt_row(j);
-			jt_hex(j, l->tx_hash, 32);
+			jt_hex(j, l->tx_hash.bytes, 32);
 			jt_u64(j, l->log_index);
 			jt_u64(j, l->block_number);
 			jt_hex(j, ca, 20);
@@ -887,7 +887,7 @@ write_events(struct db *db, uint64_t chain_id, const struct sync_state *st,
 			j = ev->kind == SYNC_EV_STAKED ? &sk :
 			    ev->kind == SYNC_EV_UNSTAKED ? &us : &cl;
 			jt_row(j);
-			jt_hex(j, l->tx_hash, 32);
+			jt_hex(j, l->tx_hash.bytes, 32);
 			jt_u64(j, l->log_index);
 			jt_hex(j, ca, 20);
 			jt_hex(j, ev->a.bytes, 20);
@@ -896,7 +896,7 @@ write_events(struct db *db, uint64_t chain_id, const struct sync_state *st,
 			if (ev->kind == SYNC_EV_STAKED) {
 				uint8_t key[36];
 
-				memcpy(key, l->tx_hash, 32);
+				memcpy(key, l->tx_hash.bytes, 32);
 				key[32] = (uint8_t)(l->log_index >> 24);
 				key[33] = (uint8_t)(l->log_index >> 16);
 				key[34] = (uint8_t)(l->log_index >> 8);

@@ -202,8 +202,8 @@ sync_fetch_headers(struct sync_fetcher *f, uint64_t first, size_t n, struct sync
 			}
 			memset(sb, 0, sizeof(*sb));
 			sb->number = rb[k].number;
-			memcpy(sb->hash, rb[k].hash, 32);
-			memcpy(sb->parent, rb[k].parent_hash, 32);
+			memcpy(sb->hash, rb[k].hash.bytes, 32);
+			memcpy(sb->parent, rb[k].parent_hash.bytes, 32);
 			sb->timestamp = rb[k].timestamp;
 			memcpy(sb->bloom, rb[k].logs_bloom, 256);
 			sb->has_base_fee = rb[k].has_base_fee;
@@ -269,11 +269,14 @@ sync_get_logs(struct sync_fetcher *fe, uint64_t from, uint64_t to,
 	struct rpc_log_filter f;
 	struct rpc_log_list part;
 	struct rpc_error err;
+	struct hash32 bh;
 	size_t done, n;
 	enum cb_err rc = CB_OK;
 
 	out->logs = NULL;
 	out->count = 0;
+	if (block_hash != NULL)
+		memcpy(bh.bytes, block_hash, 32);
 	for (done = 0; done < fe->ncontracts; done += n) {
 		n = fe->ncontracts - done;
 		if (n > RPC_FILTER_MAX_ADDRESSES)
@@ -281,8 +284,8 @@ sync_get_logs(struct sync_fetcher *fe, uint64_t from, uint64_t to,
 		memset(&f, 0, sizeof(f));
 		f.from_block = from;
 		f.to_block = to;
-		f.block_hash = block_hash;
-		f.addresses = (const uint8_t (*)[20])(const void *)&fe->addresses[done];
+		f.block_hash = block_hash != NULL ? &bh : NULL;
+		f.addresses = &fe->addresses[done];
 		f.address_count = n;
 		rc = rpc_eth_get_logs(fe->rpc, &f, &part, &err);
 		if (rc != CB_OK) {
@@ -356,7 +359,7 @@ sync_check_logs(struct sync_fetcher *f, struct sync_batch *b)
 		const struct sync_block *sb;
 
 		if (l->block_number < b->from || l->block_number > b->to ||
-		    sync_contract_find(f->contracts, f->ncontracts, l->address) == SIZE_MAX ||
+		    sync_contract_find(f->contracts, f->ncontracts, l->address.bytes) == SIZE_MAX ||
 		    l->log_index > UINT32_MAX || l->tx_index > UINT32_MAX) {
 			log_warnx("sync_bad_log", "chain=%s block=%" PRIu64 " log_index=%" PRIu64,
 			    f->chain->name, l->block_number, l->log_index);
@@ -365,7 +368,7 @@ sync_check_logs(struct sync_fetcher *f, struct sync_batch *b)
 		if (i > 0 && sync_log_cmp(&b->logs[i - 1], l) == 0)
 			return CB_ERR_INVALID;
 		sb = &b->blocks[l->block_number - b->from];
-		if (l->removed || memcmp(l->block_hash, sb->hash, 32) != 0) {
+		if (l->removed || memcmp(l->block_hash.bytes, sb->hash, 32) != 0) {
 			f->counts[SYNC_FC_RACED]++;
 			return CB_ERR_CONFLICT;
 		}
@@ -450,14 +453,16 @@ sync_fetch_txs(struct sync_fetcher *f, struct sync_batch *b)
 	uint8_t (*hashes)[32] = NULL;
 	uint8_t (*logged)[32] = NULL;
 	size_t n = 0, cap = 0, nlogged = 0, i, k, done, m;
-	struct rpc_batch *rb = NULL;
+	struct rpc_tx *txs = NULL;
+	enum cb_err *statuses = NULL;
+	struct hash32 *want = NULL;
 	struct rpc_error err;
 	enum cb_err rc = CB_OK;
 
 	if (b->nlogs > 0 && (logged = malloc(b->nlogs * 32)) == NULL)
 		return CB_ERR_NOMEM;
 	for (i = 0; i < b->nlogs; i++)
-		memcpy(logged[nlogged++], b->logs[i].tx_hash, 32);
+		memcpy(logged[nlogged++], b->logs[i].tx_hash.bytes, 32);
 	qsort(logged, nlogged, 32, sync_hash_cmp);
 	if (f->chain->sync_all_transactions) {
 		for (i = 0; i < b->nblocks; i++)
@@ -468,7 +473,7 @@ sync_fetch_txs(struct sync_fetcher *f, struct sync_batch *b)
 		}
 		for (i = 0; i < b->nblocks; i++)
 			for (k = 0; k < b->blocks[i].tx_count && b->blocks[i].tx_hashes; k++)
-				memcpy(hashes[n++], b->blocks[i].tx_hashes[k], 32);
+				memcpy(hashes[n++], b->blocks[i].tx_hashes[k].bytes, 32);
 	} else {
 		hashes = logged;
 		logged = NULL;
@@ -485,77 +490,68 @@ sync_fetch_txs(struct sync_fetcher *f, struct sync_batch *b)
 		rc = CB_ERR_NOMEM;
 		goto out;
 	}
+	if ((txs = calloc(SYNC_TX_BATCH, sizeof(*txs))) == NULL ||
+	    (statuses = calloc(SYNC_TX_BATCH, sizeof(*statuses))) == NULL ||
+	    (want = calloc(SYNC_TX_BATCH, sizeof(*want))) == NULL) {
+		rc = CB_ERR_NOMEM;
+		goto out;
+	}
 	for (done = 0; done < n && rc == CB_OK; done += m) {
 		m = n - done < SYNC_TX_BATCH ? n - done : SYNC_TX_BATCH;
-		rpc_batch_free(rb);
-		if ((rb = rpc_batch_new()) == NULL) {
-			rc = CB_ERR_NOMEM;
+		for (k = 0; k < m; k++)
+			memcpy(want[k].bytes, hashes[done + k], 32);
+		rc = rpc_eth_get_transactions_by_hash(f->rpc, want, m, txs, statuses, &err);
+		if (rc != CB_OK) {
+			f->counts[SYNC_FC_RPC_TXS]++;
 			break;
 		}
-		for (k = 0; k < m && rc == CB_OK; k++) {
-			json_object *p = json_object_new_array();
-			char hex[67];
-
-			if (p == NULL) {
-				rc = CB_ERR_NOMEM;
-				break;
-			}
-			sync_hex(hex, sizeof(hex), hashes[done + k], 32);
-			json_object_array_add(p, json_object_new_string(hex));
-			rc = rpc_batch_add(rb, "eth_getTransactionByHash", p, NULL);
-			json_object_put(p);
-		}
-		if (rc == CB_OK && (rc = rpc_batch_send(f->rpc, rb, &err)) != CB_OK)
-			f->counts[SYNC_FC_RPC_TXS]++;
-		for (k = 0; k < m && rc == CB_OK; k++) {
+		for (k = 0; k < m; k++) {
 			struct sync_tx *t = &b->txs[b->ntxs];
-			struct rpc_tx tx;
-			json_object *res;
+			const struct rpc_tx *tx = &txs[k];
 			const struct sync_block *sb;
 
-			if ((rc = rpc_batch_result(rb, k, &res, &err)) != CB_OK)
+			if (rc != CB_OK)
 				break;
-			if (res == NULL) {
-				/* Gone: the chain moved since the logs. */
+			if (statuses[k] != CB_OK) {
+				/* Unknown now: the chain moved since the logs. */
+				rc = statuses[k] == CB_ERR_NOT_FOUND ? CB_ERR_CONFLICT : statuses[k];
+				break;
+			}
+			if (!tx->mined || memcmp(tx->hash.bytes, hashes[done + k], 32) != 0 ||
+			    tx->block_number < b->from || tx->block_number > b->to ||
+			    tx->tx_index > UINT32_MAX) {
+				rc = tx->mined ? CB_ERR_INVALID : CB_ERR_CONFLICT;
+				break;
+			}
+			sb = &b->blocks[tx->block_number - b->from];
+			if (memcmp(tx->block_hash.bytes, sb->hash, 32) != 0) {
 				rc = CB_ERR_CONFLICT;
 				break;
 			}
-			if ((rc = rpc_tx_parse(f->rpc, res, &tx)) != CB_OK)
-				break;
-			if (!tx.mined || memcmp(tx.hash, hashes[done + k], 32) != 0 ||
-			    tx.block_number < b->from || tx.block_number > b->to ||
-			    tx.tx_index > UINT32_MAX) {
-				rc = tx.mined ? CB_ERR_INVALID : CB_ERR_CONFLICT;
-				rpc_tx_clear(&tx);
-				break;
-			}
-			sb = &b->blocks[tx.block_number - b->from];
-			if (memcmp(tx.block_hash, sb->hash, 32) != 0) {
-				rpc_tx_clear(&tx);
-				rc = CB_ERR_CONFLICT;
-				break;
-			}
-			memcpy(t->hash, tx.hash, 32);
-			t->block = tx.block_number;
-			t->tx_index = tx.tx_index;
-			memcpy(t->from.bytes, tx.from, 20);
-			t->has_to = tx.has_to;
-			if (tx.has_to)
-				memcpy(t->to.bytes, tx.to, 20);
-			t->value = tx.value;
-			t->nonce = tx.nonce;
+			memcpy(t->hash, tx->hash.bytes, 32);
+			t->block = tx->block_number;
+			t->tx_index = tx->tx_index;
+			t->from = tx->from;
+			t->has_to = tx->has_to;
+			if (tx->has_to)
+				t->to = tx->to;
+			t->value = tx->value;
+			t->nonce = tx->nonce;
 			/* A transaction that emitted a log succeeded. */
 			t->has_status = bsearch(t->hash, logged, nlogged, 32,
 			    sync_hash_cmp) != NULL;
-			t->input_head_len = tx.input_len < 4 ? tx.input_len : 4;
+			t->input_head_len = tx->input_len < 4 ? tx->input_len : 4;
 			if (t->input_head_len > 0)
-				memcpy(t->input_head, tx.input, t->input_head_len);
+				memcpy(t->input_head, tx->input, t->input_head_len);
 			b->ntxs++;
-			rpc_tx_clear(&tx);
 		}
+		for (k = 0; k < m; k++)
+			rpc_tx_clear(&txs[k]);
 	}
 out:
-	rpc_batch_free(rb);
+	free(txs);
+	free(statuses);
+	free(want);
 	if (hashes != logged)
 		free(hashes);
 	free(logged);
@@ -777,7 +773,7 @@ sync_stake_key(struct sync_map *m, const struct rpc_log *l)
 {
 	uint8_t key[36];
 
-	memcpy(key, l->tx_hash, 32);
+	memcpy(key, l->tx_hash.bytes, 32);
 	key[32] = (uint8_t)(l->log_index >> 24);
 	key[33] = (uint8_t)(l->log_index >> 16);
 	key[34] = (uint8_t)(l->log_index >> 8);
@@ -802,7 +798,7 @@ sync_register(struct chaind *cd, const struct sync_state *st, struct sync_batch 
 		return CB_ERR_NOMEM;
 	for (i = 0; i < b->nlogs; i++) {
 		const struct rpc_log *l = &b->logs[i];
-		size_t ci = sync_contract_find(st->contracts, st->ncontracts, l->address);
+		size_t ci = sync_contract_find(st->contracts, st->ncontracts, l->address.bytes);
 		struct sync_event *ev = &b->events[i];
 		const struct sync_contract *c;
 		const uint8_t *ca;

@@ -289,7 +289,7 @@ st_block_hash(uint64_t n, char out[67])
 
 	if (rpc_eth_get_block_by_number(T.rpc, ref, &b, NULL) != CB_OK)
 		st_die("eth_getBlockByNumber %" PRIu64, n);
-	hex_encode(out, 67, b.hash, 32, false);
+	hex_encode(out, 67, b.hash.bytes, 32, false);
 	rpc_block_clear(&b);
 }
 
@@ -357,7 +357,7 @@ st_send_async(unsigned a, const char *to, const char *sig, ...)
 		uint64_t nonce;
 
 		if (address_parse(st_addr[a], strlen(st_addr[a]), &a_addr) != ADDRESS_OK ||
-		    rpc_eth_get_transaction_count(T.rpc, a_addr.bytes, pending, &nonce,
+		    rpc_eth_get_transaction_count(T.rpc, &a_addr, pending, &nonce,
 		    NULL) != CB_OK)
 			st_die("pending nonce");
 		snprintf(nonce_text, sizeof(nonce_text), "%" PRIu64, nonce);
@@ -406,7 +406,7 @@ st_call(const char *to, const char *sig, const char *a1, const char *a2, u256 *o
 	if (abi_enc_finish(&e, &data, &len) != CB_OK)
 		st_die("abi");
 	memset(&msg, 0, sizeof(msg));
-	msg.to = t.bytes;
+	msg.to = &t;
 	msg.data = data;
 	msg.data_len = len;
 	{
@@ -1350,14 +1350,14 @@ START_TEST(test_activity_matches_node)
 		while ((row = mysql_fetch_row(res)) != NULL) {
 			struct rpc_receipt rc;
 			struct rpc_tx tx;
-			uint8_t h[32];
+			struct hash32 h;
 			char from[41], to[41], val[U256_DEC_MAX];
 
-			ck_assert(hex_decode_exact(h, 32, row[0], 64) == 0);
-			ck_assert(rpc_eth_get_transaction_by_hash(T.rpc, h, &tx, NULL) == CB_OK);
-			ck_assert(rpc_eth_get_transaction_receipt(T.rpc, h, &rc, NULL) == CB_OK);
-			hex_encode(from, sizeof(from), tx.from, 20, false);
-			hex_encode(to, sizeof(to), tx.to, 20, false);
+			ck_assert(hex_decode_exact(h.bytes, 32, row[0], 64) == 0);
+			ck_assert(rpc_eth_get_transaction_by_hash(T.rpc, &h, &tx, NULL) == CB_OK);
+			ck_assert(rpc_eth_get_transaction_receipt(T.rpc, &h, &rc, NULL) == CB_OK);
+			hex_encode(from, sizeof(from), tx.from.bytes, 20, false);
+			hex_encode(to, sizeof(to), tx.to.bytes, 20, false);
 			st_u256_dec(&tx.value, val);
 			ck_assert_str_eq(row[2], from);
 			/* A contract creation has no recipient. */
@@ -1580,7 +1580,8 @@ START_TEST(test_crashes)
 		char cmd[PATH_MAX + 16];
 
 		snprintf(cmd, sizeof(cmd), "cat %s >&2", log);
-		(void)system(cmd);
+		if (system(cmd) != 0)
+			fprintf(stderr, "test_sync: cannot show %s\n", log);
 	}
 	ck_assert_uint_eq(st_sql_u64(m, "SELECT last_block FROM sync_checkpoints", NULL, 0), 19);
 	ck_assert_uint_eq(st_sql_u64(m, "SELECT MAX(number) FROM blocks", NULL, 0), 19);

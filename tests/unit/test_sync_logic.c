@@ -64,9 +64,9 @@ mklog(enum sync_topic t0, size_t ntopics, size_t len)
 	size_t i;
 
 	memset(&l, 0, sizeof(l));
-	memcpy(l.topics[0], sync_topic(t0), 32);
+	memcpy(l.topics[0].bytes, sync_topic(t0), 32);
 	for (i = 1; i < ntopics; i++)
-		l.topics[i][31] = (uint8_t)(0x10 + i);	/* address 0x..11, 0x..12 */
+		l.topics[i].bytes[31] = (uint8_t)(0x10 + i);	/* address 0x..11, 0x..12 */
 	l.topic_count = ntopics;
 	memset(data_buf, 0, sizeof(data_buf));
 	data_buf[31] = 42;
@@ -115,14 +115,14 @@ START_TEST(test_decode_rejects_other_shapes)
 	ck_assert_int_eq(sync_decode(&l, SYNC_CONTRACT_TOKEN, &ev), SYNC_EV_NONE);
 	/* An address topic with high bytes set is no address. */
 	l = mklog(SYNC_TOPIC_TRANSFER, 3, 32);
-	l.topics[2][0] = 1;
+	l.topics[2].bytes[0] = 1;
 	ck_assert_int_eq(sync_decode(&l, SYNC_CONTRACT_TOKEN, &ev), SYNC_EV_NONE);
 	/* A staking event on a token is nothing. */
 	l = mklog(SYNC_TOPIC_STAKED, 2, 64);
 	ck_assert_int_eq(sync_decode(&l, SYNC_CONTRACT_TOKEN, &ev), SYNC_EV_NONE);
 	/* An unknown topic. */
 	l = mklog(SYNC_TOPIC_TRANSFER, 3, 32);
-	l.topics[0][0] ^= 1;
+	l.topics[0].bytes[0] ^= 1;
 	ck_assert_int_eq(sync_decode(&l, SYNC_CONTRACT_TOKEN, &ev), SYNC_EV_NONE);
 }
 END_TEST
@@ -251,9 +251,15 @@ START_TEST(test_range_refusal_texts)
 		{ CB_ERR_TOO_LARGE, RPC_ERRCLASS_NONE, 0, "response over 16777216 bytes", true },
 		{ CB_ERR_RPC, RPC_ERRCLASS_RANGE_LIMIT, 0, "query returned more than 10000 results",
 		  true },
-		{ CB_ERR_RPC, RPC_ERRCLASS_OTHER, 0, "block range is too wide", true },
-		{ CB_ERR_RPC, RPC_ERRCLASS_OTHER, 0, "Max range of blocks exceeded", true },
-		{ CB_ERR_RPC, RPC_ERRCLASS_OTHER, 0, "query exceeds max results 20000", true },
+		{ CB_ERR_RPC, RPC_ERRCLASS__MAX, 0, "block range is too wide", true },
+		{ CB_ERR_RPC, RPC_ERRCLASS__MAX, 0, "Max range of blocks exceeded", true },
+		{ CB_ERR_RPC, RPC_ERRCLASS__MAX, 0, "query exceeds max results 20000", true },
+		{ CB_ERR_RPC, RPC_ERRCLASS__MAX, 0, "Log response size exceeded. You can make"
+		  " eth_getLogs requests with up to a 2K block range", true },
+		{ CB_ERR_RPC, RPC_ERRCLASS__MAX, 0, "eth_getLogs is limited to a 10000 range", true },
+		{ CB_ERR_RPC, RPC_ERRCLASS__MAX, 0, "too many blocks requested", true },
+		{ CB_ERR_RPC, RPC_ERRCLASS__MAX, 0, "response is too big", true },
+		{ CB_ERR_RPC, RPC_ERRCLASS__MAX, 0, "nonce too low", false },
 		{ CB_ERR_RPC, RPC_ERRCLASS_REVERTED, 0, "execution reverted", false },
 		{ CB_ERR_RPC, RPC_ERRCLASS_OTHER, 0, "header not found", false },
 		{ CB_ERR_RPC_TRANSPORT, RPC_ERRCLASS_NONE, 413, "HTTP status 413", true },
@@ -265,7 +271,9 @@ START_TEST(test_range_refusal_texts)
 
 	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
 		rpc_error_clear(&err);
-		err.errclass = v[i].cls;
+		/* __MAX: as the rpc layer classifies the text. */
+		err.errclass = v[i].cls == RPC_ERRCLASS__MAX ?
+		    rpc_errclass_classify(-32000, v[i].message) : v[i].cls;
 		err.http_status = v[i].http;
 		snprintf(err.message, sizeof(err.message), "%s", v[i].message);
 		ck_assert_msg(sync_range_refusal(v[i].rc, &err) == v[i].refusal, "case %zu: %s", i,
