@@ -104,6 +104,8 @@ static struct {
 	unsigned	 log_seq;
 } T;
 
+static _Noreturn void st_die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 static _Noreturn void
 st_die(const char *fmt, ...)
 {
