@@ -650,6 +650,7 @@ st_wait_synced(const char *dbname)
 	mysql_close(m);
 }
 
+/* finality: a depth, or 0 for the node's "finalized" tag (anvil: head - 64). */
 static void
 st_write_conf(const char *path, const char *dbname, const char *url, unsigned finality,
     unsigned log_range)
@@ -660,9 +661,10 @@ st_write_conf(const char *path, const char *dbname, const char *url, unsigned fi
 		st_die("cannot write %s", path);
 	fprintf(f, "[database]\nsocket = %s\nname = %s\nuser = root\n\n[log]\nlevel = info\n\n"
 	    "[chain " ST_CHAIN "]\nchain_id = %d\nrpc_url = %s\npoll_interval_ms = 100\n"
-	    "check_interval = 1\nfinality = depth\nfinality_depth = %u\nlog_range = %u\n"
+	    "check_interval = 1\nfinality = %s\nfinality_depth = %u\nlog_range = %u\n"
 	    "lease_ttl = 6\nrpc_timeout_ms = 5000\n",
-	    harness_env()->db_socket, dbname, ST_CHAIN_ID, url, finality, log_range);
+	    harness_env()->db_socket, dbname, ST_CHAIN_ID, url,
+	    finality == 0 ? "finalized" : "depth", finality == 0 ? 64 : finality, log_range);
 	fclose(f);
 }
 
@@ -954,7 +956,9 @@ st_setup(void)
 	snprintf(T.conf_fresh, sizeof(T.conf_fresh), "%s/fresh.conf", T.tmp);
 	snprintf(T.conf_proxy, sizeof(T.conf_proxy), "%s/proxy.conf", T.tmp);
 	snprintf(T.conf_shallow, sizeof(T.conf_shallow), "%s/shallow.conf", T.tmp);
-	st_write_conf(T.conf, T.db, T.url, ST_FINALITY, 50);
+	/* The main daemon follows anvil's finalized tag (head - 64): a reorg
+	 * of 64 blocks is just inside it. */
+	st_write_conf(T.conf, T.db, T.url, 0, 50);
 	st_write_conf(T.conf_fresh, T.db_fresh, T.url, ST_FINALITY, 2000);
 	st_write_conf(T.conf_proxy, T.db_fresh, T.proxy_url, ST_FINALITY, 1000);
 	st_write_conf(T.conf_shallow, T.db, T.url, 3, 50);
