@@ -525,7 +525,8 @@ record_txn(struct db *db, void *arg)
 	enum cb_err rc;
 	int r;
 
-	if ((rc = lease_fence(db, &rec->cd->lease)) != CB_OK)
+	if ((rc = lease_fence(db, &rec->cd->lease)) != CB_OK ||
+	    (rc = DB_EXEC(db, ST_SYNC_CKPT_CHECKED, DB_U64(chain_id))) != CB_OK)
 		return rc;
 	for (i = 0; i < f->n; i++) {
 		const struct finding *x = &f->v[i];
@@ -591,7 +592,8 @@ checker_step(struct chaind *cd)
 	if ((rc = check_blocks(cd, st, &ck, &f)) == CB_OK &&
 	    (rc = check_tokens(cd, st, &ck, &f)) == CB_OK)
 		rc = check_ledger(cd, st, &f);
-	if (rc == CB_OK && f.n > 0)
+	/* Findings and the pass's time (sync status) together. */
+	if (rc == CB_OK)
 		rc = db_txn(cd->db, record_txn, &rec);
 	for (i = 0; rc == CB_OK && i < f.n; i++) {
 		const struct finding *x = &f.v[i];

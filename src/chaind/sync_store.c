@@ -917,6 +917,9 @@ write_events(struct db *db, uint64_t chain_id, const struct sync_state *st,
 				if (!u256_to_u64(&ev->ts, &ts))
 					ts = b->blocks[l->block_number - b->from].timestamp;
 				jt_u64(j, ts);
+			} else {
+				/* RewardsClaimed carries no time: its block's. */
+				jt_u64(j, b->blocks[l->block_number - b->from].timestamp);
 			}
 			jt_u64(j, l->block_number);
 			jt_end(j);
@@ -1161,7 +1164,7 @@ rollback_txn(struct db *db, void *arg)
 		ST_SYNC_DEL_CLAIMS, ST_SYNC_DEL_UNDO,
 	};
 	struct rollback *rb = arg;
-	uint64_t chain_id = rb->cd->chain->chain_id, oversize = 0;
+	uint64_t chain_id = rb->cd->chain->chain_id, oversize = 0, first;
 	/* Above "nothing" is every block: block_number > -1. */
 	struct db_param above = rb->have_ancestor ? DB_U64(rb->ancestor) : DB_I64(-1);
 	struct sync_map m;
@@ -1227,9 +1230,11 @@ rollback_txn(struct db *db, void *arg)
 	for (i = 0; i < sizeof(deletes) / sizeof(deletes[0]); i++)
 		if ((rc = DB_EXEC(db, deletes[i], DB_U64(chain_id), above)) != CB_OK)
 			return rc;
+	first = rb->have_ancestor ? rb->ancestor + 1 : rb->cd->chain->start_block;
 	rc = DB_EXEC(db, ST_SYNC_CKPT_REWIND,
 	    rb->have_ancestor ? DB_U64(rb->ancestor) : DB_NULL(),
 	    rb->have_ancestor ? DB_BLOB(rb->ancestor_hash, 32) : DB_NULL(),
+	    DB_U64(rb->ck->last_block + 1 - first), DB_U64(first),
 	    DB_U64(oversize), DB_U64(chain_id));
 	if (rc != CB_OK)
 		return rc;

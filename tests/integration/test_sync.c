@@ -570,8 +570,8 @@ static const char *const st_dump_queries[] = {
 	" HEX(amount_raw), unstaked_at, block_number FROM unstakes"
 	" ORDER BY chain_id, block_number, log_index",
 	"SELECT HEX(tx_hash), log_index, HEX(pool_address), HEX(user_addr), amount,"
-	" HEX(amount_raw), block_number FROM reward_claims ORDER BY chain_id, block_number,"
-	" log_index",
+	" HEX(amount_raw), claimed_at, block_number FROM reward_claims ORDER BY chain_id,"
+	" block_number, log_index",
 	"SELECT HEX(pool_address), total_staked, HEX(total_raw), updated_block"
 	" FROM staking_totals ORDER BY chain_id, pool_address",
 };
@@ -674,7 +674,6 @@ st_db_create(const char *dbname, const char *conf)
 {
 	MYSQL *m = st_db_open(NULL);
 	char sql[256], out[4096];
-	const char *p[2];
 
 	/* Identifiers cannot be bound: the name is the test's own. */
 	snprintf(sql, sizeof(sql), "DROP DATABASE IF EXISTS %s", dbname);
@@ -706,12 +705,12 @@ st_db_create(const char *dbname, const char *conf)
 			st_run(argv, out, sizeof(out));
 		}
 	}
-	m = st_db_open(dbname);
-	p[0] = T.pool + 2;
-	st_sql(m, "INSERT INTO staking_pools (chain_id, address, token_id, reward_rate)"
-	    " SELECT 31337, UNHEX(?), id, 10000000000000000 FROM tokens WHERE symbol = 'SYT'",
-	    p, 1, NULL, 0);
-	mysql_close(m);
+	{
+		const char *argv[] = { T.admin, "-c", conf, "staking", "add", "--chain", ST_CHAIN,
+		    "--address", T.pool, "--token", "SYT", "--rate", "10000000000000000", NULL };
+
+		st_run(argv, out, sizeof(out));
+	}
 }
 
 /* Syncs the fresh database from block 0 to the head and compares. */
@@ -1510,6 +1509,11 @@ START_TEST(test_reorgs)
 		st_wait_synced(T.db);
 		ck_assert_uint_eq(st_sql_u64(m, "SELECT reorg_count FROM sync_checkpoints", NULL, 0),
 		    before + 1);
+		ck_assert_uint_eq(st_sql_u64(m, "SELECT last_reorg_depth FROM sync_checkpoints",
+		    NULL, 0), depths[i]);
+		ck_assert_uint_eq(st_sql_u64(m, "SELECT last_reorg_from_block + last_reorg_depth"
+		    " - 1 = (SELECT MAX(number) FROM blocks) AND last_reorg_at IS NOT NULL"
+		    " FROM sync_checkpoints", NULL, 0), 1);
 		snprintf(what, sizeof(what), "anvil_reorg depth %u", depths[i]);
 		st_compare_fresh(what);
 	}
