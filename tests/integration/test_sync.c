@@ -380,16 +380,16 @@ st_send_async(unsigned a, const char *to, const char *sig, ...)
 	st_run(argv, out, sizeof(out));
 }
 
-/* eth_call to.sig(addresses...) at latest -> one uint256 word. */
+/* eth_call to.sig(addresses...) on rpc at ref -> one uint256 word. */
 static void
-st_call(const char *to, const char *sig, const char *a1, const char *a2, u256 *out)
+st_call_at(struct rpc_client *rpc, struct rpc_block_ref ref, const char *to, const char *sig,
+    const char *a1, const char *a2, u256 *out)
 {
 	struct address t, x;
 	struct abi_enc e;
 	uint8_t sel[4], *data = NULL, *res = NULL;
 	size_t len = 0, rlen = 0;
 	struct rpc_call_msg msg;
-	struct rpc_block_ref ref = { RPC_BLOCK_LATEST, 0 };
 
 	if (address_parse(to, strlen(to), &t) != ADDRESS_OK)
 		st_die("bad address %s", to);
@@ -413,7 +413,7 @@ st_call(const char *to, const char *sig, const char *a1, const char *a2, u256 *o
 	msg.data_len = len;
 	{
 		struct rpc_error err;
-		enum cb_err rc = rpc_eth_call(T.rpc, &msg, ref, &res, &rlen, &err);
+		enum cb_err rc = rpc_eth_call(rpc, &msg, ref, &res, &rlen, &err);
 
 		if (rc != CB_OK || rlen != 32)
 			st_die("eth_call %s to %s: %s %s (%zu bytes)", sig, to, cb_errcode(rc),
@@ -422,6 +422,15 @@ st_call(const char *to, const char *sig, const char *a1, const char *a2, u256 *o
 	abi_word_uint256(res, out);
 	free(data);
 	free(res);
+}
+
+/* eth_call on the test's anvil at latest. */
+static void
+st_call(const char *to, const char *sig, const char *a1, const char *a2, u256 *out)
+{
+	struct rpc_block_ref ref = { RPC_BLOCK_LATEST, 0 };
+
+	st_call_at(T.rpc, ref, to, sig, a1, a2, out);
 }
 
 static void
@@ -1766,6 +1775,270 @@ START_TEST(test_reorg_below_finality_halts)
 }
 END_TEST
 
+/* ------------------------------------------------------- the read routes */
+
+/* anvil's development accounts 7 and 8 (public test keys). */
+static const char st_a7[] = "0x14dC79964da2C08b23698B3D3cc7Ca32193d9955";
+static const char st_k7[] = "0x4bbbf85ce3377467afe5d46f804f221813b2bb87f24d81f60f1fcdbf7cbf4356";
+static const char st_a8[] = "0x23618e81E3f5cdF7f54C3d65f7FBc0aBf5B21E8f";
+
+/* cast send on url with key: to sig args (NULL-terminated); the
+ * transaction hash into hash (67 bytes) when not NULL. */
+static void
+st_send_on(const char *url, const char *key, char *hash, const char *to, const char *sig, ...)
+{
+	const char *argv[32];
+	char out[16384];
+	size_t n = 0;
+	va_list ap;
+	const char *arg;
+	json_object *o, *v;
+
+	argv[n++] = T.cast;
+	argv[n++] = "send";
+	argv[n++] = "--json";
+	argv[n++] = "--rpc-url";
+	argv[n++] = url;
+	argv[n++] = "--private-key";
+	argv[n++] = key;
+	argv[n++] = to;
+	argv[n++] = sig;
+	va_start(ap, sig);
+	while ((arg = va_arg(ap, const char *)) != NULL && n + 2 < sizeof(argv) / sizeof(argv[0]))
+		argv[n++] = arg;
+	va_end(ap);
+	argv[n] = NULL;
+	st_run(argv, out, sizeof(out));
+	if ((o = json_tokener_parse(out)) == NULL ||
+	    !json_object_object_get_ex(o, "status", &v) ||
+	    strcmp(json_object_get_string(v), "0x1") != 0)
+		st_die("transaction failed: %.300s", out);
+	if (hash != NULL && json_object_object_get_ex(o, "transactionHash", &v))
+		snprintf(hash, 67, "%s", json_object_get_string(v));
+	json_object_put(o);
+}
+
+/* GET path with the stack's key; the answer must be 200 JSON. */
+static void
+st_api(const char *path, struct hresp *r)
+{
+	ck_assert_msg(hget(path, harness_env()->api_key, r) == 0, "GET %s failed", path);
+	ck_assert_msg(r->status == 200 && r->json != NULL, "GET %s: %ld %.300s", path, r->status,
+	    r->body);
+}
+
+static const char *
+st_jstr(json_object *o, const char *key)
+{
+	json_object *v;
+
+	if (o == NULL || !json_object_object_get_ex(o, key, &v) || v == NULL)
+		return NULL;
+	return json_object_get_string(v);
+}
+
+static uint64_t
+st_jnum(json_object *o, const char *key)
+{
+	const char *s = st_jstr(o, key);
+
+	return s != NULL ? strtoull(s, NULL, 10) : 0;
+}
+
+/* A route's decimal string against the node's value. */
+static void
+st_expect_route(const char *what, const char *route_value, const u256 *node)
+{
+	char dec[U256_DEC_MAX];
+
+	st_u256_dec(node, dec);
+	ck_assert_msg(route_value != NULL && strcmp(route_value, dec) == 0, "%s: route %s, node %s",
+	    what, route_value != NULL ? route_value : "(none)", dec);
+}
+
+/*
+ * The stack's own pipeline: its daemon syncs its anvil into its store and
+ * the API's read routes answer from there; every answer equals what the
+ * node says at the block the route names.
+ */
+START_TEST(test_routes_match_node)
+{
+	const char *cpop = harness_getenv("CPOP_ADDRESS"), *pool = harness_getenv("STAKING_ADDRESS");
+	const char *url = harness_getenv("ETH_RPC_URL");
+	struct rpc_client *rpc;
+	struct rpc_block_ref at = { RPC_BLOCK_NUMBER, 0 };
+	char list[256], stake_tx[67], path[512];
+	uint64_t want, deadline, block = 0;
+	struct hresp r;
+	u256 v;
+
+	ck_assert(cpop != NULL && pool != NULL && url != NULL);
+	ck_assert((rpc = rpc_client_new(url, NULL)) != NULL);
+	/* The stack's daemon is stopped (st_setup): the signer's sends do not
+	 * race its nonces. */
+	snprintf(list, sizeof(list), "[%s,%s]", st_a7, st_a8);
+	st_send_on(url, st_key[0], NULL, cpop, "batchMint(address[],uint256[])", list,
+	    "[" E18("1000") "," E18("500") "]", NULL);
+	st_send_on(url, st_k7, NULL, cpop, "transfer(address,uint256)", st_a8, "12345", NULL);
+	st_send_on(url, st_k7, NULL, cpop, "approve(address,uint256)", pool, E18("300"), NULL);
+	st_send_on(url, st_k7, stake_tx, pool, "stake(uint256)", E18("200"), NULL);
+	st_send_on(url, st_k7, NULL, pool, "stake(uint256)", E18("50"), NULL);
+	st_send_on(url, st_k7, NULL, pool, "unstake(uint256)", E18("100"), NULL);
+	st_send_on(url, st_k7, NULL, pool, "claim()", NULL);
+	if (rpc_eth_block_number(rpc, &want, NULL) != CB_OK)
+		st_die("eth_blockNumber on the stack's anvil");
+	harness_chaind_start();
+	deadline = harness_now_ms() + ST_WAIT_MS;
+	for (;;) {
+		st_api("/api/v1/chains/31337/status", &r);
+		block = st_jnum(r.json, "synced_block");
+		ck_assert_str_eq(st_jstr(r.json, "halted"), "false");
+		hresp_free(&r);
+		if (block >= want)
+			break;
+		if (harness_now_ms() > deadline)
+			st_die("the stack's daemon did not reach block %" PRIu64, want);
+		harness_sleep_ms(200);
+	}
+
+	st_api("/api/v1/tokens/CPOP/supply", &r);
+	at.number = st_jnum(r.json, "block");
+	st_call_at(rpc, at, cpop, "totalSupply()", NULL, NULL, &v);
+	st_expect_route("supply", st_jstr(r.json, "total_supply_raw"), &v);
+	hresp_free(&r);
+	{
+		const char *who[] = { st_a7, st_a8, pool };
+		size_t i;
+
+		for (i = 0; i < 3; i++) {
+			snprintf(path, sizeof(path), "/api/v1/tokens/CPOP/balances/%s", who[i]);
+			st_api(path, &r);
+			at.number = st_jnum(r.json, "block");
+			st_call_at(rpc, at, cpop, "balanceOf(address)", who[i], NULL, &v);
+			st_expect_route("balance", st_jstr(r.json, "balance_raw"), &v);
+			hresp_free(&r);
+		}
+	}
+	/* The pool spent part of the allowance without an Approval event. */
+	snprintf(path, sizeof(path), "/api/v1/tokens/CPOP/allowances/%s/%s", st_a7, pool);
+	st_api(path, &r);
+	at.number = st_jnum(r.json, "block");
+	st_call_at(rpc, at, cpop, "allowance(address,address)", st_a7, pool, &v);
+	st_expect_route("allowance", st_jstr(r.json, "allowance_raw"), &v);
+	ck_assert_str_eq(st_jstr(r.json, "allowance_raw"), E18("50"));
+	hresp_free(&r);
+	/* Staking: the pool's total, the user's stakes, rewards, claims. */
+	st_api("/api/v1/staking/31337/total", &r);
+	{
+		json_object *pools = NULL, *p0;
+
+		at.number = st_jnum(r.json, "block");
+		ck_assert(json_object_object_get_ex(r.json, "pools", &pools));
+		ck_assert_uint_ge(json_object_array_length(pools), 1);
+		p0 = json_object_array_get_idx(pools, 0);
+		st_call_at(rpc, at, pool, "totalStaked()", NULL, NULL, &v);
+		st_expect_route("total staked", st_jstr(p0, "total_staked_raw"), &v);
+	}
+	hresp_free(&r);
+	snprintf(path, sizeof(path), "/api/v1/staking/31337/users/%s/rewards", st_a7);
+	st_api(path, &r);
+	{
+		json_object *rewards = NULL, *r0;
+
+		at.number = st_jnum(r.json, "block");
+		ck_assert(json_object_object_get_ex(r.json, "rewards", &rewards));
+		r0 = json_object_array_get_idx(rewards, 0);
+		st_call_at(rpc, at, pool, "earned(address)", st_a7, NULL, &v);
+		st_expect_route("earned", st_jstr(r0, "earned_raw"), &v);
+		st_call_at(rpc, at, pool, "stakedOf(address)", st_a7, NULL, &v);
+		st_expect_route("staked", st_jstr(r0, "staked_raw"), &v);
+	}
+	hresp_free(&r);
+	snprintf(path, sizeof(path), "/api/v1/staking/31337/users/%s/stakes?active=true", st_a7);
+	st_api(path, &r);
+	{
+		json_object *stakes = NULL;
+		u256 sum, x;
+		size_t i;
+
+		u256_zero(&sum);
+		ck_assert(json_object_object_get_ex(r.json, "stakes", &stakes));
+		for (i = 0; i < json_object_array_length(stakes); i++) {
+			const char *rem = st_jstr(json_object_array_get_idx(stakes, i),
+			    "remaining_raw");
+
+			ck_assert(rem != NULL && u256_from_dec(&x, rem, strlen(rem)) == 0);
+			ck_assert(u256_add(&sum, &sum, &x) == 0);
+		}
+		at.number = block;
+		st_call_at(rpc, at, pool, "stakedOf(address)", st_a7, NULL, &v);
+		ck_assert_int_eq(u256_cmp(&sum, &v), 0);
+	}
+	hresp_free(&r);
+	snprintf(path, sizeof(path), "/api/v1/staking/31337/users/%s/claims", st_a7);
+	st_api(path, &r);
+	{
+		json_object *claims = NULL;
+
+		ck_assert(json_object_object_get_ex(r.json, "claims", &claims));
+		ck_assert_uint_ge(json_object_array_length(claims), 1);
+		ck_assert(st_jstr(json_object_array_get_idx(claims, 0), "timestamp") != NULL);
+	}
+	hresp_free(&r);
+	/* A transaction and its block. */
+	snprintf(path, sizeof(path), "/api/v1/chains/31337/transactions/%s", stake_tx);
+	st_api(path, &r);
+	{
+		struct hash32 h;
+		struct rpc_tx tx;
+		char from[43], blk[96];
+		const char *bh;
+
+		ck_assert(hex_decode_exact(h.bytes, 32, stake_tx + 2, 64) == 0);
+		ck_assert(rpc_eth_get_transaction_by_hash(rpc, &h, &tx, NULL) == CB_OK);
+		address_to_checksum(&tx.from, from);
+		ck_assert_str_eq(st_jstr(r.json, "from"), from);
+		ck_assert_uint_eq(st_jnum(r.json, "nonce"), tx.nonce);
+		ck_assert_uint_eq(st_jnum(r.json, "block"), tx.block_number);
+		ck_assert_str_eq(st_jstr(r.json, "status"), "success");
+		bh = st_jstr(r.json, "block_hash");
+		ck_assert(bh != NULL);
+		snprintf(blk, sizeof(blk), "/api/v1/chains/31337/blocks/%" PRIu64, tx.block_number);
+		hresp_free(&r);
+		st_api(blk, &r);
+		{
+			char hex[67];
+
+			hex_encode(hex, sizeof(hex), tx.block_hash.bytes, 32, true);
+			ck_assert_str_eq(st_jstr(r.json, "hash"), hex);
+		}
+		rpc_tx_clear(&tx);
+	}
+	hresp_free(&r);
+	snprintf(path, sizeof(path), "/api/v1/tokens/CPOP/transfers?address=%s", st_a8);
+	st_api(path, &r);
+	{
+		json_object *transfers = NULL;
+		size_t i;
+		bool found = false;
+
+		ck_assert(json_object_object_get_ex(r.json, "transfers", &transfers));
+		for (i = 0; i < json_object_array_length(transfers); i++) {
+			json_object *t = json_object_array_get_idx(transfers, i);
+
+			if (strcmp(st_jstr(t, "value_raw"), "12345") == 0 &&
+			    strcasecmp(st_jstr(t, "from"), st_a7) == 0)
+				found = true;
+		}
+		ck_assert(found);
+	}
+	hresp_free(&r);
+	/* Back as the program found it: the stack's daemon stopped. */
+	harness_chaind_stop();
+	rpc_client_free(rpc);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -1787,6 +2060,7 @@ main(void)
 	tcase_add_test(tc, test_crashes);
 	tcase_add_test(tc, test_reconciliation);
 	tcase_add_test(tc, test_reorg_below_finality_halts);
+	tcase_add_test(tc, test_routes_match_node);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_set_fork_status(sr, CK_NOFORK);
