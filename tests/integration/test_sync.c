@@ -1777,10 +1777,12 @@ END_TEST
 
 /* ------------------------------------------------------- the read routes */
 
-/* anvil's development accounts 7 and 8 (public test keys). */
-static const char st_a7[] = "0x14dC79964da2C08b23698B3D3cc7Ca32193d9955";
-static const char st_k7[] = "0x4bbbf85ce3377467afe5d46f804f221813b2bb87f24d81f60f1fcdbf7cbf4356";
-static const char st_a8[] = "0x23618e81E3f5cdF7f54C3d65f7FBc0aBf5B21E8f";
+/* On the stack's chain: anvil's development accounts 2 and 3, which no
+ * other test of the stack uses (test_verify's reverting claim relies on
+ * its account having no stake). */
+#define st_a7	st_addr[2]
+#define st_k7	st_key[2]
+#define st_a8	st_addr[3]
 
 /* cast send on url with key: to sig args (NULL-terminated); the
  * transaction hash into hash (67 bytes) when not NULL. */
@@ -1884,6 +1886,17 @@ START_TEST(test_routes_match_node)
 	st_send_on(url, st_k7, stake_tx, pool, "stake(uint256)", E18("200"), NULL);
 	st_send_on(url, st_k7, NULL, pool, "stake(uint256)", E18("50"), NULL);
 	st_send_on(url, st_k7, NULL, pool, "unstake(uint256)", E18("100"), NULL);
+	/* Blocks mined in the same second share a timestamp: let a minute pass
+	 * so that the claim has something to pay. */
+	{
+		struct rpc_error err;
+		json_object *res = NULL, *p = st_params("u", (uint64_t)60);
+
+		if (rpc_call(rpc, "evm_increaseTime", p, &res, &err) != CB_OK)
+			st_die("evm_increaseTime: %s", err.message);
+		json_object_put(res);
+		json_object_put(p);
+	}
 	st_send_on(url, st_k7, NULL, pool, "claim()", NULL);
 	if (rpc_eth_block_number(rpc, &want, NULL) != CB_OK)
 		st_die("eth_blockNumber on the stack's anvil");
