@@ -394,7 +394,7 @@ cmd_latency(int argc, char **argv)
 			if (DB_EXEC(db, ST_SYNC_CKPT_GET, DB_U64(chain_id)) != CB_OK)
 				die("checkpoint query");
 			if (db_fetch(db, ST_SYNC_CKPT_GET, &row) == 1)
-				(void)db_col_u64(&row, 0, &last);
+				(void)db_col_u64(&row, SYNC_CKPT_COL_LAST_BLOCK, &last);
 			db_done(db, ST_SYNC_CKPT_GET);
 			if (last >= block)
 				break;

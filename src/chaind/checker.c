@@ -239,9 +239,11 @@ check_block_range(struct chaind *cd, struct sync_state *st, uint64_t lo, uint64_
 	if (rc != CB_OK)
 		return rc;
 	while (n < CHECK_RECENT_BLOCKS && (r = db_fetch(cd->db, ST_CHECK_BLOCKS_RECENT, &row)) == 1) {
-		if (row.ncols != 2 || !db_col_u64(&row, 0, &numbers[n]) || row.len[1] != 32)
+		if (row.ncols != SYNC_HASH_COL__MAX ||
+		    !db_col_u64(&row, SYNC_HASH_COL_NUMBER, &numbers[n]) ||
+		    row.len[SYNC_HASH_COL_HASH] != 32)
 			continue;
-		memcpy(hashes[n++], row.val[1], 32);
+		memcpy(hashes[n++], row.val[SYNC_HASH_COL_HASH], 32);
 	}
 	db_done(cd->db, ST_CHECK_BLOCKS_RECENT);
 	if (n == 0)
@@ -303,7 +305,7 @@ check_blocks(struct chaind *cd, struct sync_state *st, const struct sync_ckpt *c
 	while ((r = db_fetch(cd->db, ST_CHECK_BLOCKS_AFTER, &row)) == 1) {
 		uint64_t num;
 
-		if (row.ncols == 2 && db_col_u64(&row, 0, &num)) {
+		if (row.ncols == SYNC_HASH_COL__MAX && db_col_u64(&row, SYNC_HASH_COL_NUMBER, &num)) {
 			if (n++ == 0)
 				first = num;
 			last = num;
@@ -354,13 +356,16 @@ check_tokens(struct chaind *cd, struct sync_state *st, const struct sync_ckpt *c
 	while ((r = db_fetch(cd->db, ST_CHECK_SUPPLIES, &row)) == 1 && ncalls < cap) {
 		uint64_t exists = 0;
 
-		if (row.ncols != 4 || row.len[0] != 20 || !db_col_u64(&row, 3, &exists))
+		if (row.ncols != CHECK_SUPPLY_COL__MAX || row.len[CHECK_SUPPLY_COL_TOKEN] != 20 ||
+		    !db_col_u64(&row, CHECK_SUPPLY_COL_EXISTS, &exists))
 			continue;
 		sync_val_zero(&stored[ncalls]);
-		if (exists && !sync_val_load(&stored[ncalls], row.val[1], row.len[1],
-		    (const uint8_t *)row.val[2], row.len[2]))
+		if (exists && !sync_val_load(&stored[ncalls], row.val[CHECK_SUPPLY_COL_SUPPLY],
+		    row.len[CHECK_SUPPLY_COL_SUPPLY], (const uint8_t *)row.val[CHECK_SUPPLY_COL_RAW],
+		    row.len[CHECK_SUPPLY_COL_RAW]))
 			continue;
-		check_call_set(&calls[ncalls], (const uint8_t *)row.val[0], "totalSupply()", NULL);
+		check_call_set(&calls[ncalls], (const uint8_t *)row.val[CHECK_SUPPLY_COL_TOKEN],
+		    "totalSupply()", NULL);
 		memset(holders[ncalls], 0, 20);
 		ncalls++;
 	}
@@ -379,14 +384,19 @@ check_tokens(struct chaind *cd, struct sync_state *st, const struct sync_ckpt *c
 		if (rc != CB_OK)
 			goto out;
 		while ((r = db_fetch(cd->db, ST_CHECK_BALANCES_AFTER, &row)) == 1 && ncalls < cap) {
-			if (row.ncols != 3 || row.len[0] != 20 ||
-			    !sync_val_load(&stored[ncalls], row.val[1], row.len[1],
-			    (const uint8_t *)row.val[2], row.len[2]))
+			const char *holder = row.val[CHECK_BALANCE_COL_HOLDER];
+
+			if (row.ncols != CHECK_BALANCE_COL__MAX ||
+			    row.len[CHECK_BALANCE_COL_HOLDER] != 20 ||
+			    !sync_val_load(&stored[ncalls], row.val[CHECK_BALANCE_COL_BALANCE],
+			    row.len[CHECK_BALANCE_COL_BALANCE],
+			    (const uint8_t *)row.val[CHECK_BALANCE_COL_RAW],
+			    row.len[CHECK_BALANCE_COL_RAW]))
 				continue;
 			check_call_set(&calls[ncalls], c->address.bytes, "balanceOf(address)",
-			    (const uint8_t *)row.val[0]);
-			memcpy(holders[ncalls], row.val[0], 20);
-			memcpy(st->check_holder_cursor.bytes, row.val[0], 20);
+			    (const uint8_t *)holder);
+			memcpy(holders[ncalls], holder, 20);
+			memcpy(st->check_holder_cursor.bytes, holder, 20);
 			ncalls++;
 			got++;
 		}
@@ -465,19 +475,24 @@ check_ledger(struct chaind *cd, struct sync_state *st, struct findings *f)
 	while (n < CHECK_LEDGER_WALLETS && (r = db_fetch(cd->db, ST_CHECK_WALLETS_AFTER, &row)) == 1) {
 		uint64_t in_flight = 0;
 
-		if (row.ncols != 4 || row.val[0] == NULL || row.len[0] >= sizeof(users[0]) ||
-		    row.len[1] != 20 || !db_col_u64(&row, 3, &in_flight))
+		const char *user = row.val[CHECK_WALLET_COL_USER_ID];
+		size_t ulen = row.len[CHECK_WALLET_COL_USER_ID];
+
+		if (row.ncols != CHECK_WALLET_COL__MAX || user == NULL || ulen >= sizeof(users[0]) ||
+		    row.len[CHECK_WALLET_COL_ADDRESS] != 20 ||
+		    !db_col_u64(&row, CHECK_WALLET_COL_IN_FLIGHT, &in_flight))
 			continue;
-		memcpy(st->check_user_cursor, row.val[0], row.len[0]);
-		st->check_user_cursor[row.len[0]] = '\0';
+		memcpy(st->check_user_cursor, user, ulen);
+		st->check_user_cursor[ulen] = '\0';
 		/* A settlement on its way moves the chain before the ledger. */
 		if (in_flight)
 			continue;
-		if (!sync_val_load(&confirmed[n], row.val[2], row.len[2], NULL, 0))
+		if (!sync_val_load(&confirmed[n], row.val[CHECK_WALLET_COL_CONFIRMED],
+		    row.len[CHECK_WALLET_COL_CONFIRMED], NULL, 0))
 			continue;
-		memcpy(users[n], row.val[0], row.len[0] + 1);
+		memcpy(users[n], user, ulen + 1);
 		check_call_set(&calls[n], c->address.bytes, "balanceOf(address)",
-		    (const uint8_t *)row.val[1]);
+		    (const uint8_t *)row.val[CHECK_WALLET_COL_ADDRESS]);
 		n++;
 	}
 	db_done(cd->db, ST_CHECK_WALLETS_AFTER);
@@ -539,7 +554,10 @@ record_txn(struct db *db, void *arg)
 	if ((rc = DB_EXEC(db, ST_CHECK_OPEN_ISSUES, DB_U64(chain_id))) != CB_OK)
 		return rc;
 	while ((r = db_fetch(db, ST_CHECK_OPEN_ISSUES, &row)) == 1) {
-		if (row.ncols != 2 || row.val[0] == NULL || row.val[1] == NULL)
+		const char *kind = row.val[CHECK_ISSUE_COL_KIND];
+		const char *subject = row.val[CHECK_ISSUE_COL_SUBJECT];
+
+		if (row.ncols != CHECK_ISSUE_COL__MAX || kind == NULL || subject == NULL)
 			continue;
 		if (nopen == cap) {
 			size_t nc = cap == 0 ? 16 : cap * 2;
@@ -553,8 +571,8 @@ record_txn(struct db *db, void *arg)
 			cap = nc;
 		}
 		memset(&open[nopen], 0, sizeof(open[nopen]));
-		snprintf(open[nopen].kind, sizeof(open[nopen].kind), "%s", row.val[0]);
-		snprintf(open[nopen].subject, sizeof(open[nopen].subject), "%s", row.val[1]);
+		snprintf(open[nopen].kind, sizeof(open[nopen].kind), "%s", kind);
+		snprintf(open[nopen].subject, sizeof(open[nopen].subject), "%s", subject);
 		nopen++;
 	}
 	db_done(db, ST_CHECK_OPEN_ISSUES);

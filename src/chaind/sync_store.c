@@ -243,12 +243,13 @@ sync_store_ckpt_load(struct chaind *cd, struct sync_ckpt *ck)
 	}
 	rc = CB_ERR_DB;
 	memset(ck, 0, sizeof(*ck));
-	if (r == 1 && row.ncols == 8 && col_u64_opt(&row, 0, &ck->have_last, &ck->last_block) &&
-	    (!ck->have_last || row.len[1] == 32) &&
-	    col_u64_opt(&row, 4, &ck->have_undo_from, &ck->undo_from) &&
-	    db_col_u64(&row, 5, &halted)) {
+	if (r == 1 && row.ncols == SYNC_CKPT_COL__MAX &&
+	    col_u64_opt(&row, SYNC_CKPT_COL_LAST_BLOCK, &ck->have_last, &ck->last_block) &&
+	    (!ck->have_last || row.len[SYNC_CKPT_COL_LAST_HASH] == 32) &&
+	    col_u64_opt(&row, SYNC_CKPT_COL_UNDO_FROM, &ck->have_undo_from, &ck->undo_from) &&
+	    db_col_u64(&row, SYNC_CKPT_COL_HALTED, &halted)) {
 		if (ck->have_last)
-			memcpy(ck->last_hash, row.val[1], 32);
+			memcpy(ck->last_hash, row.val[SYNC_CKPT_COL_LAST_HASH], 32);
 		ck->halted = halted != 0;
 		rc = CB_OK;
 	}
@@ -316,13 +317,16 @@ sync_store_tracked(struct chaind *cd, struct sync_state *st)
 	if (rc != CB_OK)
 		return rc;
 	while ((r = db_fetch(cd->db, ST_SYNC_TRACKED, &row)) == 1) {
-		if (row.ncols != 3 || row.len[0] != ADDRESS_LEN || !db_col_u64(&row, 1, &kind)) {
+		if (row.ncols != SYNC_TRACKED_COL__MAX ||
+		    row.len[SYNC_TRACKED_COL_ADDRESS] != ADDRESS_LEN ||
+		    !db_col_u64(&row, SYNC_TRACKED_COL_KIND, &kind)) {
 			r = -1;
 			break;
 		}
 		/* Sorted by address then kind: a duplicate address keeps its
 		 * first (token) role. */
-		if (n > 0 && memcmp(cs[n - 1].address.bytes, row.val[0], ADDRESS_LEN) == 0)
+		if (n > 0 && memcmp(cs[n - 1].address.bytes, row.val[SYNC_TRACKED_COL_ADDRESS],
+		    ADDRESS_LEN) == 0)
 			continue;
 		if (n == cap) {
 			size_t nc = cap == 0 ? 8 : cap * 2;
@@ -337,9 +341,9 @@ sync_store_tracked(struct chaind *cd, struct sync_state *st)
 		}
 		c = &cs[n++];
 		memset(c, 0, sizeof(*c));
-		memcpy(c->address.bytes, row.val[0], ADDRESS_LEN);
+		memcpy(c->address.bytes, row.val[SYNC_TRACKED_COL_ADDRESS], ADDRESS_LEN);
 		c->kind = kind == 1 ? SYNC_CONTRACT_POOL : SYNC_CONTRACT_TOKEN;
-		if (!db_col_u64(&row, 2, &c->token_id))
+		if (!db_col_u64(&row, SYNC_TRACKED_COL_TOKEN_ID, &c->token_id))
 			c->token_id = 0;
 		sync_bloom_bits(c->address.bytes, ADDRESS_LEN, &c->bloom);
 	}
@@ -389,12 +393,14 @@ load_result(struct db *db, unsigned stmt, void *arg)
 	while ((r = db_fetch(db, stmt, &row)) == 1) {
 		struct sync_agg *a;
 
-		if (row.ncols != 4 || !db_col_u64(&row, 0, &i) || i >= m->count) {
+		if (row.ncols != SYNC_AGG_COL__MAX || !db_col_u64(&row, SYNC_AGG_COL_INDEX, &i) ||
+		    i >= m->count) {
 			r = -1;
 			break;
 		}
 		a = &m->aggs[i];
-		if (!row_val(&row, 1, &a->val) || !db_col_u64(&row, 3, &a->updated_block)) {
+		if (!row_val(&row, SYNC_AGG_COL_VALUE, &a->val) ||
+		    !db_col_u64(&row, SYNC_AGG_COL_UPDATED_BLOCK, &a->updated_block)) {
 			r = -1;
 			break;
 		}
@@ -419,19 +425,20 @@ load_owner_result(struct db *db, unsigned stmt, void *arg)
 		size_t k;
 		struct sync_agg *a;
 
-		if (row.ncols != 5 || !db_col_u64(&row, 0, &i) || i >= m->count ||
-		    row.len[1] != ADDRESS_LEN) {
+		if (row.ncols != SYNC_OWNER_COL__MAX || !db_col_u64(&row, SYNC_OWNER_COL_INDEX, &i) ||
+		    i >= m->count || row.len[SYNC_OWNER_COL_SPENDER] != ADDRESS_LEN) {
 			r = -1;
 			break;
 		}
 		memcpy(key, m->aggs[i].key, 40);
-		memcpy(key + 40, row.val[1], 20);
+		memcpy(key + 40, row.val[SYNC_OWNER_COL_SPENDER], 20);
 		if ((k = sync_map_find(m, SYNC_T_ALLOWANCE, key, 60, true)) == SIZE_MAX) {
 			db_done(db, stmt);
 			return CB_ERR_NOMEM;
 		}
 		a = &m->aggs[k];
-		if (!row_val(&row, 2, &a->val) || !db_col_u64(&row, 4, &a->updated_block)) {
+		if (!row_val(&row, SYNC_OWNER_COL_VALUE, &a->val) ||
+		    !db_col_u64(&row, SYNC_OWNER_COL_UPDATED_BLOCK, &a->updated_block)) {
 			r = -1;
 			break;
 		}
@@ -515,12 +522,13 @@ sync_store_load_stakes(struct chaind *cd, struct sync_batch *b, size_t s)
 		size_t k;
 		struct sync_agg *a;
 
-		if (row.ncols != 5 || row.len[0] != 32 || !db_col_u64(&row, 1, &li) ||
-		    li > UINT32_MAX || !db_col_u64(&row, 4, &blk)) {
+		if (row.ncols != SYNC_STAKE_COL__MAX || row.len[SYNC_STAKE_COL_TX_HASH] != 32 ||
+		    !db_col_u64(&row, SYNC_STAKE_COL_LOG_INDEX, &li) || li > UINT32_MAX ||
+		    !db_col_u64(&row, SYNC_STAKE_COL_BLOCK, &blk)) {
 			r = -1;
 			break;
 		}
-		memcpy(key, row.val[0], 32);
+		memcpy(key, row.val[SYNC_STAKE_COL_TX_HASH], 32);
 		key[32] = (uint8_t)(li >> 24);
 		key[33] = (uint8_t)(li >> 16);
 		key[34] = (uint8_t)(li >> 8);
@@ -530,7 +538,7 @@ sync_store_load_stakes(struct chaind *cd, struct sync_batch *b, size_t s)
 			break;
 		}
 		a = &m->aggs[k];
-		if (!row_val(&row, 2, &a->val)) {
+		if (!row_val(&row, SYNC_STAKE_COL_REMAINING, &a->val)) {
 			r = -1;
 			break;
 		}
@@ -564,12 +572,12 @@ sync_store_hashes(struct chaind *cd, uint64_t lo, uint64_t hi, uint8_t (*hashes)
 	if (rc != CB_OK)
 		return rc;
 	while ((r = db_fetch(cd->db, ST_SYNC_BLOCK_HASHES, &row)) == 1) {
-		if (row.ncols != 2 || !db_col_u64(&row, 0, &n) || n < lo || n > hi ||
-		    row.len[1] != 32) {
+		if (row.ncols != SYNC_HASH_COL__MAX || !db_col_u64(&row, SYNC_HASH_COL_NUMBER, &n) ||
+		    n < lo || n > hi || row.len[SYNC_HASH_COL_HASH] != 32) {
 			r = -1;
 			break;
 		}
-		memcpy(hashes[n - lo], row.val[1], 32);
+		memcpy(hashes[n - lo], row.val[SYNC_HASH_COL_HASH], 32);
 		present[n - lo] = true;
 	}
 	db_done(cd->db, ST_SYNC_BLOCK_HASHES);
@@ -599,10 +607,12 @@ ckpt_check(struct db *db, uint64_t chain_id, const struct sync_ckpt *ck)
 		return rc;
 	rc = CB_ERR_CONFLICT;
 	r = db_fetch(db, ST_SYNC_CKPT_LOCK, &row);
-	if (r == 1 && row.ncols == 3 && col_u64_opt(&row, 0, &have, &last) &&
-	    db_col_u64(&row, 2, &halted) && halted == 0 && have == ck->have_last &&
-	    (!have || (last == ck->last_block && row.len[1] == 32 &&
-	    memcmp(row.val[1], ck->last_hash, 32) == 0)))
+	if (r == 1 && row.ncols == SYNC_LOCK_COL__MAX &&
+	    col_u64_opt(&row, SYNC_LOCK_COL_LAST_BLOCK, &have, &last) &&
+	    db_col_u64(&row, SYNC_LOCK_COL_HALTED, &halted) && halted == 0 &&
+	    have == ck->have_last && (!have || (last == ck->last_block &&
+	    row.len[SYNC_LOCK_COL_LAST_HASH] == 32 &&
+	    memcmp(row.val[SYNC_LOCK_COL_LAST_HASH], ck->last_hash, 32) == 0)))
 		rc = CB_OK;
 	else if (r < 0)
 		rc = CB_ERR_DB;
@@ -1184,26 +1194,31 @@ rollback_txn(struct db *db, void *arg)
 	while ((r = db_fetch(db, ST_SYNC_UNDO_READ, &row)) == 1) {
 		enum sync_target t;
 		uint64_t exists;
-		size_t k;
+		const uint8_t *key;
+		size_t k, keylen;
 		struct sync_agg *a;
 
-		if (row.ncols != 8 || row.val[2] == NULL ||
-		    (t = sync_target_parse(row.val[2], row.len[2])) == SYNC_T__MAX ||
-		    row.len[3] > SYNC_KEY_MAX || !db_col_u64(&row, 4, &exists)) {
+		if (row.ncols != SYNC_UNDO_COL__MAX || row.val[SYNC_UNDO_COL_TARGET] == NULL ||
+		    (t = sync_target_parse(row.val[SYNC_UNDO_COL_TARGET],
+		    row.len[SYNC_UNDO_COL_TARGET])) == SYNC_T__MAX ||
+		    row.len[SYNC_UNDO_COL_ROW_KEY] > SYNC_KEY_MAX ||
+		    !db_col_u64(&row, SYNC_UNDO_COL_EXISTS, &exists)) {
 			r = -1;
 			break;
 		}
-		if (sync_map_find(&m, t, (const uint8_t *)row.val[3], row.len[3], false) != SIZE_MAX)
+		key = (const uint8_t *)row.val[SYNC_UNDO_COL_ROW_KEY];
+		keylen = row.len[SYNC_UNDO_COL_ROW_KEY];
+		if (sync_map_find(&m, t, key, keylen, false) != SIZE_MAX)
 			continue;
-		k = sync_map_find(&m, t, (const uint8_t *)row.val[3], row.len[3], true);
+		k = sync_map_find(&m, t, key, keylen, true);
 		if (k == SIZE_MAX) {
 			rc = CB_ERR_NOMEM;
 			break;
 		}
 		a = &m.aggs[k];
 		a->exists = exists != 0;
-		if (a->exists && (!row_val(&row, 5, &a->val) ||
-		    !db_col_u64(&row, 7, &a->updated_block))) {
+		if (a->exists && (!row_val(&row, SYNC_UNDO_COL_VALUE, &a->val) ||
+		    !db_col_u64(&row, SYNC_UNDO_COL_UPDATED_BLOCK, &a->updated_block))) {
 			r = -1;
 			break;
 		}
@@ -1222,7 +1237,7 @@ rollback_txn(struct db *db, void *arg)
 	if (rc != CB_OK)
 		return rc;
 	r = db_fetch(db, ST_SYNC_OVERSIZE_ABOVE, &row);
-	if (r == 1 && !db_col_u64(&row, 0, &oversize))
+	if (r == 1 && !db_col_u64(&row, SCALAR_COL_VALUE, &oversize))
 		r = -1;
 	db_done(db, ST_SYNC_OVERSIZE_ABOVE);
 	if (r != 1)
