@@ -535,6 +535,29 @@ END_TEST
 
 /* ----------------------------------------------------------------- balance */
 
+/*
+ * The stack's daemon syncs the chain: wait (bounded) until its checkpoint
+ * reached the node's head, so that the synced balance does not move
+ * between the route's answer and the test's own read of it.
+ */
+static void
+wait_synced_head(void)
+{
+	char head[64], last[32];
+	uint64_t deadline = harness_now_ms() + 30000;
+
+	if (ct_cast(head, sizeof(head), "block-number", "--rpc-url", harness_getenv("ETH_RPC_URL"),
+	    NULL) != 0)
+		return;
+	while (harness_now_ms() < deadline) {
+		if (lt_sql_str(last, sizeof(last), "SELECT COALESCE(last_block, 0) FROM"
+		    " sync_checkpoints WHERE chain_id = 31337", NULL) &&
+		    strtoull(last, NULL, 10) >= strtoull(head, NULL, 10))
+			return;
+		harness_sleep_ms(100);
+	}
+}
+
 START_TEST(test_verify_balance)
 {
 	const char *cpop = harness_getenv("CPOP_ADDRESS");
@@ -545,6 +568,7 @@ START_TEST(test_verify_balance)
 	bool have_synced;
 
 	/* Without a bound wallet. */
+	wait_synced_head();
 	doc = verify_ok("balance", "{\"token_symbol\":\"CPOP\",\"address\":\"" HOLDER "\"}", &r);
 	ck_assert(json_object_object_get_ex(doc, "block", &v));
 	snprintf(num, sizeof(num), "%" PRIu64, json_object_get_uint64(v));
