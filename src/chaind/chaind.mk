@@ -1,9 +1,55 @@
 # src/chaind/chaind.mk: chainbridge-chaind, the chain daemon (included by
-# Makefile.am).  One file per role; the roles share chaind.h.
+# Makefile.am).  One file per role; the roles share chaind.h, the
+# settlement roles settle.h.
+#
+# The settlement decisions that need neither store nor node (netting,
+# splitting, fees, revert decoding, nonce reconciliation, bisection) live
+# in a convenience library, so the unit tests link exactly the code the
+# daemon runs.
+noinst_LIBRARIES += src/chaind/libsettle.a
+src_chaind_libsettle_a_SOURCES = \
+	src/chaind/plan.c src/chaind/plan.h \
+	src/chaind/fees.c src/chaind/fees.h \
+	src/chaind/revert.c src/chaind/revert.h \
+	src/chaind/nonce.c src/chaind/nonce.h \
+	src/chaind/bisect.c src/chaind/bisect.h
+src_chaind_libsettle_a_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src/chaind
+
 sbin_PROGRAMS += src/chaind/chainbridge-chaind
 src_chaind_chainbridge_chaind_SOURCES = src/chaind/chaind.h \
 	src/chaind/main.c src/chaind/worker.c src/chaind/lease.c \
 	src/chaind/failpoint.c src/chaind/status.c src/chaind/housekeeping.c \
-	src/chaind/settle_stub.c src/chaind/sync_stub.c
+	src/chaind/settle.c src/chaind/settle.h \
+	src/chaind/batcher.c src/chaind/submitter.c src/chaind/confirmer.c \
+	src/chaind/sync_stub.c
 src_chaind_chainbridge_chaind_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src/chaind
-src_chaind_chainbridge_chaind_LDADD = $(CB_LIBS)
+src_chaind_chainbridge_chaind_LDADD = src/chaind/libsettle.a $(CB_LIBS)
+
+# Unit tests of the settlement decisions (tests/unit/test_settle_*.c).
+SETTLE_UNIT_TESTS = tests/unit/test_settle_plan tests/unit/test_settle_fees \
+	tests/unit/test_settle_revert tests/unit/test_settle_nonce \
+	tests/unit/test_settle_bisect
+check_PROGRAMS += $(SETTLE_UNIT_TESTS)
+TESTS += $(SETTLE_UNIT_TESTS)
+SETTLE_UNIT_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src/chaind
+SETTLE_UNIT_LIBS = src/chaind/libsettle.a $(TEST_LIBS)
+tests_unit_test_settle_plan_SOURCES = tests/unit/test_settle_plan.c
+tests_unit_test_settle_plan_CPPFLAGS = $(SETTLE_UNIT_CPPFLAGS)
+tests_unit_test_settle_plan_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_settle_plan_LDADD = $(SETTLE_UNIT_LIBS)
+tests_unit_test_settle_fees_SOURCES = tests/unit/test_settle_fees.c
+tests_unit_test_settle_fees_CPPFLAGS = $(SETTLE_UNIT_CPPFLAGS)
+tests_unit_test_settle_fees_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_settle_fees_LDADD = $(SETTLE_UNIT_LIBS)
+tests_unit_test_settle_revert_SOURCES = tests/unit/test_settle_revert.c
+tests_unit_test_settle_revert_CPPFLAGS = $(SETTLE_UNIT_CPPFLAGS)
+tests_unit_test_settle_revert_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_settle_revert_LDADD = $(SETTLE_UNIT_LIBS)
+tests_unit_test_settle_nonce_SOURCES = tests/unit/test_settle_nonce.c
+tests_unit_test_settle_nonce_CPPFLAGS = $(SETTLE_UNIT_CPPFLAGS)
+tests_unit_test_settle_nonce_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_settle_nonce_LDADD = $(SETTLE_UNIT_LIBS)
+tests_unit_test_settle_bisect_SOURCES = tests/unit/test_settle_bisect.c
+tests_unit_test_settle_bisect_CPPFLAGS = $(SETTLE_UNIT_CPPFLAGS)
+tests_unit_test_settle_bisect_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_settle_bisect_LDADD = $(SETTLE_UNIT_LIBS)

@@ -303,6 +303,11 @@ main(int argc, char *argv[])
 	m.conf_path = CONFIG_DEFAULT_PATH;
 	master_options(&m, argc, argv);
 	log_init(CHAIND_IDENT, LOG_LEVEL_INFO, LOG_FORMAT_KV);
+	/* The signer key lives in this process (and its workers, which
+	 * inherit the flag): no core dumps, no ptrace by same-user
+	 * processes, /proc/PID/mem closed. */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
+		fatal("prctl", "what=PR_SET_DUMPABLE");
 	if ((m.cfg = config_load(m.conf_path, errbuf, sizeof(errbuf))) == NULL)
 		fatalx("config", "detail=%s", log_q(q, sizeof(q), errbuf, strlen(errbuf)));
 	log_init(CHAIND_IDENT, m.cfg->log.level, m.cfg->log.format);
