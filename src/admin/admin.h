@@ -42,5 +42,6 @@ int	cmd_reason(struct admin *, int argc, char **argv);
 int	cmd_apikey(struct admin *, int argc, char **argv);
 int	cmd_signer_address(struct admin *, int argc, char **argv);
 int	cmd_rpc_check(struct admin *, int argc, char **argv);
+int	cmd_settlement(struct admin *, int argc, char **argv);
 
 #endif

@@ -1,5 +1,6 @@
 /*
- * main.c - chainbridge-admin: schema migrations, registries, API keys.
+ * main.c - chainbridge-admin: schema migrations, registries, API keys,
+ * chain checks and settlement operations.
  *
  *	chainbridge-admin [-c CONF] COMMAND [ARGS...]
  */
@@ -37,6 +38,9 @@ static const struct admin_cmd commands[] = {
 	{ "signer-address", cmd_signer_address, false,
 	  "signer-address --key-file F | --chain NAME" },
 	{ "rpc-check", cmd_rpc_check, false, "rpc-check [--chain NAME]" },
+	{ "settlement", cmd_settlement, true,
+	  "settlement requeue --change ID | --batch ID\n"
+	  "       settlement status" },
 };
 
 static void

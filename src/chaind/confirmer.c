@@ -393,126 +393,42 @@ confirmer_latency(struct chaind *cd, uint64_t ms)
 	chaind_count(cd, "confirm_latency_ms_sum", NULL, ms);
 }
 
-/* ------------------------------------------------------------- drift */
-
-struct holder {
-	struct address	 wallet;
-	struct amount	 ledger;
-	u256		 chain;
-	bool		 have_chain;
-};
-
-struct drift {
-	struct chaind		*cd;
-	const struct settle_token *token;
-	struct holder		*h;
-	size_t			 n;
-	size_t			 reported;
-};
-
-static enum cb_err
-drift_txn(struct db *db, void *arg)
-{
-	struct drift *d = arg;
-	char subject[160], tok[ADDRESS_STR_SIZE], who[ADDRESS_STR_SIZE];
-	char want[AMOUNT_DB_MAX], have[U256_DEC_MAX];
-	enum cb_err rc;
-	size_t i;
-
-	d->reported = 0;
-	if ((rc = lease_fence(db, &d->cd->lease)) != CB_OK)
-		return rc;
-	address_to_lower(&d->token->address, tok);
-	for (i = 0; i < d->n; i++) {
-		const struct holder *h = &d->h[i];
-
-		if (!h->have_chain)
-			continue;
-		address_to_lower(&h->wallet, who);
-		snprintf(subject, sizeof(subject), "token:%s:holder:%s", tok, who);
-		if (!h->ledger.neg && u256_cmp(&h->ledger.mag, &h->chain) == 0) {
-			rc = issue_resolve(db, d->cd->chain->chain_id, "ledger", subject);
-		} else {
-			if (amount_to_db(&h->ledger, want, sizeof(want)) == 0)
-				snprintf(want, sizeof(want), "?");
-			rc = issue_report(db, d->cd->chain->chain_id, "ledger", subject, want,
-			    settle_dec(&h->chain, have, sizeof(have)));
-			d->reported++;
-		}
-		if (rc != CB_OK)
-			return rc;
-	}
-	return CB_OK;
-}
-
-/* balanceOf of each wallet the batch touched, against confirmed_balance. */
+/* The wallets a batch touched, against the ledger (settle.c). */
 static enum cb_err
 confirmer_drift(struct chaind *cd, const struct tracked *t)
 {
-	struct rpc_block_ref latest = { .tag = RPC_BLOCK_LATEST };
-	struct drift d = { .cd = cd };
-	struct rpc_error err;
+	struct settle_token *tok;
+	struct address *wallets = NULL, *grown;
 	struct db_row row;
-	char addr[ADDRESS_STR_SIZE], want[AMOUNT_DB_MAX], have[U256_DEC_MAX];
-	size_t cap = 0, i;
+	size_t n = 0, cap = 0;
 	enum cb_err rc;
 	int r;
 
-	if ((d.token = settle_token(cd, (uint32_t)t->token_id, &rc)) == NULL)
+	if ((tok = settle_token(cd, (uint32_t)t->token_id, &rc)) == NULL)
 		return rc;
-	rc = DB_EXEC(cd->db, ST_SETTLE_BATCH_HOLDERS, DB_U64(cd->chain->chain_id),
-	    DB_U64(t->token_id), DB_U64(t->id));
-	if (rc != CB_OK)
+	if ((rc = DB_EXEC(cd->db, ST_SETTLE_ITEMS_GET, DB_U64(t->id))) != CB_OK)
 		return rc;
-	while ((r = db_fetch(cd->db, ST_SETTLE_BATCH_HOLDERS, &row)) == 1) {
-		if (d.n == cap) {
-			struct holder *grown;
-
-			cap = cap == 0 ? 16 : cap * 2;
-			if ((grown = realloc(d.h, cap * sizeof(*grown))) == NULL) {
-				rc = CB_ERR_NOMEM;
-				break;
-			}
-			d.h = grown;
-		}
-		memset(&d.h[d.n], 0, sizeof(d.h[d.n]));
-		if (row.val[0] == NULL || row.len[0] != ADDRESS_LEN ||
-		    amount_from_db(&d.h[d.n].ledger, row.val[2], row.len[2]) != 0) {
+	while ((r = db_fetch(cd->db, ST_SETTLE_ITEMS_GET, &row)) == 1) {
+		if (row.val[0] == NULL || row.len[0] != ADDRESS_LEN) {
 			r = -1;
 			break;
 		}
-		memcpy(d.h[d.n].wallet.bytes, row.val[0], ADDRESS_LEN);
-		d.n++;
+		if (n == cap) {
+			cap = cap == 0 ? 16 : cap * 2;
+			if ((grown = realloc(wallets, cap * sizeof(*grown))) == NULL) {
+				rc = CB_ERR_NOMEM;
+				break;
+			}
+			wallets = grown;
+		}
+		memcpy(wallets[n++].bytes, row.val[0], ADDRESS_LEN);
 	}
-	db_done(cd->db, ST_SETTLE_BATCH_HOLDERS);
+	db_done(cd->db, ST_SETTLE_ITEMS_GET);
 	if (rc == CB_OK && r < 0)
 		rc = CB_ERR_DB;
-	for (i = 0; rc == CB_OK && i < d.n; i++) {
-		rc = settle_rpc_balance_of(cd, &d.token->address, &d.h[i].wallet, latest,
-		    &d.h[i].chain, &err);
-		if (rc != CB_OK) {
-			(void)settle_rpc_failed(cd, "eth_call(balanceOf)", rc, &err);
-			rc = CB_OK;	/* checked again after the next batch */
-			continue;
-		}
-		d.h[i].have_chain = true;
-	}
-	if (rc == CB_OK && d.n > 0)
-		rc = db_txn(cd->db, drift_txn, &d);
-	for (i = 0; rc == CB_OK && i < d.n; i++) {
-		const struct holder *h = &d.h[i];
-
-		if (!h->have_chain || (!h->ledger.neg && u256_cmp(&h->ledger.mag, &h->chain) == 0))
-			continue;
-		address_to_checksum(&h->wallet, addr);
-		if (amount_to_db(&h->ledger, want, sizeof(want)) == 0)
-			snprintf(want, sizeof(want), "?");
-		log_warnx("ledger_drift", "chain=%s token=%s wallet=%s ledger=%s chain_balance=%s",
-		    cd->chain->name, d.token->symbol, addr, want,
-		    settle_dec(&h->chain, have, sizeof(have)));
-		chaind_count(cd, "ledger_drift", d.token->symbol, 1);
-	}
-	free(d.h);
+	if (rc == CB_OK)
+		rc = settle_drift(cd, tok, wallets, n);
+	free(wallets);
 	return rc;
 }
 

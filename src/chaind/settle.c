@@ -599,3 +599,123 @@ settle_check_signer_balance(struct chaind *cd)
 	}
 	return CB_OK;
 }
+
+/* ------------------------------------------------------------- drift */
+
+struct holder {
+	struct address	 wallet;
+	bool		 bound;		/* a user's wallet */
+	struct amount	 ledger;
+	u256		 chain;
+	bool		 have_chain;
+};
+
+struct drift {
+	struct chaind		*cd;
+	const struct settle_token *token;
+	struct holder		*h;
+	size_t			 n;
+};
+
+static bool
+holder_agrees(const struct holder *h)
+{
+	return !h->ledger.neg && u256_cmp(&h->ledger.mag, &h->chain) == 0;
+}
+
+static enum cb_err
+drift_txn(struct db *db, void *arg)
+{
+	struct drift *d = arg;
+	char subject[160], tok[ADDRESS_STR_SIZE], who[ADDRESS_STR_SIZE];
+	char want[AMOUNT_DB_MAX], have[U256_DEC_MAX];
+	enum cb_err rc;
+	size_t i;
+
+	if ((rc = lease_fence(db, &d->cd->lease)) != CB_OK)
+		return rc;
+	address_to_lower(&d->token->address, tok);
+	for (i = 0; i < d->n; i++) {
+		const struct holder *h = &d->h[i];
+
+		if (!h->have_chain || !h->bound)
+			continue;
+		address_to_lower(&h->wallet, who);
+		snprintf(subject, sizeof(subject), "token:%s:holder:%s", tok, who);
+		if (holder_agrees(h)) {
+			rc = issue_resolve(db, d->cd->chain->chain_id, "ledger", subject);
+		} else {
+			if (amount_to_db(&h->ledger, want, sizeof(want)) == 0)
+				snprintf(want, sizeof(want), "?");
+			rc = issue_report(db, d->cd->chain->chain_id, "ledger", subject, want,
+			    settle_dec(&h->chain, have, sizeof(have)));
+		}
+		if (rc != CB_OK)
+			return rc;
+	}
+	return CB_OK;
+}
+
+enum cb_err
+settle_drift(struct chaind *cd, const struct settle_token *token,
+    const struct address *wallets, size_t n)
+{
+	struct rpc_block_ref latest = { .tag = RPC_BLOCK_LATEST };
+	struct drift d = { .cd = cd, .token = token };
+	struct rpc_error err;
+	struct db_row row;
+	char addr[ADDRESS_STR_SIZE], want[AMOUNT_DB_MAX], have[U256_DEC_MAX];
+	enum cb_err rc = CB_OK;
+	size_t i;
+	int r;
+
+	if (n == 0)
+		return CB_OK;
+	if ((d.h = calloc(n, sizeof(*d.h))) == NULL)
+		return CB_ERR_NOMEM;
+	d.n = n;
+	for (i = 0; rc == CB_OK && i < n; i++) {
+		d.h[i].wallet = wallets[i];
+		rc = DB_EXEC(cd->db, ST_SETTLE_HOLDER_LEDGER, DB_U64(token->id),
+		    DB_U64(cd->chain->chain_id), DB_BLOB(wallets[i].bytes, ADDRESS_LEN));
+		if (rc != CB_OK)
+			break;
+		r = db_fetch(cd->db, ST_SETTLE_HOLDER_LEDGER, &row);
+		if (r == 1 && amount_from_db(&d.h[i].ledger, row.val[0], row.len[0]) != 0)
+			r = -1;
+		db_done(cd->db, ST_SETTLE_HOLDER_LEDGER);
+		if (r < 0)
+			rc = CB_ERR_DB;
+		d.h[i].bound = r == 1;
+	}
+	for (i = 0; rc == CB_OK && i < n; i++) {
+		if (!d.h[i].bound)
+			continue;
+		rc = settle_rpc_balance_of(cd, &token->address, &d.h[i].wallet, latest,
+		    &d.h[i].chain, &err);
+		if (rc != CB_OK) {
+			/* Checked again after the wallet's next batch. */
+			(void)settle_rpc_failed(cd, "eth_call(balanceOf)", rc, &err);
+			rc = CB_OK;
+			continue;
+		}
+		d.h[i].have_chain = true;
+	}
+	if (rc == CB_OK)
+		rc = db_txn(cd->db, drift_txn, &d);
+	for (i = 0; rc == CB_OK && i < n; i++) {
+		const struct holder *h = &d.h[i];
+
+		if (!h->have_chain || !h->bound || holder_agrees(h))
+			continue;
+		address_to_checksum(&h->wallet, addr);
+		if (amount_to_db(&h->ledger, want, sizeof(want)) == 0)
+			snprintf(want, sizeof(want), "?");
+		log_warnx("ledger_drift", "chain=%s token=%s wallet=%s ledger=%s chain_balance=%s",
+		    cd->chain->name, token->symbol, addr, want,
+		    settle_dec(&h->chain, have, sizeof(have)));
+		chaind_count(cd, "ledger_drift", token->symbol, 1);
+	}
+	free(d.h);
+	return rc;
+}

@@ -196,6 +196,17 @@ enum cb_err	 settle_simulate(struct chaind *cd, const struct address *to, const 
 		    size_t len, struct rpc_block_ref ref, struct revert_info *rev,
 		    struct rpc_error *err);
 
+/*
+ * Compares balanceOf of each wallet (at latest) with the confirmed balance
+ * of the user it is bound to, and reports a difference as a "ledger"
+ * consistency issue (or resolves the open one when they agree again):
+ * tokens moved on chain outside the ledger.  Never corrects anything.
+ * Called for the wallets a confirmed batch touched and for wallets the
+ * pre-flight found short.
+ */
+enum cb_err	 settle_drift(struct chaind *cd, const struct settle_token *token,
+		    const struct address *wallets, size_t n);
+
 /* Heartbeat fields: the signer's ETH balance against its alert level. */
 enum cb_err	 settle_check_signer_balance(struct chaind *cd);
 

@@ -740,14 +740,26 @@ static enum cb_err
 submitter_fail_items(struct chaind *cd, struct settle_batch *b, const size_t *idx, size_t n)
 {
 	struct item_fail f = { .cd = cd, .b = b, .idx = idx, .n = n };
+	struct address *wallets;
 	enum cb_err rc;
+	size_t i;
 
+	if ((wallets = calloc(n, sizeof(*wallets))) == NULL)
+		return CB_ERR_NOMEM;
+	for (i = 0; i < n; i++)
+		wallets[i] = b->items[idx[i]].wallet;
 	if ((rc = db_txn(cd->db, item_fail_txn, &f)) != CB_OK)
-		return rc;
+		goto out;
 	chaind_count(cd, "items_failed", SETTLE_ERR_ONCHAIN_SHORT, n);
 	if (f.emptied)
 		log_info("batch_emptied", "chain=%s batch=%" PRIu64, cd->chain->name, b->id);
-	return settle_items_load(cd->db, b);
+	/* Those wallets hold less than the ledger settled to them. */
+	if ((rc = settle_drift(cd, b->token, wallets, n)) != CB_OK)
+		goto out;
+	rc = settle_items_load(cd->db, b);
+out:
+	free(wallets);
+	return rc;
 }
 
 struct sim_ctx {

@@ -63,3 +63,16 @@ TESTS += tests/integration/test_ledger_crash
 tests_integration_test_ledger_crash_SOURCES = tests/integration/test_ledger_crash.c $(LEDGER_TEST_UTIL)
 tests_integration_test_ledger_crash_CFLAGS = $(HARNESS_CFLAGS)
 tests_integration_test_ledger_crash_LDADD = $(HARNESS_LIBS)
+
+# Settlement end to end (docs/settlement.md): each program stops the
+# stack's chainbridge-chaind, runs daemons of its own against the stack's
+# MariaDB and anvil, and starts the stack's daemon again when it ends.
+SETTLE_TEST_UTIL = tests/integration/test_settle_util.c tests/integration/test_settle_util.h \
+	$(LEDGER_TEST_UTIL)
+SETTLE_IT = tests/integration/test_settle_batching
+check_PROGRAMS += $(SETTLE_IT)
+TESTS += $(SETTLE_IT)
+tests_integration_test_settle_batching_SOURCES = tests/integration/test_settle_batching.c \
+	$(SETTLE_TEST_UTIL)
+tests_integration_test_settle_batching_CFLAGS = $(HARNESS_CFLAGS)
+tests_integration_test_settle_batching_LDADD = $(HARNESS_LIBS)

@@ -671,13 +671,12 @@ const char *const stmts_sql[ST__MAX] = {
 	[ST_SETTLE_BATCH_AGE] =
 	    "SELECT TIMESTAMPDIFF(MICROSECOND, created_at, confirmed_at) DIV 1000"
 	    " FROM settlement_batches WHERE id = ?",
-	/* (chain_id, token_id, batch_id) -> wallet (binary), user_id,
-	 * confirmed_balance */
-	[ST_SETTLE_BATCH_HOLDERS] =
-	    "SELECT i.wallet, w.user_id, COALESCE(ub.confirmed_balance, 0)"
-	    " FROM settlement_items i JOIN wallets w ON w.address = i.wallet"
-	    " AND w.chain_id = ? LEFT JOIN user_balances ub ON ub.user_id = w.user_id"
-	    " AND ub.token_id = ? WHERE i.batch_id = ? ORDER BY i.wallet",
+	/* (token_id, chain_id, wallet) -> the confirmed balance of the user the
+	 * wallet is bound to (0 when none yet); no row for an unbound wallet */
+	[ST_SETTLE_HOLDER_LEDGER] =
+	    "SELECT COALESCE(ub.confirmed_balance, 0) FROM wallets w"
+	    " LEFT JOIN user_balances ub ON ub.user_id = w.user_id AND ub.token_id = ?"
+	    " WHERE w.chain_id = ? AND w.address = ?",
 	/* (error, id): receipt status 0 */
 	[ST_SETTLE_BATCH_REVERTED] =
 	    "UPDATE settlement_batches SET status = 'failed', last_error = ?,"
