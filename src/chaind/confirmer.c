@@ -464,12 +464,17 @@ revert_txn(struct db *db, void *arg)
 	return settle_changes_return(v->cd, v->t->id, CHANGE_SUBMITTED, v->error);
 }
 
-/* Why the transaction reverted: the call replayed at the parent block. */
+/*
+ * Why the transaction reverted: the call replayed at the parent block,
+ * and, when it passes there (a transaction before it in the same block
+ * changed the state, e.g. revoked a role), at its own block, whose state
+ * includes that change.
+ */
 static void
 confirmer_revert_reason(struct chaind *cd, const struct tracked *t, uint64_t block,
     struct revert_info *rev)
 {
-	struct rpc_block_ref parent = { .tag = RPC_BLOCK_NUMBER, .number = block > 0 ? block - 1 : 0 };
+	struct rpc_block_ref at = { .tag = RPC_BLOCK_NUMBER, .number = block > 0 ? block - 1 : 0 };
 	struct settle_batch b;
 	struct rpc_error err;
 	uint8_t *data = NULL;
@@ -478,7 +483,7 @@ confirmer_revert_reason(struct chaind *cd, const struct tracked *t, uint64_t blo
 
 	memset(&b, 0, sizeof(b));
 	memset(rev, 0, sizeof(*rev));
-	snprintf(rev->text, sizeof(rev->text), "reverted on chain (reason unknown)");
+	snprintf(rev->text, sizeof(rev->text), "reason unknown");
 	rev->kind = REVERT_UNKNOWN;
 	b.id = t->id;
 	b.op = t->op;
@@ -487,16 +492,18 @@ confirmer_revert_reason(struct chaind *cd, const struct tracked *t, uint64_t blo
 	    settle_items_load(cd->db, &b) != CB_OK || b.nitems == 0 ||
 	    settle_calldata(&b, NULL, b.nitems, &data, &len) != CB_OK)
 		goto out;
-	rc = settle_simulate(cd, &b.token->address, data, len, parent, rev, &err);
+	rc = settle_simulate(cd, &b.token->address, data, len, at, rev, &err);
 	if (rc == CB_OK) {
-		/* It passes at the parent: an earlier transaction of the block
-		 * changed the state. */
-		snprintf(rev->text, sizeof(rev->text),
-		    "reverted on chain; succeeds at the parent block");
+		at.number = block;
+		rc = settle_simulate(cd, &b.token->address, data, len, at, rev, &err);
+	}
+	if (rc == CB_OK) {
+		snprintf(rev->text, sizeof(rev->text), "reason unknown (passes at blocks %"
+		    PRIu64 " and %" PRIu64 ")", block > 0 ? block - 1 : 0, block);
 		rev->kind = REVERT_UNKNOWN;
 	} else if (rc != CB_ERR_RPC) {
 		(void)settle_rpc_failed(cd, "eth_call", rc, &err);
-		snprintf(rev->text, sizeof(rev->text), "reverted on chain (reason unknown)");
+		snprintf(rev->text, sizeof(rev->text), "reason unknown (node error)");
 		rev->kind = REVERT_UNKNOWN;
 	}
 out:

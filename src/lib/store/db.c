@@ -122,6 +122,30 @@ db_release_all(struct db *db)
 		db_stmt_release(&db->stmts[i]);
 }
 
+/* Runs a SET of one unsigned value; values go through a prepared
+ * statement too. */
+static enum cb_err
+db_session_uint(struct db *db, const char *q, unsigned value)
+{
+	unsigned long long v = value;
+	MYSQL_STMT *st;
+	MYSQL_BIND bind;
+	enum cb_err rc = CB_OK;
+
+	if ((st = mysql_stmt_init(db->conn)) == NULL)
+		return db_fail_conn(db);
+	memset(&bind, 0, sizeof(bind));
+	bind.buffer_type = MYSQL_TYPE_LONGLONG;
+	bind.buffer = &v;
+	bind.is_unsigned = 1;
+	if (mysql_stmt_prepare(st, q, strlen(q)) != 0 ||
+	    mysql_stmt_bind_param(st, &bind) != 0 ||
+	    mysql_stmt_execute(st) != 0)
+		rc = db_fail_stmt(db, st);
+	mysql_stmt_close(st);
+	return rc;
+}
+
 /* Session settings every connection needs: UTC, strict SQL, READ COMMITTED. */
 static enum cb_err
 db_session_setup(struct db *db)
@@ -133,33 +157,22 @@ db_session_setup(struct db *db)
 		"SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED",
 		"SET NAMES utf8mb4 COLLATE utf8mb4_unicode_ci",
 	};
-	MYSQL_STMT *st = NULL;
-	MYSQL_BIND bind;
-	unsigned long long wait;
 	enum cb_err rc;
 	size_t i;
 
 	for (i = 0; i < sizeof(setup) / sizeof(setup[0]); i++)
 		if (mysql_query(db->conn, setup[i]) != 0)
 			return db_fail_conn(db);
-	if (db->conf.lock_wait_timeout == 0)
-		return CB_OK;
-	/* The timeout is a value: it goes through a prepared statement too. */
-	if ((st = mysql_stmt_init(db->conn)) == NULL)
-		return db_fail_conn(db);
-	rc = CB_OK;
-	wait = db->conf.lock_wait_timeout;
-	memset(&bind, 0, sizeof(bind));
-	bind.buffer_type = MYSQL_TYPE_LONGLONG;
-	bind.buffer = &wait;
-	bind.is_unsigned = 1;
-	static const char q[] = "SET SESSION innodb_lock_wait_timeout = ?";
-	if (mysql_stmt_prepare(st, q, sizeof(q) - 1) != 0 ||
-	    mysql_stmt_bind_param(st, &bind) != 0 ||
-	    mysql_stmt_execute(st) != 0)
-		rc = db_fail_stmt(db, st);
-	mysql_stmt_close(st);
-	return rc;
+	if (db->conf.lock_wait_timeout != 0 &&
+	    (rc = db_session_uint(db, "SET SESSION innodb_lock_wait_timeout = ?",
+	    db->conf.lock_wait_timeout)) != CB_OK)
+		return rc;
+	if (db->conf.idle_txn_timeout != 0 &&
+	    (rc = db_session_uint(db, "SET SESSION idle_transaction_timeout = ?",
+	    db->conf.idle_txn_timeout)) != CB_OK &&
+	    db->last_errno != ER_UNKNOWN_SYSTEM_VARIABLE)
+		return rc;
+	return CB_OK;
 }
 
 static enum cb_err
@@ -241,6 +254,20 @@ db_reconnect(struct db *db)
 		db->conn = NULL;
 	}
 	return db_connect(db);
+}
+
+enum cb_err
+db_set_idle_txn_timeout(struct db *db, unsigned seconds)
+{
+	enum cb_err rc;
+
+	db->conf.idle_txn_timeout = seconds;
+	if (db->conn == NULL)
+		return CB_OK;	/* applied when it connects */
+	rc = db_session_uint(db, "SET SESSION idle_transaction_timeout = ?", seconds);
+	if (rc != CB_OK && db->last_errno == ER_UNKNOWN_SYSTEM_VARIABLE)
+		rc = CB_OK;
+	return rc;
 }
 
 enum cb_err
