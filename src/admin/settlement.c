@@ -71,25 +71,20 @@ requeue_txn(struct db *db, void *arg)
 }
 
 static int
-settlement_requeue(struct admin *adm, int argc, char **argv)
+settlement_requeue(struct admin *adm)
 {
-	static const char *const spec[] = { "change=", "batch=", NULL };
-	const char *v[3];
+	const char *change = adm->opt[0], *batch = adm->opt[1];
 	struct requeue q;
 	unsigned long long id;
 	const char *what;
 	enum cb_err rc;
 
 	memset(&q, 0, sizeof(q));
-	if (admin_opts(argc, argv, spec, v) != 0)
-		return 2;
-	if ((v[0] == NULL) == (v[1] == NULL)) {
-		fprintf(stderr, "usage: chainbridge-admin settlement requeue --change ID | --batch ID\n");
-		return 2;
-	}
-	q.batch = v[1] != NULL;
+	if ((change == NULL) == (batch == NULL))
+		return admin_usage_error(adm, "settlement requeue needs one of --change and --batch");
+	q.batch = batch != NULL;
 	what = q.batch ? "batch" : "change";
-	if (admin_opt_u64(what, q.batch ? v[1] : v[0], UINT64_MAX, &id) != 0)
+	if (admin_opt_u64(what, q.batch ? batch : change, UINT64_MAX, &id) != 0)
 		return 2;
 	q.id = id;
 	if ((rc = db_txn(adm->db, requeue_txn, &q)) != CB_OK) {
@@ -149,15 +144,10 @@ settlement_rows(struct admin *adm, unsigned stmt, const char *title, const char 
 }
 
 static int
-settlement_status(struct admin *adm, int argc, char **argv)
+settlement_status(struct admin *adm)
 {
 	int bad = 0;
 
-	(void)argv;
-	if (argc != 0) {
-		fprintf(stderr, "usage: chainbridge-admin settlement status\n");
-		return 2;
-	}
 	bad |= settlement_rows(adm, ST_SETTLE_STATUS_PENDING, "changes not yet settled:",
 	    "token chain_id status changes oldest_age_s");
 	bad |= settlement_rows(adm, ST_SETTLE_STATUS_BATCHES, "batches:",
@@ -170,14 +160,25 @@ settlement_status(struct admin *adm, int argc, char **argv)
 	return bad ? 1 : 0;
 }
 
-int
-cmd_settlement(struct admin *adm, int argc, char **argv)
+static int
+cmd_settlement(struct admin *adm)
 {
-	if (argc >= 1 && strcmp(argv[0], "requeue") == 0)
-		return settlement_requeue(adm, argc - 1, argv + 1);
-	if (argc >= 1 && strcmp(argv[0], "status") == 0)
-		return settlement_status(adm, argc - 1, argv + 1);
-	fprintf(stderr, "usage: chainbridge-admin settlement requeue --change ID | --batch ID\n"
-	    "       chainbridge-admin settlement status\n");
-	return 2;
+	if (strcmp(adm->action->name, "requeue") == 0)
+		return settlement_requeue(adm);
+	return settlement_status(adm);
 }
+
+/* Option indices of requeue: --change 0, --batch 1. */
+static const char *const settlement_requeue_opts[] = { "change=", "batch=", NULL };
+static const char *const settlement_no_opts[] = { NULL };
+
+static const struct admin_action settlement_actions[] = {
+	{ "requeue", settlement_requeue_opts, "--change ID | --batch ID" },
+	{ "status", settlement_no_opts, "" },
+	{ NULL, NULL, NULL },
+};
+
+const struct admin_cmd admin_cmd_settlement = {
+	"settlement", "Re-queue failed settlement and show where settlement stands",
+	ADMIN_NEEDS_DB, cmd_settlement, settlement_actions,
+};

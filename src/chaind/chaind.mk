@@ -3,14 +3,14 @@
 # settlement roles settle.h.
 #
 # The settlement decisions that need neither store nor node (netting,
-# splitting, fees, revert decoding, nonce reconciliation, bisection) live
+# splitting, fees, what a revert means, nonce reconciliation, bisection) live
 # in a convenience library, so the unit tests link exactly the code the
 # daemon runs.
 noinst_LIBRARIES += src/chaind/libsettle.a
 src_chaind_libsettle_a_SOURCES = \
 	src/chaind/plan.c src/chaind/plan.h \
 	src/chaind/fees.c src/chaind/fees.h \
-	src/chaind/revert.c src/chaind/revert.h \
+	src/chaind/refusal.c src/chaind/refusal.h \
 	src/chaind/nonce.c src/chaind/nonce.h \
 	src/chaind/bisect.c src/chaind/bisect.h
 src_chaind_libsettle_a_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src/chaind
@@ -27,7 +27,7 @@ src_chaind_chainbridge_chaind_LDADD = src/chaind/libsettle.a $(CB_LIBS)
 
 # Unit tests of the settlement decisions (tests/unit/test_settle_*.c).
 SETTLE_UNIT_TESTS = tests/unit/test_settle_plan tests/unit/test_settle_fees \
-	tests/unit/test_settle_revert tests/unit/test_settle_nonce \
+	tests/unit/test_settle_refusal tests/unit/test_settle_nonce \
 	tests/unit/test_settle_bisect
 check_PROGRAMS += $(SETTLE_UNIT_TESTS)
 TESTS += $(SETTLE_UNIT_TESTS)
@@ -41,10 +41,10 @@ tests_unit_test_settle_fees_SOURCES = tests/unit/test_settle_fees.c
 tests_unit_test_settle_fees_CPPFLAGS = $(SETTLE_UNIT_CPPFLAGS)
 tests_unit_test_settle_fees_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_settle_fees_LDADD = $(SETTLE_UNIT_LIBS)
-tests_unit_test_settle_revert_SOURCES = tests/unit/test_settle_revert.c
-tests_unit_test_settle_revert_CPPFLAGS = $(SETTLE_UNIT_CPPFLAGS)
-tests_unit_test_settle_revert_CFLAGS = $(TEST_CFLAGS)
-tests_unit_test_settle_revert_LDADD = $(SETTLE_UNIT_LIBS)
+tests_unit_test_settle_refusal_SOURCES = tests/unit/test_settle_refusal.c
+tests_unit_test_settle_refusal_CPPFLAGS = $(SETTLE_UNIT_CPPFLAGS)
+tests_unit_test_settle_refusal_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_settle_refusal_LDADD = $(SETTLE_UNIT_LIBS)
 tests_unit_test_settle_nonce_SOURCES = tests/unit/test_settle_nonce.c
 tests_unit_test_settle_nonce_CPPFLAGS = $(SETTLE_UNIT_CPPFLAGS)
 tests_unit_test_settle_nonce_CFLAGS = $(TEST_CFLAGS)

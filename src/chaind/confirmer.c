@@ -301,7 +301,7 @@ mined_txn(struct db *db, void *arg)
 	if (!batch_transition_ok(BATCH_SUBMITTED, BATCH_MINED))
 		return CB_ERR_INTERNAL;
 	rc = DB_EXEC(db, ST_SETTLE_BATCH_MINED, DB_BLOB(m->a->hash, 32), DB_U64(r->block_number),
-	    DB_BLOB(r->block_hash, 32), DB_U64(r->gas_used), DB_U64(m->t->id));
+	    DB_BLOB(r->block_hash.bytes, 32), DB_U64(r->gas_used), DB_U64(m->t->id));
 	if (rc != CB_OK)
 		return rc;
 	if (db_affected(db, ST_SETTLE_BATCH_MINED) != 1)
@@ -472,7 +472,7 @@ revert_txn(struct db *db, void *arg)
  */
 static void
 confirmer_revert_reason(struct chaind *cd, const struct tracked *t, uint64_t block,
-    struct revert_info *rev)
+    struct refusal *rev)
 {
 	struct rpc_block_ref at = { .tag = RPC_BLOCK_NUMBER, .number = block > 0 ? block - 1 : 0 };
 	struct settle_batch b;
@@ -484,7 +484,7 @@ confirmer_revert_reason(struct chaind *cd, const struct tracked *t, uint64_t blo
 	memset(&b, 0, sizeof(b));
 	memset(rev, 0, sizeof(*rev));
 	snprintf(rev->text, sizeof(rev->text), "reason unknown");
-	rev->kind = REVERT_UNKNOWN;
+	rev->kind = REFUSAL_UNKNOWN;
 	b.id = t->id;
 	b.op = t->op;
 	memcpy(b.key, t->key, 32);
@@ -500,11 +500,11 @@ confirmer_revert_reason(struct chaind *cd, const struct tracked *t, uint64_t blo
 	if (rc == CB_OK) {
 		snprintf(rev->text, sizeof(rev->text), "reason unknown (passes at blocks %"
 		    PRIu64 " and %" PRIu64 ")", block > 0 ? block - 1 : 0, block);
-		rev->kind = REVERT_UNKNOWN;
+		rev->kind = REFUSAL_UNKNOWN;
 	} else if (rc != CB_ERR_RPC) {
 		(void)settle_rpc_failed(cd, "eth_call", rc, &err);
 		snprintf(rev->text, sizeof(rev->text), "reason unknown (node error)");
-		rev->kind = REVERT_UNKNOWN;
+		rev->kind = REFUSAL_UNKNOWN;
 	}
 out:
 	free(data);
@@ -515,13 +515,13 @@ static enum cb_err
 confirmer_reverted(struct chaind *cd, const struct tracked *t, const struct tracked_attempt *a)
 {
 	struct revert_txn_arg v = { .cd = cd, .t = t, .a = a };
-	struct revert_info rev;
+	struct refusal rev;
 	char hex[67], q[LOG_Q_MAX];
 	enum cb_err rc;
 
 	confirmer_revert_reason(cd, t, a->receipt.block_number, &rev);
 	settle_hex(a->hash, 32, hex, sizeof(hex));
-	if (rev.kind == REVERT_BATCH_PROCESSED) {
+	if (rev.kind == REFUSAL_BATCH_PROCESSED) {
 		/* Another transaction executed this very batch: its changes are
 		 * settled on chain and must not be settled again. */
 		log_errorx("batch_key_already_processed", "chain=%s batch=%" PRIu64 " tx=%s"
@@ -775,7 +775,7 @@ confirmer_batch(struct pass *p, struct tracked *t)
 	}
 	if (t->status == BATCH_MINED) {
 		if (a == NULL || a->receipt.has_status == false || a->receipt.status != 1 ||
-		    memcmp(a->receipt.block_hash, t->block_hash, 32) != 0 ||
+		    memcmp(a->receipt.block_hash.bytes, t->block_hash, 32) != 0 ||
 		    memcmp(a->hash, t->tx_hash, 32) != 0) {
 			/* Its block left the canonical chain. */
 			if ((rc = db_txn(cd->db, unmine_txn, &m)) != CB_OK)
@@ -802,7 +802,7 @@ confirmer_batch(struct pass *p, struct tracked *t)
 			t->status = BATCH_MINED;
 			t->has_block = true;
 			t->block_number = a->receipt.block_number;
-			memcpy(t->block_hash, a->receipt.block_hash, 32);
+			memcpy(t->block_hash, a->receipt.block_hash.bytes, 32);
 			memcpy(t->tx_hash, a->hash, 32);
 			return confirmer_confirm(p, t);
 		}

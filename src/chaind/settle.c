@@ -280,7 +280,7 @@ settle_rpc_call(struct chaind *cd, const struct address *to, const uint8_t *data
     struct rpc_block_ref ref, uint8_t **out, size_t *out_len, struct rpc_error *err)
 {
 	struct rpc_call_msg msg = {
-		.from = cd->signer.bytes, .to = to->bytes, .data = data, .data_len = len,
+		.from = &cd->signer, .to = to, .data = data, .data_len = len,
 	};
 
 	return rpc_eth_call(cd->rpc, &msg, ref, out, out_len, err);
@@ -291,7 +291,7 @@ settle_rpc_estimate(struct chaind *cd, const struct address *to, const uint8_t *
     size_t len, uint64_t *gas, struct rpc_error *err)
 {
 	struct rpc_call_msg msg = {
-		.from = cd->signer.bytes, .to = to->bytes, .data = data, .data_len = len,
+		.from = &cd->signer, .to = to, .data = data, .data_len = len,
 	};
 
 	return rpc_eth_estimate_gas(cd->rpc, &msg, gas, err);
@@ -300,16 +300,16 @@ settle_rpc_estimate(struct chaind *cd, const struct address *to, const uint8_t *
 enum cb_err
 settle_rpc_send(struct chaind *cd, const uint8_t *raw, size_t len, struct rpc_error *err)
 {
-	uint8_t hash[32];
+	struct hash32 hash;
 
-	return rpc_eth_send_raw_transaction(cd->rpc, raw, len, hash, err);
+	return rpc_eth_send_raw_transaction(cd->rpc, raw, len, &hash, err);
 }
 
 enum cb_err
 settle_rpc_nonce(struct chaind *cd, struct rpc_block_ref ref, uint64_t *nonce,
     struct rpc_error *err)
 {
-	return rpc_eth_get_transaction_count(cd->rpc, cd->signer.bytes, ref, nonce, err);
+	return rpc_eth_get_transaction_count(cd->rpc, &cd->signer, ref, nonce, err);
 }
 
 enum cb_err
@@ -317,7 +317,7 @@ settle_rpc_signer_balance(struct chaind *cd, u256 *wei, struct rpc_error *err)
 {
 	struct rpc_block_ref latest = { .tag = RPC_BLOCK_LATEST };
 
-	return rpc_eth_get_balance(cd->rpc, cd->signer.bytes, latest, wei, err);
+	return rpc_eth_get_balance(cd->rpc, &cd->signer, latest, wei, err);
 }
 
 enum cb_err
@@ -355,7 +355,7 @@ settle_rpc_block_hash(struct chaind *cd, uint64_t number, uint8_t hash[32],
 
 	if ((rc = rpc_eth_get_block_by_number(cd->rpc, ref, &blk, err)) != CB_OK)
 		return rc;
-	memcpy(hash, blk.hash, 32);
+	memcpy(hash, blk.hash.bytes, 32);
 	rpc_block_clear(&blk);
 	return CB_OK;
 }
@@ -462,63 +462,48 @@ settle_rpc_market_fees(struct chaind *cd, struct fee_quote *out, struct rpc_erro
 	return CB_OK;
 }
 
-/* Adds method(["0x<hash>"]) for each hash to a new batch. */
-static enum cb_err
-settle_hash_batch(const char *method, const uint8_t (*hashes)[32], size_t n,
-    struct rpc_batch **out)
+/* The hashes as the typed calls take them (the caller frees it). */
+static struct hash32 *
+settle_hash32s(const uint8_t (*hashes)[32], size_t n)
 {
-	struct rpc_batch *b;
-	char hex[67];
+	struct hash32 *h;
 	size_t i;
 
-	if ((b = rpc_batch_new()) == NULL)
-		return CB_ERR_NOMEM;
-	for (i = 0; i < n; i++) {
-		json_object *params = json_object_new_array();
-		enum cb_err rc;
+	if ((h = calloc(n, sizeof(*h))) == NULL)
+		return NULL;
+	for (i = 0; i < n; i++)
+		memcpy(h[i].bytes, hashes[i], 32);
+	return h;
+}
 
-		settle_hex(hashes[i], 32, hex, sizeof(hex));
-		if (params == NULL ||
-		    json_object_array_add(params, json_object_new_string(hex)) != 0) {
-			json_object_put(params);
-			rpc_batch_free(b);
-			return CB_ERR_NOMEM;
-		}
-		rc = rpc_batch_add(b, method, params, NULL);
-		json_object_put(params);
-		if (rc != CB_OK) {
-			rpc_batch_free(b);
-			return rc;
-		}
-	}
-	*out = b;
-	return CB_OK;
+/* The client's batch limit: longer lists go in several batches. */
+static size_t
+settle_batch_max(struct chaind *cd)
+{
+	size_t max = rpc_client_opts(cd->rpc)->max_batch;
+
+	return max > 0 && max < 256 ? max : 256;
 }
 
 enum cb_err
 settle_rpc_receipts(struct chaind *cd, const uint8_t (*hashes)[32], size_t n,
     struct rpc_receipt *receipts, enum cb_err *statuses, struct rpc_error *err)
 {
-	struct rpc_batch *b = NULL;
-	json_object *res;
-	enum cb_err rc;
-	size_t i;
+	struct hash32 *h;
+	size_t off, chunk, max = settle_batch_max(cd);
+	enum cb_err rc = CB_OK;
 
 	memset(receipts, 0, n * sizeof(*receipts));
 	if (n == 0)
 		return CB_OK;
-	if ((rc = settle_hash_batch("eth_getTransactionReceipt", hashes, n, &b)) != CB_OK)
-		return rc;
-	if ((rc = rpc_batch_send(cd->rpc, b, err)) == CB_OK) {
-		for (i = 0; i < n; i++) {
-			statuses[i] = rpc_batch_result(b, i, &res, NULL);
-			if (statuses[i] == CB_OK && res == NULL)
-				statuses[i] = CB_ERR_NOT_FOUND;
-			else if (statuses[i] == CB_OK)
-				statuses[i] = rpc_receipt_parse(cd->rpc, res, &receipts[i]);
-		}
+	if ((h = settle_hash32s(hashes, n)) == NULL)
+		return CB_ERR_NOMEM;
+	for (off = 0; rc == CB_OK && off < n; off += chunk) {
+		chunk = n - off < max ? n - off : max;
+		rc = rpc_eth_get_transaction_receipts(cd->rpc, h + off, chunk, receipts + off,
+		    statuses + off, err);
 	}
-	rpc_batch_free(b);
+	free(h);
 	return rc;
 }
 
@@ -526,30 +511,43 @@ enum cb_err
 settle_rpc_known(struct chaind *cd, const uint8_t (*hashes)[32], size_t n, bool *known,
     struct rpc_error *err)
 {
-	struct rpc_batch *b = NULL;
-	json_object *res;
-	enum cb_err rc;
-	size_t i;
+	struct hash32 *h;
+	struct rpc_tx *txs = NULL;
+	enum cb_err *st = NULL, rc = CB_OK;
+	size_t off, chunk, i, max = settle_batch_max(cd);
 
 	if (n == 0)
 		return CB_OK;
-	if ((rc = settle_hash_batch("eth_getTransactionByHash", hashes, n, &b)) != CB_OK)
-		return rc;
-	if ((rc = rpc_batch_send(cd->rpc, b, err)) == CB_OK) {
-		for (i = 0; i < n && rc == CB_OK; i++) {
-			rc = rpc_batch_result(b, i, &res, err);
-			known[i] = rc == CB_OK && res != NULL;
-		}
+	h = settle_hash32s(hashes, n);
+	txs = calloc(n, sizeof(*txs));
+	st = calloc(n, sizeof(*st));
+	if (h == NULL || txs == NULL || st == NULL) {
+		rc = CB_ERR_NOMEM;
+		goto out;
 	}
-	rpc_batch_free(b);
+	for (off = 0; rc == CB_OK && off < n; off += chunk) {
+		chunk = n - off < max ? n - off : max;
+		rc = rpc_eth_get_transactions_by_hash(cd->rpc, h + off, chunk, txs + off,
+		    st + off, err);
+	}
+	for (i = 0; i < n; i++) {
+		/* Anything but "unknown" counts as known: never re-send on a
+		 * doubtful answer. */
+		known[i] = rc != CB_OK || st[i] != CB_ERR_NOT_FOUND;
+		rpc_tx_clear(&txs[i]);
+	}
+out:
+	free(h);
+	free(txs);
+	free(st);
 	return rc;
 }
 
 enum cb_err
 settle_simulate(struct chaind *cd, const struct address *to, const uint8_t *data, size_t len,
-    struct rpc_block_ref ref, struct revert_info *rev, struct rpc_error *err)
+    struct rpc_block_ref ref, struct refusal *rev, struct rpc_error *err)
 {
-	uint8_t *out = NULL, buf[REVERT_DATA_MAX];
+	uint8_t *out = NULL, buf[RPC_REVERT_DATA_MAX];
 	size_t out_len = 0, blen = 0;
 	enum cb_err rc;
 
@@ -558,18 +556,25 @@ settle_simulate(struct chaind *cd, const struct address *to, const uint8_t *data
 	free(out);
 	if (rc != CB_ERR_RPC)
 		return rc;
-	/* A node error that carries revert data, or says it reverted, is a
-	 * revert; any other node error tells nothing about the call. */
-	if (err->has_data && revert_data_from_text(err->data, strlen(err->data), buf,
-	    sizeof(buf), &blen)) {
-		revert_decode(buf, blen, rev);
-		return CB_ERR_RPC;
+	/* A revert (with its data, or with none); any other node error tells
+	 * nothing about the call. */
+	if (err->errclass != RPC_ERRCLASS_REVERTED)
+		return CB_ERR_RPC_TRANSPORT;
+	switch (rpc_error_revert_data(err, buf, sizeof(buf), &blen)) {
+	case CB_OK:
+		refusal_decode(buf, blen, rev);
+		break;
+	case CB_ERR_NOT_FOUND:
+		refusal_decode(NULL, 0, rev);
+		break;
+	default:
+		refusal_decode(NULL, 0, rev);
+		rev->kind = REFUSAL_UNKNOWN;
+		snprintf(rev->text, sizeof(rev->text), "reverted; the node's revert data"
+		    " does not decode");
+		break;
 	}
-	if (err->errclass == RPC_ERRCLASS_REVERTED) {
-		revert_decode(NULL, 0, rev);
-		return CB_ERR_RPC;
-	}
-	return CB_ERR_RPC_TRANSPORT;
+	return CB_ERR_RPC;
 }
 
 enum cb_err

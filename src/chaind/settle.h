@@ -23,7 +23,7 @@
 #include "ledger/status.h"
 #include "money/u256.h"
 #include "plan.h"
-#include "revert.h"
+#include "refusal.h"
 #include "store/registry.h"
 
 /* Tokens of one chain whose contract check is remembered. */
@@ -193,7 +193,7 @@ enum cb_err	 settle_rpc_known(struct chaind *cd, const uint8_t (*hashes)[32], si
  * a call that could not tell (err filled).
  */
 enum cb_err	 settle_simulate(struct chaind *cd, const struct address *to, const uint8_t *data,
-		    size_t len, struct rpc_block_ref ref, struct revert_info *rev,
+		    size_t len, struct rpc_block_ref ref, struct refusal *rev,
 		    struct rpc_error *err);
 
 /*

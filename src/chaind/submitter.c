@@ -772,7 +772,7 @@ submitter_sim(void *arg, const size_t *idx, size_t n)
 {
 	struct sim_ctx *s = arg;
 	struct rpc_block_ref latest = { .tag = RPC_BLOCK_LATEST };
-	struct revert_info rev;
+	struct refusal rev;
 	struct rpc_error err;
 	uint8_t *data = NULL;
 	size_t len = 0;
@@ -824,7 +824,7 @@ submitter_preflight(struct chaind *cd, struct settle_batch *b, enum preflight *o
 	struct rpc_block_ref latest = { .tag = RPC_BLOCK_LATEST };
 	struct sim_ctx sim = { .cd = cd, .b = b };
 	struct bisect_result br;
-	struct revert_info rev;
+	struct refusal rev;
 	struct rpc_error err;
 	uint8_t *data = NULL;
 	size_t len = 0, i, *shortlist = NULL, nshort;
@@ -853,7 +853,7 @@ submitter_preflight(struct chaind *cd, struct settle_batch *b, enum preflight *o
 			break;
 		}
 		rc = CB_OK;
-		if (rev.kind == REVERT_BATCH_PROCESSED) {
+		if (rev.kind == REFUSAL_BATCH_PROCESSED) {
 			/* Our own key, never signed: someone executed it.  Never
 			 * settle these changes again on this evidence; an
 			 * operator looks (docs/settlement.md). */
@@ -871,7 +871,7 @@ submitter_preflight(struct chaind *cd, struct settle_batch *b, enum preflight *o
 			rc = CB_ERR_NOMEM;
 			break;
 		}
-		if (rev.kind == REVERT_INSUFFICIENT_BALANCE && b->op == SETTLE_BURN) {
+		if (rev.kind == REFUSAL_INSUFFICIENT_BALANCE && b->op == SETTLE_BURN) {
 			/* OpenZeppelin names the short wallet. */
 			for (i = 0; i < b->nitems; i++)
 				if (address_eq(&b->items[i].wallet, &rev.account))
@@ -887,7 +887,7 @@ submitter_preflight(struct chaind *cd, struct settle_batch *b, enum preflight *o
 				}
 			}
 		}
-		if (revert_kind_whole_batch(rev.kind)) {
+		if (refusal_whole_batch(rev.kind)) {
 			rc = submitter_refuse(cd, b, rev.text);
 			*out = rc == CB_OK ? PREFLIGHT_DONE : PREFLIGHT_RETRY;
 			break;

@@ -1,5 +1,6 @@
-/* test_settle_revert.c - decoding revert data (src/chaind/revert.c), with
- * the published selectors of Solidity and OpenZeppelin v5. */
+/* test_settle_refusal.c - what a reverted settlement call means
+ * (src/chaind/refusal.c), with the published selectors of Solidity and
+ * OpenZeppelin v5. */
 #include "config.h"
 
 #include <check.h>
@@ -9,7 +10,7 @@
 #include "core/hex.h"
 #include "eth/abi.h"
 #include "eth/keccak.h"
-#include "revert.h"
+#include "refusal.h"
 
 /* Builds selector(signature) + args into buf; returns the length. */
 static size_t
@@ -127,54 +128,54 @@ END_TEST
 START_TEST(test_decode_kinds)
 {
 	uint8_t buf[512];
-	struct revert_info r;
+	struct refusal r;
 	struct address want = holder();
 	size_t n;
 
 	n = enc(buf, sizeof(buf), "Error(string)", args_string);
-	revert_decode(buf, n, &r);
-	ck_assert_int_eq(r.kind, REVERT_ERROR_STRING);
-	ck_assert_str_eq(r.text, "Error(not allowed?)");
+	refusal_decode(buf, n, &r);
+	ck_assert_int_eq(r.kind, REFUSAL_ERROR_STRING);
+	ck_assert_str_eq(r.text, "Error(\"not allowed?\")");
 
 	n = enc(buf, sizeof(buf), "Panic(uint256)", args_panic);
-	revert_decode(buf, n, &r);
-	ck_assert_int_eq(r.kind, REVERT_PANIC);
-	ck_assert_str_eq(r.text, "Panic(0x11)");
+	refusal_decode(buf, n, &r);
+	ck_assert_int_eq(r.kind, REFUSAL_PANIC);
+	ck_assert_str_eq(r.text, "Panic(0x11: arithmetic underflow or overflow)");
 
 	n = enc(buf, sizeof(buf), "ERC20InsufficientBalance(address,uint256,uint256)",
 	    args_insufficient);
-	revert_decode(buf, n, &r);
-	ck_assert_int_eq(r.kind, REVERT_INSUFFICIENT_BALANCE);
+	refusal_decode(buf, n, &r);
+	ck_assert_int_eq(r.kind, REFUSAL_INSUFFICIENT_BALANCE);
 	ck_assert(address_eq(&r.account, &want));
 	ck_assert_str_eq(r.text, "ERC20InsufficientBalance("
 	    "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed, 5, 10)");
-	ck_assert(!revert_kind_whole_batch(r.kind));
+	ck_assert(!refusal_whole_batch(r.kind));
 
 	n = enc(buf, sizeof(buf), "AccessControlUnauthorizedAccount(address,bytes32)",
 	    args_unauthorized);
-	revert_decode(buf, n, &r);
-	ck_assert_int_eq(r.kind, REVERT_UNAUTHORIZED);
+	refusal_decode(buf, n, &r);
+	ck_assert_int_eq(r.kind, REFUSAL_UNAUTHORIZED);
 	ck_assert_str_eq(r.text, "AccessControlUnauthorizedAccount("
 	    "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed, MINTER_ROLE)");
-	ck_assert(revert_kind_whole_batch(r.kind));
+	ck_assert(refusal_whole_batch(r.kind));
 
 	n = enc(buf, sizeof(buf), "EnforcedPause()", NULL);
-	revert_decode(buf, n, &r);
-	ck_assert_int_eq(r.kind, REVERT_PAUSED);
-	ck_assert(revert_kind_whole_batch(r.kind));
+	refusal_decode(buf, n, &r);
+	ck_assert_int_eq(r.kind, REFUSAL_PAUSED);
+	ck_assert(refusal_whole_batch(r.kind));
 
 	n = enc(buf, sizeof(buf), "BatchAlreadyProcessed(bytes32)", args_key);
-	revert_decode(buf, n, &r);
-	ck_assert_int_eq(r.kind, REVERT_BATCH_PROCESSED);
+	refusal_decode(buf, n, &r);
+	ck_assert_int_eq(r.kind, REFUSAL_BATCH_PROCESSED);
 	ck_assert_uint_eq(r.word[31], 0xab);
 
 	n = enc(buf, sizeof(buf), "EmptyBatch()", NULL);
-	revert_decode(buf, n, &r);
-	ck_assert_int_eq(r.kind, REVERT_EMPTY_BATCH);
+	refusal_decode(buf, n, &r);
+	ck_assert_int_eq(r.kind, REFUSAL_EMPTY_BATCH);
 
 	n = enc(buf, sizeof(buf), "LengthMismatch(uint256,uint256)", args_lengths);
-	revert_decode(buf, n, &r);
-	ck_assert_int_eq(r.kind, REVERT_LENGTH_MISMATCH);
+	refusal_decode(buf, n, &r);
+	ck_assert_int_eq(r.kind, REFUSAL_LENGTH_MISMATCH);
 	ck_assert_str_eq(r.text, "LengthMismatch(3, 2)");
 }
 END_TEST
@@ -184,72 +185,51 @@ START_TEST(test_decode_malformed)
 {
 	static const uint8_t unknown[] = { 0xde, 0xad, 0xbe, 0xef, 0x00 };
 	uint8_t buf[512];
-	struct revert_info r;
+	struct refusal r;
 	size_t n;
 
-	revert_decode(NULL, 0, &r);
-	ck_assert_int_eq(r.kind, REVERT_NO_DATA);
+	refusal_decode(NULL, 0, &r);
+	ck_assert_int_eq(r.kind, REFUSAL_NO_DATA);
 	ck_assert_str_eq(r.text, "reverted without data");
-	revert_decode(unknown, 2, &r);
-	ck_assert_int_eq(r.kind, REVERT_UNKNOWN);
-	revert_decode(unknown, sizeof(unknown), &r);
-	ck_assert_int_eq(r.kind, REVERT_UNKNOWN);
-	ck_assert_str_eq(r.text, "custom error 0xdeadbeef (5 bytes)");
+	refusal_decode(unknown, 2, &r);
+	ck_assert_int_eq(r.kind, REFUSAL_UNKNOWN);
+	refusal_decode(unknown, sizeof(unknown), &r);
+	ck_assert_int_eq(r.kind, REFUSAL_UNKNOWN);
+	ck_assert_str_eq(r.text, "custom error 0xdeadbeef (1 bytes of arguments)");
 	/* A known selector with its arguments cut short. */
 	n = enc(buf, sizeof(buf), "ERC20InsufficientBalance(address,uint256,uint256)",
 	    args_insufficient);
-	revert_decode(buf, n - 1, &r);
-	ck_assert_int_eq(r.kind, REVERT_UNKNOWN);
+	refusal_decode(buf, n - 1, &r);
+	ck_assert_int_eq(r.kind, REFUSAL_UNKNOWN);
 	n = enc(buf, sizeof(buf), "Error(string)", args_string);
 	buf[4 + 31] = 0xff;	/* the string's offset points far away */
-	revert_decode(buf, n, &r);
-	ck_assert_int_eq(r.kind, REVERT_UNKNOWN);
+	refusal_decode(buf, n, &r);
+	ck_assert_int_eq(r.kind, REFUSAL_UNKNOWN);
 	/* An address word with its high bytes set is not an address. */
 	n = enc(buf, sizeof(buf), "ERC20InvalidReceiver(address)", NULL);
 	memset(buf + 4, 0xff, 32);
-	revert_decode(buf, 36, &r);
-	ck_assert_int_eq(r.kind, REVERT_UNKNOWN);
+	refusal_decode(buf, 36, &r);
+	ck_assert_int_eq(r.kind, REFUSAL_UNKNOWN);
 	(void)n;
-}
-END_TEST
-
-START_TEST(test_data_from_text)
-{
-	uint8_t buf[64];
-	size_t len;
-
-	ck_assert(revert_data_from_text("0xe450d38c", 10, buf, sizeof(buf), &len));
-	ck_assert_uint_eq(len, 4);
-	ck_assert_uint_eq(buf[0], 0xe4);
-	/* Nodes that wrap it: {"data":"0x..."} or a message around it. */
-	ck_assert(revert_data_from_text("{\"data\":\"0xd93c0665\"}", 21, buf, sizeof(buf), &len));
-	ck_assert_uint_eq(len, 4);
-	ck_assert_uint_eq(buf[3], 0x65);
-	ck_assert(!revert_data_from_text("", 0, buf, sizeof(buf), &len));
-	ck_assert(!revert_data_from_text("0x", 2, buf, sizeof(buf), &len));
-	ck_assert(!revert_data_from_text("0xabc", 5, buf, sizeof(buf), &len));
-	ck_assert(!revert_data_from_text("execution reverted", 18, buf, sizeof(buf), &len));
-	ck_assert(!revert_data_from_text("0x0102030405", 12, buf, 2, &len));
 }
 END_TEST
 
 START_TEST(test_names)
 {
-	ck_assert_str_eq(revert_kind_name(REVERT_INSUFFICIENT_BALANCE), "insufficient_balance");
-	ck_assert_str_eq(revert_kind_name(REVERT_KIND__MAX), "?");
+	ck_assert_str_eq(refusal_kind_name(REFUSAL_INSUFFICIENT_BALANCE), "insufficient_balance");
+	ck_assert_str_eq(refusal_kind_name(REFUSAL_KIND__MAX), "?");
 }
 END_TEST
 
 static Suite *
-revert_suite(void)
+refusal_suite(void)
 {
-	Suite *s = suite_create("settle_revert");
+	Suite *s = suite_create("settle_refusal");
 	TCase *tc = tcase_create("decode");
 
 	tcase_add_test(tc, test_published_selectors);
 	tcase_add_test(tc, test_decode_kinds);
 	tcase_add_test(tc, test_decode_malformed);
-	tcase_add_test(tc, test_data_from_text);
 	tcase_add_test(tc, test_names);
 	suite_add_tcase(s, tc);
 	return s;
@@ -258,7 +238,7 @@ revert_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(revert_suite());
+	SRunner *sr = srunner_create(refusal_suite());
 	int failed;
 
 	srunner_run_all(sr, CK_NORMAL);
