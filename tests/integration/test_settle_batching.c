@@ -5,8 +5,9 @@
  * min_batch_size holding a priority change back, netting per wallet
  * (one mint item of 65 for +100 -40 +5, a net-zero wallet settled without
  * a transaction, mints before burns in a round), awaiting_wallet and its
- * release on binding, and a burn whose wallet moved its tokens away on
- * chain failing alone while the rest of its batch settles.
+ * release on binding, a burn whose wallet moved its tokens away on chain
+ * failing alone while the rest of its batch settles, and what the API
+ * shows of it all (/healthz, /metrics).
  *
  * Real MariaDB, anvil and a chainbridge-chaind process of this test's
  * own; the chain is read through plain JSON-RPC and cast.
@@ -314,6 +315,62 @@ START_TEST(test_burn_preflight)
 }
 END_TEST
 
+/* The API shows settlement from the store: /healthz per chain, /metrics. */
+START_TEST(test_health_and_metrics)
+{
+	char sym[32], addr[ST_ADDR_MAX], u[LT_NAME_MAX], w[ST_ADDR_MAX], holder[64];
+	struct st_daemon d;
+	struct hresp r;
+	json_object *arr, *c, *v;
+	const char *s;
+	size_t i;
+
+	st_token(true, 50, 600, 1, NULL, NULL, sym, sizeof(sym), addr);
+	user_with_wallet("metrics", u, w);
+	daemon_up(&d);
+	change(sym, u, "3.0", "adjustment", true);
+	wait_user_confirmed(u, 30000);
+	/* The counters reach the store with the daemon's next heartbeat. */
+	harness_sleep_ms(1500);
+	snprintf(holder, sizeof(holder), ":%ld:", (long)d.pid);
+	lt_get("/healthz", NULL, &r);
+	ck_assert_int_eq(r.status, 200);
+	ck_assert(json_object_object_get_ex(r.json, "settlement", &arr));
+	for (c = NULL, i = 0; i < json_object_array_length(arr); i++) {
+		json_object *e = json_object_array_get_idx(arr, i);
+
+		if (json_object_object_get_ex(e, "chain_id", &v) && json_object_get_int64(v) == 31337)
+			c = e;
+	}
+	ck_assert_msg(c != NULL, "no settlement entry for chain 31337: %s", r.body);
+	ck_assert_str_eq(lt_str(c, "daemon"), "active");
+	ck_assert_msg((s = lt_str(c, "holder")) != NULL && strstr(s, holder) != NULL,
+	    "holder %s, want one with %s", s != NULL ? s : "(null)", holder);
+	ck_assert(json_object_object_get_ex(c, "lag_seconds", &v) &&
+	    json_object_is_type(v, json_type_int));
+	hresp_free(&r);
+	lt_get("/metrics", NULL, &r);
+	ck_assert_int_eq(r.status, 200);
+	ck_assert(strstr(r.body, "chainbridge_chaind_lease_held{chain_id=\"31337\"} 1\n") != NULL);
+	ck_assert(strstr(r.body, "chainbridge_settlement_confirmation_seconds_bucket{"
+	    "chain_id=\"31337\",le=\"+Inf\"}") != NULL);
+	ck_assert(strstr(r.body, "chainbridge_settlement_attempts_total{chain_id=\"31337\","
+	    "kind=\"first\"}") != NULL);
+	ck_assert(strstr(r.body, "chainbridge_signer_min_balance_wei{chain_id=\"31337\"}") != NULL);
+	ck_assert(strstr(r.body, "chainbridge_settlement_oldest_pending_seconds") != NULL);
+	hresp_free(&r);
+
+	/* Stopped: its lease released, no daemon holds the chain. */
+	ck_assert_int_eq(st_daemon_stop(&d), 0);
+	lt_get("/healthz", NULL, &r);
+	ck_assert_msg(strstr(r.body, "\"daemon\":\"none\"") != NULL, "%s", r.body);
+	hresp_free(&r);
+	lt_get("/metrics", NULL, &r);
+	ck_assert(strstr(r.body, "chainbridge_chaind_lease_held{chain_id=\"31337\"} 0\n") != NULL);
+	hresp_free(&r);
+}
+END_TEST
+
 static Suite *
 batching_suite(void)
 {
@@ -325,6 +382,7 @@ batching_suite(void)
 	tcase_add_test(tc, test_netting);
 	tcase_add_test(tc, test_awaiting_wallet);
 	tcase_add_test(tc, test_burn_preflight);
+	tcase_add_test(tc, test_health_and_metrics);
 	suite_add_tcase(s, tc);
 	return s;
 }
