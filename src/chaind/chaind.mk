@@ -53,3 +53,14 @@ tests_unit_test_settle_bisect_SOURCES = tests/unit/test_settle_bisect.c
 tests_unit_test_settle_bisect_CPPFLAGS = $(SETTLE_UNIT_CPPFLAGS)
 tests_unit_test_settle_bisect_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_settle_bisect_LDADD = $(SETTLE_UNIT_LIBS)
+
+# The unit and the manual page.  ExecStart names the installed binary, so
+# the unit is generated with the configured sbindir and sysconfdir.
+systemdsystemunit_DATA += systemd/chainbridge-chaind.service
+dist_man_MANS += man/chainbridge-chaind.8
+EXTRA_DIST += systemd/chainbridge-chaind.service.in docs/settlement.md docs/chaind.md
+CLEANFILES += systemd/chainbridge-chaind.service
+systemd/chainbridge-chaind.service: $(srcdir)/systemd/chainbridge-chaind.service.in Makefile
+	$(AM_V_GEN)$(MKDIR_P) systemd && \
+	sed -e 's|@sbindir[@]|$(sbindir)|g' -e 's|@sysconfdir[@]|$(sysconfdir)|g' \
+	    $(srcdir)/systemd/chainbridge-chaind.service.in > $@-t && mv $@-t $@
