@@ -46,7 +46,7 @@
  * seconds, at most this long, before it is cut again. */
 #define BATCHER_BACKOFF_MAX_S	3600u
 
-/* The next token to look at, so a slow pass never starves the last ones. */
+/* A token of the chain with its strategy, as read this pass. */
 struct batcher_token {
 	struct token	 tok;
 	struct strategy	 st;
@@ -490,6 +490,12 @@ batcher_token_deployed(struct chaind *cd, const struct token *tok, bool *deploye
 
 	if ((t = settle_token(cd, tok->id, &rc)) == NULL)
 		return rc;
+	/* An operator changed the token: what the roles sign follows. */
+	if (!address_eq(&t->address, &tok->address) || t->settlement != tok->settlement) {
+		t->address = tok->address;
+		t->settlement = tok->settlement;
+		t->code_known = false;
+	}
 	if (t->code_known && (t->has_code || now - t->code_checked_ms < SETTLE_CODE_RECHECK_MS)) {
 		*deployed = t->has_code;
 		return CB_OK;

@@ -9,7 +9,9 @@
  *		one attempt is mined, the others are replaced, and the batch
  *		confirms with that attempt's hash;
  *	dropped	anvil_dropTransaction of a sent attempt: the daemon sends the
- *		stored bytes again; mined, confirmed.
+ *		stored bytes again; mined, confirmed;
+ *	taken	the dropped attempt's nonce used by another transaction of the
+ *		signer key: signed again with a fresh nonce, settled once.
  *
  * Mining is switched on again at the end of each case, also after a
  * failure (the parent's teardown).
@@ -155,6 +157,67 @@ START_TEST(test_dropped_rebroadcast)
 }
 END_TEST
 
+/*
+ * A nonce taken by someone else: the daemon's attempt is dropped from the
+ * pool and another transaction of the signer key takes its nonce (as an
+ * operator's wallet sharing the key would).  With no receipt for any of
+ * its attempts and the nonce used at the confirmation depth, the daemon
+ * marks them dropped and signs the batch again with a fresh nonce: settled
+ * once, on a plain token where a second execution would mint twice.
+ */
+START_TEST(test_nonce_taken)
+{
+	char sym[32], addr[ST_ADDR_MAX], u[LT_NAME_MAX], w[ST_ADDR_MAX], batch[24];
+	char hash[ST_HASH_MAX], params[512], foreign[ST_HASH_MAX], bal[ST_DEC_MAX];
+	const char *users[1], *amounts[1];
+	struct st_daemon d;
+	uint64_t nonce;
+
+	st_token(false, 10, 600, 1, NULL, NULL, sym, sizeof(sym), addr);
+	lt_name(u, sizeof(u), "taken");
+	st_random_address(w);
+	st_bind(u, w);
+	st_daemon_start(&d, conf_drop, "taken", NULL);
+	ck_assert(st_log_wait(&d, "event=lease_acquired", 15000));
+
+	st_mining(false);
+	users[0] = u;
+	amounts[0] = "+9";
+	ck_assert_int_eq(st_adjust(sym, users, amounts, 1, true, NULL, 0), 201);
+	batch_of(u, batch, sizeof(batch));
+	ck_assert(st_wait_sql(1, 15000, "SELECT COUNT(*) FROM settlement_batches WHERE id = ?"
+	    " AND status = 'submitted'", batch, NULL));
+	nonce = lt_sql_u64("SELECT nonce FROM settlement_batches WHERE id = ?", batch, NULL);
+	ck_assert(lt_sql_str(hash, sizeof(hash), "SELECT CONCAT('0x', LOWER(HEX(tx_hash)))"
+	    " FROM settlement_attempts WHERE batch_id = ?", batch, NULL));
+	/* The pool forgets ours; a self-transfer of the same key, better
+	 * paid, takes the nonce (and replaces ours if it was sent again). */
+	snprintf(params, sizeof(params), "[\"%s\"]", hash);
+	json_object_put(st_rpc("anvil_dropTransaction", params));
+	snprintf(params, sizeof(params), "[{\"from\":\"%s\",\"to\":\"%s\",\"value\":\"0x0\","
+	    "\"nonce\":\"0x%llx\",\"maxPriorityFeePerGas\":\"0x2540be400\","
+	    "\"maxFeePerGas\":\"0x4a817c800\"}]", st_env()->signer, st_env()->signer,
+	    (unsigned long long)nonce);
+	st_rpc_str("eth_sendTransaction", params, foreign, sizeof(foreign));
+	json_object_put(st_rpc("evm_mine", "[]"));
+	ck_assert_int_eq(st_wait_receipt(foreign), 1);
+	ck_assert_int_eq(st_receipt_status(hash), -1);
+	mining_on();
+
+	ck_assert_msg(st_log_wait(&d, "event=nonce_taken", 20000), "not seen: see %s", d.log);
+	ck_assert_msg(st_wait_sql(1, 30000, "SELECT COUNT(*) FROM settlement_batches WHERE id = ?"
+	    " AND status = 'confirmed'", batch, NULL), "not confirmed: see %s", d.log);
+	ck_assert_uint_gt(lt_sql_u64("SELECT nonce FROM settlement_batches WHERE id = ?", batch,
+	    NULL), nonce);
+	ck_assert_uint_eq(lt_sql_u64("SELECT COUNT(*) FROM settlement_attempts WHERE batch_id = ?"
+	    " AND tx_hash = UNHEX(?) AND status = 'dropped'", batch, hash + 2, NULL), 1);
+	st_balance_of(addr, w, bal, sizeof(bal));
+	ck_assert_str_eq(bal, "9000000000000000000");
+	ck_assert_int_eq(st_daemon_stop(&d), 0);
+	st_check_token(sym, addr, false);
+}
+END_TEST
+
 static Suite *
 stuck_suite(void)
 {
@@ -166,6 +229,7 @@ stuck_suite(void)
 	tcase_add_unchecked_fixture(tc, NULL, mining_on);
 	tcase_add_test(tc, test_stuck_replaced);
 	tcase_add_test(tc, test_dropped_rebroadcast);
+	tcase_add_test(tc, test_nonce_taken);
 	suite_add_tcase(s, tc);
 	return s;
 }

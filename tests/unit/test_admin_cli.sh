@@ -87,8 +87,8 @@ for form in "${forms[@]}"; do
 		commands+=("$cmd")
 	fi
 done
-[[ "${commands[*]}" == "migrate token strategy reason apikey signer-address rpc-check" ]]
-check "the commands are migrate token strategy reason apikey signer-address rpc-check" $?
+[[ "${commands[*]}" == "migrate token strategy reason apikey signer-address rpc-check settlement" ]]
+check "the commands are migrate token strategy reason apikey signer-address rpc-check settlement" $?
 
 # ---- every command and action ---------------------------------------------------
 for cmd in "${commands[@]}"; do
