@@ -538,17 +538,43 @@ batcher_log_cut(const struct cut *c)
 	}
 }
 
+/* Whether the token has changes to look at (recorded or awaiting). */
+static enum cb_err
+batcher_token_busy(struct chaind *cd, const struct token *tok, bool *busy)
+{
+	struct db_row row;
+	uint64_t recorded = 0, awaiting = 0;
+	enum cb_err rc;
+	int r;
+
+	rc = DB_EXEC(cd->db, ST_SETTLE_TOKEN_ACTIVITY, DB_U64(tok->id), DB_U64(tok->id));
+	if (rc != CB_OK)
+		return rc;
+	r = db_fetch(cd->db, ST_SETTLE_TOKEN_ACTIVITY, &row);
+	if (r == 1 && (!db_col_u64(&row, 0, &recorded) || !db_col_u64(&row, 1, &awaiting)))
+		r = -1;
+	db_done(cd->db, ST_SETTLE_TOKEN_ACTIVITY);
+	if (r != 1)
+		return CB_ERR_DB;
+	*busy = recorded != 0 || awaiting != 0;
+	return CB_OK;
+}
+
 /* One token's pass: wallets, the rule, the cut. */
 static enum cb_err
-batcher_token(struct chaind *cd, const struct batcher_token *bt)
+batcher_token(struct chaind *cd, struct batcher_token *bt)
 {
 	struct wallet_pass w = { .cd = cd, .tok = &bt->tok, .st = &bt->st };
 	struct settle_outlook o;
 	struct cut c;
-	bool deployed = false;
+	bool deployed = false, busy = false;
 	enum cb_err rc;
 
 	if ((rc = batcher_token_deployed(cd, &bt->tok, &deployed)) != CB_OK || !deployed)
+		return rc;
+	if ((rc = batcher_token_busy(cd, &bt->tok, &busy)) != CB_OK || !busy)
+		return rc;
+	if ((rc = registry_strategy_get(cd->db, bt->tok.id, &bt->st)) != CB_OK)
 		return rc;
 	if ((rc = db_txn(cd->db, wallet_txn, &w)) != CB_OK)
 		return rc;
@@ -573,13 +599,13 @@ batcher_token(struct chaind *cd, const struct batcher_token *bt)
 	return CB_OK;
 }
 
-/* The chain's enabled tokens with their strategies. */
+/* The chain's enabled tokens (their strategies are read when needed). */
 static enum cb_err
 batcher_tokens(struct chaind *cd, struct batcher_token **out, size_t *n)
 {
 	struct batcher_token *list = NULL, *grown;
 	struct db_row row;
-	size_t count = 0, i;
+	size_t count = 0;
 	enum cb_err rc;
 	int r;
 
@@ -601,8 +627,6 @@ batcher_tokens(struct chaind *cd, struct batcher_token **out, size_t *n)
 	db_done(cd->db, ST_SETTLE_TOKENS);
 	if (rc == CB_OK && r < 0)
 		rc = CB_ERR_DB;
-	for (i = 0; rc == CB_OK && i < count; i++)
-		rc = registry_strategy_get(cd->db, list[i].tok.id, &list[i].st);
 	if (rc != CB_OK) {
 		free(list);
 		return rc;
@@ -627,7 +651,7 @@ batcher_step(struct chaind *cd)
 	if ((rc = batcher_tokens(cd, &tokens, &n)) != CB_OK)
 		return rc;
 	for (i = 0; i < n && chaind_time_left(cd) > 0; i++) {
-		const struct batcher_token *bt = &tokens[(start + i) % n];
+		struct batcher_token *bt = &tokens[(start + i) % n];
 
 		rc = batcher_token(cd, bt);
 		if (rc == CB_ERR_LEASE_LOST || rc == CB_ERR_DB_GONE) {

@@ -341,12 +341,15 @@ submitter_send(struct chaind *cd, uint64_t batch_id, uint64_t attempt_id, uint64
 	struct mark_sent m = { .cd = cd, .batch_id = batch_id, .attempt_id = attempt_id };
 	struct rpc_error err;
 	enum send_action action;
+	const char *answer;
 	char hex[67], q[LOG_Q_MAX];
 	enum cb_err rc;
 
 	rpc_error_clear(&err);
 	rc = settle_rpc_send(cd, raw, len, &err);
 	action = nonce_send_action(rc, &err);
+	answer = rc == CB_OK ? "accepted" : action == SEND_MARK_SENT_CHECK ? "nonce_too_low" :
+	    "already_known";
 	settle_hex(hash, 32, hex, sizeof(hex));
 	if (rc != CB_OK && (rc != CB_ERR_RPC || err.errclass != RPC_ERRCLASS_ALREADY_KNOWN))
 		(void)settle_rpc_failed(cd, "eth_sendRawTransaction", rc, &err);
@@ -358,9 +361,7 @@ submitter_send(struct chaind *cd, uint64_t batch_id, uint64_t attempt_id, uint64
 			return rc;
 		log_info("tx_sent", "chain=%s batch=%" PRIu64 " nonce=%" PRIu64 " tx=%s"
 		    " attempt=%" PRIu64 " answer=%s", cd->chain->name, batch_id, nonce, hex,
-		    attempt_id, action == SEND_MARK_SENT_CHECK ? "nonce_too_low" :
-		    rc == CB_OK && err.errclass == RPC_ERRCLASS_ALREADY_KNOWN ? "already_known" :
-		    "accepted");
+		    attempt_id, answer);
 		chaind_count(cd, "tx_sent", NULL, 1);
 		if (action == SEND_MARK_SENT_CHECK)
 			s->nonce_reconciled = false;

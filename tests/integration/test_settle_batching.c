@@ -22,7 +22,8 @@
 #include "test_settle_util.h"
 
 /* anvil's eighth default account: a wallet the test can spend from. */
-#define DEV_WALLET	"0x14dc79964da2c08b23698b3d3cc7ca32193d9955"
+#define DEV_WALLET_HEX	"14dc79964da2c08b23698b3d3cc7ca32193d9955"
+#define DEV_WALLET	"0x" DEV_WALLET_HEX
 
 static char conf[2 * ST_PATH_MAX];
 
@@ -214,6 +215,7 @@ END_TEST
 START_TEST(test_awaiting_wallet)
 {
 	char sym[32], addr[ST_ADDR_MAX], u[LT_NAME_MAX], w[ST_ADDR_MAX], chain[ST_DEC_MAX];
+	char line[128];
 	struct st_daemon d;
 
 	st_token(true, 50, 600, 1, NULL, NULL, sym, sizeof(sym), addr);
@@ -230,7 +232,8 @@ START_TEST(test_awaiting_wallet)
 	wait_user_confirmed(u, 30000);
 	st_balance_of(addr, w, chain, sizeof(chain));
 	ck_assert_str_eq(chain, "12500000000000000000");
-	ck_assert_uint_eq(st_log_count(&d, "event=awaiting_wallet"), 2);
+	snprintf(line, sizeof(line), "event=awaiting_wallet chain=local token=%s ", sym);
+	ck_assert_uint_eq(st_log_count(&d, line), 2);
 	ck_assert_int_eq(st_daemon_stop(&d), 0);
 	st_check_token(sym, addr, false);
 }
@@ -251,7 +254,7 @@ START_TEST(test_burn_preflight)
 	st_token(true, 50, 600, 1, NULL, NULL, sym, sizeof(sym), addr);
 	lt_name(x, sizeof(x), "short");
 	lt_sql_exec("DELETE FROM wallets WHERE chain_id = 31337 AND address = UNHEX(?)",
-	    DEV_WALLET + 2, NULL);
+	    DEV_WALLET_HEX, NULL);
 	st_bind(x, DEV_WALLET);
 	user_with_wallet("burn_y", y, wy);
 	user_with_wallet("burn_z", z, wz);
@@ -288,7 +291,7 @@ START_TEST(test_burn_preflight)
 	ck_assert_uint_eq(lt_sql_u64("SELECT items_count FROM settlement_batches WHERE id = ?"
 	    " AND status = 'confirmed' AND op = 'burn'", bs, NULL), 2);
 	ck_assert_uint_eq(lt_sql_u64("SELECT COUNT(*) FROM settlement_items WHERE batch_id = ?"
-	    " AND wallet = UNHEX(?)", bs, DEV_WALLET + 2, NULL), 0);
+	    " AND wallet = UNHEX(?)", bs, DEV_WALLET_HEX, NULL), 0);
 	st_balance_of(addr, wy, bal, sizeof(bal));
 	ck_assert_str_eq(bal, "70000000000000000000");
 	st_balance_of(addr, wz, bal, sizeof(bal));
@@ -311,7 +314,9 @@ START_TEST(test_burn_preflight)
 	ck_assert_uint_eq(lt_sql_u64("SELECT COUNT(*) FROM balance_changes c JOIN tokens t"
 	    " ON t.id = c.token_id WHERE t.symbol = ? AND c.status NOT IN ('confirmed', 'failed')",
 	    sym, NULL), 0);
-	ck_assert_uint_eq(st_log_count(&d, "event=item_failed"), 1);
+	snprintf(subject, sizeof(subject), "event=item_failed chain=local batch=%s token=%s ",
+	    bs, sym);
+	ck_assert_uint_eq(st_log_count(&d, subject), 1);
 }
 END_TEST
 

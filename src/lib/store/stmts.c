@@ -406,6 +406,13 @@ const char *const stmts_sql[ST__MAX] = {
 	    "SELECT " TOKEN_COLS " FROM tokens WHERE chain_id = ? AND enabled ORDER BY id",
 	/* (id) -> TOKEN_COLS */
 	[ST_SETTLE_TOKEN_BY_ID] = "SELECT " TOKEN_COLS " FROM tokens WHERE id = ?",
+	/* (token_id, token_id) -> 1 when the token has a recorded change, 1
+	 * when it has one awaiting a wallet: two index dives, so an idle
+	 * token costs one cheap query per pass */
+	[ST_SETTLE_TOKEN_ACTIVITY] =
+	    "SELECT EXISTS (SELECT 1 FROM balance_changes WHERE token_id = ?"
+	    " AND status = 'recorded'), EXISTS (SELECT 1 FROM balance_changes"
+	    " WHERE token_id = ? AND status = 'awaiting_wallet')",
 	/* (chain_id, token_id, max users) -> user_id: users with changes
 	 * awaiting a wallet who have one now */
 	[ST_SETTLE_RELEASE_USERS] =

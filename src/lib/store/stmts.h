@@ -93,6 +93,7 @@ enum stmt {
 	 * confirmer.c, settle.c; docs/settlement.md) */
 	ST_SETTLE_TOKENS,
 	ST_SETTLE_TOKEN_BY_ID,
+	ST_SETTLE_TOKEN_ACTIVITY,
 	ST_SETTLE_RELEASE_USERS,
 	ST_SETTLE_WALLETLESS_USERS,
 	ST_SETTLE_USER_MOVE,
