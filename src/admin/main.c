@@ -1,6 +1,6 @@
 /*
  * main.c - chainbridge-admin: schema migrations, registries, API keys,
- * signer checks.
+ * signer checks, settlement operations.
  *
  *	chainbridge-admin [-hV] [-c FILE] COMMAND [ACTION] [OPTIONS]
  *
@@ -32,6 +32,7 @@ static const struct admin_cmd *const commands[] = {
 	&admin_cmd_apikey,
 	&admin_cmd_signer_address,
 	&admin_cmd_rpc_check,
+	&admin_cmd_settlement,
 	&admin_cmd_staking,
 	&admin_cmd_purge_idempotency,
 };

@@ -13,6 +13,7 @@ src_api_libapi_a_SOURCES = \
 	src/api/auth.c src/api/auth.h \
 	src/api/metrics.c src/api/metrics.h \
 	src/api/health.c src/api/health.h \
+	src/api/settlement.c src/api/settlement.h \
 	src/api/worker.c src/api/worker.h
 src_api_libapi_a_CFLAGS = $(AM_CFLAGS)
 

@@ -9,6 +9,7 @@
 #include "core/log.h"
 #include "metrics.h"
 #include "router.h"
+#include "settlement.h"
 #include "store/stmts.h"
 #include "worker.h"
 
@@ -158,6 +159,25 @@ health_sync_state(struct worker *w, json_object *chains, bool *halted)
 	return rc;
 }
 
+/* Adds "settlement": per chain, whether a daemon holds the lease and how
+ * far settlement lags (settlement.c).  Left out if the store fails now. */
+static void
+health_settlement(struct worker *w, json_object *obj)
+{
+	json_object *arr = json_object_new_array();
+	enum cb_err rc;
+
+	if (arr == NULL)
+		return;
+	if ((rc = settlement_health(w->db, w->cfg, arr)) != CB_OK) {
+		log_errorx("healthz_settlement", "err=%s db_errno=%u", cb_errcode(rc),
+		    db_errno(w->db));
+		json_object_put(arr);
+		return;
+	}
+	json_object_object_add(obj, "settlement", arr);
+}
+
 int
 h_healthz(struct req *req, struct resp *resp)
 {
@@ -209,6 +229,7 @@ h_healthz(struct req *req, struct resp *resp)
 	json_object_object_add(obj, "store", json_object_new_string("up"));
 	json_object_object_add(obj, "chains", chains);
 	chains = NULL;
+	health_settlement(req->w, obj);
 	status = http_json(resp, halted ? 503 : 200, obj);
 out:
 	json_object_put(chains);
@@ -473,6 +494,22 @@ h_metrics(struct req *req, struct resp *resp)
 		} else {
 			log_errorx("metrics_store_gauges", "family=%zu err=%s"
 			    " db_errno=%u", i, cb_errcode(grc), db_errno(w->db));
+		}
+	}
+	if (rc == CB_OK) {
+		/* Settlement: daemons, signer, counters (settlement.c). */
+		enum cb_err src;
+
+		mark = b->len;
+		if ((src = settlement_metrics(w->db, w->cfg, b)) != CB_OK) {
+			buf_truncate(b, mark);
+			if (src == CB_ERR_DB_GONE) {
+				w->db_suspect = true;
+				rc = src;
+			} else {
+				log_errorx("metrics_settlement", "err=%s db_errno=%u",
+				    cb_errcode(src), db_errno(w->db));
+			}
 		}
 	}
 	err = buf_printf(b,

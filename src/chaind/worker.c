@@ -81,6 +81,15 @@ chaind_connect_store(struct chaind *cd)
 	while (!chaind_stopping(cd)) {
 		cd->db = store_open(&cd->cfg->db, CHAIND_LOCK_WAIT_S, &rc, errbuf,
 		    sizeof(errbuf));
+		/* A worker that hangs inside a fenced transaction must not keep
+		 * the lease row locked: the server ends the transaction after
+		 * lease_ttl idle seconds, and a standby can take over. */
+		if (cd->db != NULL &&
+		    (rc = db_set_idle_txn_timeout(cd->db, cd->chain->lease_ttl)) != CB_OK) {
+			db_close(cd->db);
+			cd->db = NULL;
+			snprintf(errbuf, sizeof(errbuf), "idle_transaction_timeout");
+		}
 		if (cd->db != NULL)
 			return true;
 		log_warnx("store_down", "chain=%s err=%s detail=%s retry_ms=%" PRIu64,

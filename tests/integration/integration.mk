@@ -68,6 +68,45 @@ tests_integration_test_ledger_crash_SOURCES = tests/integration/test_ledger_cras
 tests_integration_test_ledger_crash_CFLAGS = $(HARNESS_CFLAGS)
 tests_integration_test_ledger_crash_LDADD = $(HARNESS_LIBS)
 
+# Settlement end to end (docs/settlement.md): each program stops the
+# stack's chainbridge-chaind, runs daemons of its own against the stack's
+# MariaDB and anvil, and starts the stack's daemon again when it ends.
+SETTLE_TEST_UTIL = tests/integration/test_settle_util.c tests/integration/test_settle_util.h \
+	$(LEDGER_TEST_UTIL)
+SETTLE_IT = tests/integration/test_settle_batching tests/integration/test_settle_crash \
+	tests/integration/test_settle_ha tests/integration/test_settle_stuck \
+	tests/integration/test_settle_revert tests/integration/test_settle_reorg \
+	tests/integration/test_settle_outage
+check_PROGRAMS += $(SETTLE_IT)
+TESTS += $(SETTLE_IT)
+tests_integration_test_settle_batching_SOURCES = tests/integration/test_settle_batching.c \
+	$(SETTLE_TEST_UTIL)
+tests_integration_test_settle_batching_CFLAGS = $(HARNESS_CFLAGS)
+tests_integration_test_settle_batching_LDADD = $(HARNESS_LIBS)
+tests_integration_test_settle_crash_SOURCES = tests/integration/test_settle_crash.c \
+	$(SETTLE_TEST_UTIL)
+tests_integration_test_settle_crash_CFLAGS = $(HARNESS_CFLAGS)
+tests_integration_test_settle_crash_LDADD = $(HARNESS_LIBS)
+tests_integration_test_settle_ha_SOURCES = tests/integration/test_settle_ha.c \
+	$(SETTLE_TEST_UTIL)
+tests_integration_test_settle_ha_CFLAGS = $(HARNESS_CFLAGS)
+tests_integration_test_settle_ha_LDADD = $(HARNESS_LIBS)
+tests_integration_test_settle_stuck_SOURCES = tests/integration/test_settle_stuck.c \
+	$(SETTLE_TEST_UTIL)
+tests_integration_test_settle_stuck_CFLAGS = $(HARNESS_CFLAGS)
+tests_integration_test_settle_stuck_LDADD = $(HARNESS_LIBS)
+tests_integration_test_settle_revert_SOURCES = tests/integration/test_settle_revert.c \
+	$(SETTLE_TEST_UTIL)
+tests_integration_test_settle_revert_CFLAGS = $(HARNESS_CFLAGS)
+tests_integration_test_settle_revert_LDADD = $(HARNESS_LIBS)
+tests_integration_test_settle_reorg_SOURCES = tests/integration/test_settle_reorg.c \
+	$(SETTLE_TEST_UTIL)
+tests_integration_test_settle_reorg_CFLAGS = $(HARNESS_CFLAGS)
+tests_integration_test_settle_reorg_LDADD = $(HARNESS_LIBS)
+tests_integration_test_settle_outage_SOURCES = tests/integration/test_settle_outage.c \
+	$(SETTLE_TEST_UTIL)
+tests_integration_test_settle_outage_CFLAGS = $(HARNESS_CFLAGS)
+tests_integration_test_settle_outage_LDADD = $(HARNESS_LIBS)
 # The chain data routes (docs/api.md, "Chain data"): rows written into the
 # chain index by the test, staking against anvil, verification and
 # reconciliation; test_chain_util.c is shared.

@@ -197,6 +197,12 @@ ct_send(const char *from, const char *to, const char *sig, ...)
 	argv[n++] = "--from";
 	argv[n++] = from;
 	argv[n++] = "--json";
+	/* The stack mines a block a second: cast's estimate is made against
+	 * one block and the transaction runs in a later one, where it may
+	 * need more (a reward accrued meanwhile is a new storage slot).  A
+	 * fixed limit well above what these calls use never runs out. */
+	argv[n++] = "--gas-limit";
+	argv[n++] = "1000000";
 	argv[n++] = to;
 	argv[n++] = sig;
 	va_start(ap, sig);

@@ -13,12 +13,17 @@
  * `node scripts/compile-contracts.js`).  Without a node the test exits 77
  * (skip), or 99 when CB_REQUIRE_STACK=1.
  *
- * The signer is anvil's first development account, which the stack's own
- * processes may use too: every send reads the pending nonce right before
- * signing and retries a bounded number of times when another sender took
- * it.  Cases that switch automine off switch it on again at the end, and
- * the per-case teardown (run by the parent process, so also after a failed
- * or killed case) switches it on in every path.
+ * The signer is anvil's third development account: the first is the
+ * stack's settlement signer, whose nonces belong to chainbridge-chaind, and
+ * the second deploys the stack's contracts.  Every send still reads the
+ * pending nonce right before signing and retries a bounded number of times
+ * when another sender took it.  The stack's anvil mines a block every
+ * CHAINBRIDGE_BLOCK_TIME seconds; cases that need blocks on demand pause
+ * it (interval mining 0, automine off) and mine with evm_mine, and switch
+ * interval mining on again at the end; the per-case teardown (run by the
+ * parent process, so also after a failed or killed case) restores it in
+ * every path.  Without CHAINBRIDGE_BLOCK_TIME (a node of its own) automine
+ * is switched on instead.
  */
 #include "config.h"
 
@@ -77,11 +82,12 @@
 /* The largest batch of the gas table. */
 #define ETHIT_GAS_MAX_N		100
 
-/* anvil's first development key (mnemonic "test test ... junk"), public. */
+/* anvil's third development key (mnemonic "test test ... junk"), public;
+ * not the stack's settlement signer. */
 static const char ethit_dev_key[] =
-    "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+    "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a";
 static const char ethit_dev_address[] =
-    "0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266";
+    "0x3c44cdddb6a900fa2b585dd299e03d12fa4293bc";
 
 static const char ethit_token_name[] = "ChainBridge Test Token";
 static const char ethit_token_symbol[] = "CBTT";
@@ -89,6 +95,8 @@ static const uint64_t ethit_token_decimals = 18;
 
 /* Settled once in main() before any case runs. */
 static char ethit_url[ETHIT_VALUE_MAX];
+/* The stack's block time in seconds; 0: automine (a node of its own). */
+static unsigned ethit_block_time;
 static char ethit_srcdir[ETHIT_VALUE_MAX];
 /* The run's temporary directory (key files), emptied and removed by main()
  * also when a forked case died before its teardown. */
@@ -219,7 +227,7 @@ static void
 ethit_require_node(void)
 {
 	const char *v, *state;
-	char path[PATH_MAX];
+	char path[PATH_MAX], bt[16];
 	bool from_file = false;
 	int n;
 	struct rpc_client *c;
@@ -249,8 +257,13 @@ ethit_require_node(void)
 		if (!ethit_env_file_value(path, "ETH_RPC_URL", ethit_url,
 		    sizeof(ethit_url)))
 			ethit_no_node("no node (ETH_RPC_URL unset, no stack env file)");
+		if (ethit_env_file_value(path, "CHAINBRIDGE_BLOCK_TIME", bt, sizeof(bt)))
+			ethit_block_time = (unsigned)strtoul(bt, NULL, 10);
 		from_file = true;
 	}
+	v = getenv("CHAINBRIDGE_BLOCK_TIME");
+	if (v != NULL && *v != '\0')
+		ethit_block_time = (unsigned)strtoul(v, NULL, 10);
 
 	rpc_opts_init(&o);
 	o.max_retries = 1;
@@ -389,25 +402,48 @@ ethit_teardown(void)
 	secp_cleanup();
 }
 
-/* Switches anvil's automine on or off; returns the call's status. */
+/* One call without result; returns its status. */
 static enum cb_err
-ethit_set_automine(struct rpc_client *c, bool on, struct rpc_error *err)
+ethit_call_void(struct rpc_client *c, const char *method, json_object *arg,
+    struct rpc_error *err)
 {
 	json_object *params, *res = NULL;
 	enum cb_err rc;
 
-	if ((params = json_object_new_array()) == NULL)
+	if ((params = json_object_new_array()) == NULL) {
+		json_object_put(arg);
 		return CB_ERR_NOMEM;
-	json_object_array_add(params, json_object_new_boolean(on));
-	rc = rpc_call(c, "anvil_setAutomine", params, &res, err);
+	}
+	json_object_array_add(params, arg);
+	rc = rpc_call(c, method, params, &res, err);
 	json_object_put(res);
 	json_object_put(params);
 	return rc;
 }
 
 /*
- * Unchecked teardown of the cases that stop automine: runs in the parent
- * process after the case, whatever became of it, and switches automine on.
+ * Mining on (the stack's interval, or automine on a node of its own) or
+ * paused (blocks only by evm_mine); returns the calls' status.
+ */
+static enum cb_err
+ethit_set_automine(struct rpc_client *c, bool on, struct rpc_error *err)
+{
+	enum cb_err rc;
+
+	if (on && ethit_block_time > 0)
+		return ethit_call_void(c, "evm_setIntervalMining",
+		    json_object_new_int64((int64_t)ethit_block_time), err);
+	if (on)
+		return ethit_call_void(c, "anvil_setAutomine", json_object_new_boolean(1), err);
+	rc = ethit_call_void(c, "anvil_setAutomine", json_object_new_boolean(0), err);
+	if (rc == CB_OK)
+		rc = ethit_call_void(c, "evm_setIntervalMining", json_object_new_int64(0), err);
+	return rc;
+}
+
+/*
+ * Unchecked teardown of the cases that pause mining: runs in the parent
+ * process after the case, whatever became of it, and switches it on.
  */
 static void
 ethit_restore_automine(void)
@@ -417,12 +453,12 @@ ethit_restore_automine(void)
 	enum cb_err rc;
 
 	if ((c = rpc_client_new(ethit_url, NULL)) == NULL) {
-		fprintf(stderr, "test_eth_anvil: cannot restore automine\n");
+		fprintf(stderr, "test_eth_anvil: cannot restore mining\n");
 		return;
 	}
 	rc = ethit_set_automine(c, true, &err);
 	if (rc != CB_OK)
-		fprintf(stderr, "test_eth_anvil: anvil_setAutomine(true): %s %s\n",
+		fprintf(stderr, "test_eth_anvil: restoring mining: %s %s\n",
 		    cb_errcode(rc), err.message);
 	rpc_client_free(c);
 }
@@ -434,7 +470,7 @@ ethit_automine(bool on)
 	enum cb_err rc;
 
 	rc = ethit_set_automine(ctx.rpc, on, &err);
-	ETHIT_OK(rc, err, on ? "anvil_setAutomine(true)" : "anvil_setAutomine(false)");
+	ETHIT_OK(rc, err, on ? "mining on" : "mining paused");
 }
 
 static void

@@ -147,10 +147,34 @@ db_text_ulong(const char *s, unsigned long *out)
 	return true;
 }
 
+/* Runs a SET of one unsigned value; values go through a prepared
+ * statement too. */
+static enum cb_err
+db_session_uint(struct db *db, const char *q, unsigned value)
+{
+	unsigned long long v = value;
+	MYSQL_STMT *st;
+	MYSQL_BIND bind;
+	enum cb_err rc = CB_OK;
+
+	if ((st = mysql_stmt_init(db->conn)) == NULL)
+		return db_fail_conn(db);
+	memset(&bind, 0, sizeof(bind));
+	bind.buffer_type = MYSQL_TYPE_LONGLONG;
+	bind.buffer = &v;
+	bind.is_unsigned = 1;
+	if (mysql_stmt_prepare(st, q, strlen(q)) != 0 ||
+	    mysql_stmt_bind_param(st, &bind) != 0 ||
+	    mysql_stmt_execute(st) != 0)
+		rc = db_fail_stmt(db, st);
+	mysql_stmt_close(st);
+	return rc;
+}
+
 /*
  * Session settings every connection needs: UTC, strict SQL, READ
- * COMMITTED; then what the server allows (max_allowed_packet) and the
- * lock wait every transaction starts with.
+ * COMMITTED; then what the server allows (max_allowed_packet), the lock
+ * wait every transaction starts with, and the idle transaction timeout.
  */
 static enum cb_err
 db_session_setup(struct db *db)
@@ -165,6 +189,7 @@ db_session_setup(struct db *db)
 	MYSQL_RES *res;
 	MYSQL_ROW row;
 	unsigned long packet = 0, wait = 0;
+	enum cb_err rc;
 	bool ok;
 	size_t i;
 
@@ -186,7 +211,14 @@ db_session_setup(struct db *db)
 	db->lock_wait = (unsigned)wait;
 	db->lock_wait_base = db->conf.lock_wait_timeout != 0 ?
 	    db->conf.lock_wait_timeout : (unsigned)wait;
-	return db_lock_wait_set(db, db->lock_wait_base);
+	if ((rc = db_lock_wait_set(db, db->lock_wait_base)) != CB_OK)
+		return rc;
+	if (db->conf.idle_txn_timeout != 0 &&
+	    (rc = db_session_uint(db, "SET SESSION idle_transaction_timeout = ?",
+	    db->conf.idle_txn_timeout)) != CB_OK &&
+	    db->last_errno != ER_UNKNOWN_SYSTEM_VARIABLE)
+		return rc;
+	return CB_OK;
 }
 
 static enum cb_err
@@ -268,6 +300,20 @@ db_reconnect(struct db *db)
 		db->conn = NULL;
 	}
 	return db_connect(db);
+}
+
+enum cb_err
+db_set_idle_txn_timeout(struct db *db, unsigned seconds)
+{
+	enum cb_err rc;
+
+	db->conf.idle_txn_timeout = seconds;
+	if (db->conn == NULL)
+		return CB_OK;	/* applied when it connects */
+	rc = db_session_uint(db, "SET SESSION idle_transaction_timeout = ?", seconds);
+	if (rc != CB_OK && db->last_errno == ER_UNKNOWN_SYSTEM_VARIABLE)
+		rc = CB_OK;
+	return rc;
 }
 
 enum cb_err

@@ -34,6 +34,7 @@ struct db_conf {
 	unsigned	 read_timeout;
 	unsigned	 write_timeout;
 	unsigned	 lock_wait_timeout;	/* innodb_lock_wait_timeout, s; 0 = server default */
+	unsigned	 idle_txn_timeout;	/* idle_transaction_timeout, s; 0 = none */
 	unsigned	 retries;		/* extra attempts of a whole transaction on deadlock */
 	/* Index in the statement table of the statement that sets the
 	 * session's innodb_lock_wait_timeout (one '?', seconds), or -1 when
@@ -83,6 +84,15 @@ struct db_row {
 struct db	*db_open(const struct db_conf *conf, const char *const *sql,
 		    unsigned nstmts, enum cb_err *errp, char *errbuf, size_t errlen);
 void		 db_close(struct db *);
+
+/*
+ * Has the server end this session's transaction (and free its locks) when
+ * it stays idle for seconds (MariaDB's idle_transaction_timeout), now and
+ * after every reconnection; 0 turns it off.  A process that hangs inside a
+ * transaction then cannot hold locks forever.  A server without the
+ * variable (MySQL) keeps its default: CB_OK all the same.
+ */
+enum cb_err	 db_set_idle_txn_timeout(struct db *, unsigned seconds);
 
 /* Close and reopen the connection; statements are re-prepared on next use. */
 enum cb_err	 db_reconnect(struct db *);

@@ -409,6 +409,374 @@ const char *const stmts_sql[ST__MAX] = {
 	[ST_DAEMON_COUNTER_ADD] =
 	    "INSERT INTO chain_daemon_counters (chain_id, name, label, value)"
 	    " VALUES (?, ?, ?, ?) ON DUPLICATE KEY UPDATE value = value + VALUES(value)",
+
+	/*
+	 * Settlement (docs/settlement.md).  Every write runs inside a
+	 * transaction that started with ST_LEASE_FENCE, and names the old
+	 * status it moves from (src/lib/ledger/status.c).  Id lists travel
+	 * as one JSON array through JSON_TABLE.
+	 */
+#define JT_IDS	"JSON_TABLE(?, '$[*]' COLUMNS (id BIGINT UNSIGNED PATH '$')) j"
+#define JT_WALLETS \
+	"JSON_TABLE(?, '$[*]' COLUMNS (w CHAR(40) CHARACTER SET ascii PATH '$')) j"
+	/* (chain_id) -> TOKEN_COLS of the chain's enabled tokens */
+	[ST_SETTLE_TOKENS] =
+	    "SELECT " TOKEN_COLS " FROM tokens WHERE chain_id = ? AND enabled ORDER BY id",
+	/* (id) -> TOKEN_COLS */
+	[ST_SETTLE_TOKEN_BY_ID] = "SELECT " TOKEN_COLS " FROM tokens WHERE id = ?",
+	/* (token_id, token_id) -> 1 when the token has a recorded change, 1
+	 * when it has one awaiting a wallet: two index dives, so an idle
+	 * token costs one cheap query per pass */
+	[ST_SETTLE_TOKEN_ACTIVITY] =
+	    "SELECT EXISTS (SELECT 1 FROM balance_changes WHERE token_id = ?"
+	    " AND status = 'recorded'), EXISTS (SELECT 1 FROM balance_changes"
+	    " WHERE token_id = ? AND status = 'awaiting_wallet')",
+	/* (chain_id, token_id, max users) -> user_id: users with changes
+	 * awaiting a wallet who have one now */
+	[ST_SETTLE_RELEASE_USERS] =
+	    "SELECT DISTINCT c.user_id FROM balance_changes c JOIN wallets w"
+	    " ON w.user_id = c.user_id AND w.chain_id = ?"
+	    " WHERE c.token_id = ? AND c.status = 'awaiting_wallet' LIMIT ?",
+	/* (token_id, rows looked at, chain_id, max users) -> user_id: users
+	 * among the oldest recorded changes who have no wallet on the chain */
+	[ST_SETTLE_WALLETLESS_USERS] =
+	    "SELECT DISTINCT c.user_id FROM (SELECT user_id FROM balance_changes"
+	    " WHERE token_id = ? AND status = 'recorded' ORDER BY id LIMIT ?) c"
+	    " LEFT JOIN wallets w ON w.user_id = c.user_id AND w.chain_id = ?"
+	    " WHERE w.user_id IS NULL LIMIT ?",
+	/* (new status, user_id, token_id, old status): all of a user's
+	 * changes of the token at once, so their order is kept */
+	[ST_SETTLE_USER_MOVE] =
+	    "UPDATE balance_changes SET status = ? WHERE user_id = ? AND token_id = ?"
+	    " AND status = ?",
+	/* (token_id) -> 1 when the token has a batch not yet signed */
+	[ST_SETTLE_TOKEN_HAS_PENDING] =
+	    "SELECT EXISTS (SELECT 1 FROM settlement_batches WHERE token_id = ?"
+	    " AND status = 'pending')",
+	/* (token_id) -> user_id of users with a change of the token in flight */
+	[ST_SETTLE_INFLIGHT_USERS] =
+	    "SELECT DISTINCT user_id FROM balance_changes WHERE token_id = ?"
+	    " AND status IN ('batched', 'submitted')",
+	/*
+	 * (chain_id, token_id, max rows) -> id, user_id, amount, wallet
+	 * (binary, NULL when none), settle_attempts, seconds since the last
+	 * status change.  The oldest recorded changes; their wallets are
+	 * locked shared, so the API cannot rebind one until the cut commits
+	 * (and then sees the change batched and refuses).
+	 */
+	[ST_SETTLE_CANDIDATES] =
+	    "SELECT c.id, c.user_id, c.amount, w.address, c.settle_attempts,"
+	    " TIMESTAMPDIFF(SECOND, c.updated_at, NOW(6))"
+	    " FROM balance_changes c LEFT JOIN wallets w"
+	    " ON w.user_id = c.user_id AND w.chain_id = ?"
+	    " WHERE c.token_id = ? AND c.status = 'recorded' ORDER BY c.id LIMIT ?"
+	    " LOCK IN SHARE MODE",
+	/* -> the next round id (only the lease holder writes batches) */
+	[ST_SETTLE_ROUND_NEXT] =
+	    "SELECT COALESCE(MAX(round_id), 0) + 1 FROM settlement_batches",
+	/* (round_id, token_id, chain_id, op, trigger, items, total, key) */
+	[ST_SETTLE_BATCH_INSERT] =
+	    "INSERT INTO settlement_batches (round_id, token_id, chain_id, op, status,"
+	    " trigger_reason, items_count, total, batch_key)"
+	    " VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?)",
+	/* (batch_id, [[wallet hex, amount], ...]) */
+	[ST_SETTLE_ITEMS_INSERT] =
+	    "INSERT INTO settlement_items (batch_id, wallet, amount)"
+	    " SELECT ?, UNHEX(j.w), j.a FROM JSON_TABLE(?, '$[*]' COLUMNS ("
+	    " w CHAR(40) CHARACTER SET ascii PATH '$[0]', a DECIMAL(65,0) PATH '$[1]')) j",
+	/* ([ids], batch_id) */
+	[ST_SETTLE_CHANGES_BATCH] =
+	    "UPDATE balance_changes c JOIN " JT_IDS " ON c.id = j.id"
+	    " SET c.status = 'batched', c.batch_id = ?, c.settle_error = NULL"
+	    " WHERE c.status = 'recorded'",
+	/* ([ids]): netted to zero within their cut, settled without a tx */
+	[ST_SETTLE_CHANGES_NETTED] =
+	    "UPDATE balance_changes c JOIN " JT_IDS " ON c.id = j.id"
+	    " SET c.status = 'confirmed', c.netted = TRUE, c.settle_error = NULL"
+	    " WHERE c.status = 'recorded'",
+	/* (chain_id, signer) -> next_nonce */
+	[ST_SETTLE_NONCE_GET] =
+	    "SELECT next_nonce FROM signer_nonces WHERE chain_id = ? AND signer = ?",
+	[ST_SETTLE_NONCE_LOCK] =
+	    "SELECT next_nonce FROM signer_nonces WHERE chain_id = ? AND signer = ?"
+	    " FOR UPDATE",
+	/* (chain_id, signer, next_nonce) */
+	[ST_SETTLE_NONCE_INSERT] =
+	    "INSERT INTO signer_nonces (chain_id, signer, next_nonce) VALUES (?, ?, ?)",
+	/* (next, chain_id, signer, expected old next) */
+	[ST_SETTLE_NONCE_SET] =
+	    "UPDATE signer_nonces SET next_nonce = ? WHERE chain_id = ? AND signer = ?"
+	    " AND next_nonce = ?",
+	/* (chain_id, signer, from nonce) -> nonce, finished (0/1): the nonces
+	 * stored transactions hold */
+	[ST_SETTLE_NONCES_HELD] =
+	    "SELECT nonce, status IN ('mined', 'confirmed', 'failed')"
+	    " FROM settlement_batches WHERE chain_id = ? AND signer = ? AND nonce >= ?"
+	    " ORDER BY nonce LIMIT 10000",
+	/* (chain_id) -> batches signed and not yet confirmed */
+	[ST_SETTLE_INFLIGHT_COUNT] =
+	    "SELECT COUNT(*) FROM settlement_batches WHERE chain_id = ?"
+	    " AND status IN ('signed', 'submitted', 'mined')",
+	/* (chain_id, limit) -> id, token_id, op, batch_key, round_id,
+	 * trigger_reason: pending batches in signing order (round, mints
+	 * first, id) */
+	[ST_SETTLE_NEXT_PENDING] =
+	    "SELECT id, token_id, op, batch_key, round_id, trigger_reason"
+	    " FROM settlement_batches WHERE chain_id = ? AND status = 'pending'"
+	    " ORDER BY round_id, op, id LIMIT ?",
+	/* (batch_id) -> wallet (binary), amount */
+	[ST_SETTLE_ITEMS_GET] =
+	    "SELECT wallet, amount FROM settlement_items WHERE batch_id = ? ORDER BY wallet",
+	/* (batch_id, wallet) */
+	[ST_SETTLE_ITEM_DELETE] =
+	    "DELETE FROM settlement_items WHERE batch_id = ? AND wallet = ?",
+	/* (chain_id, error, batch_id, wallet): the changes of one item leave
+	 * the batch, failed */
+	[ST_SETTLE_CHANGES_FAIL_WALLET] =
+	    "UPDATE balance_changes c JOIN wallets w ON w.user_id = c.user_id"
+	    " AND w.chain_id = ?"
+	    " SET c.status = 'failed', c.settle_error = ?, c.batch_id = NULL"
+	    " WHERE c.batch_id = ? AND w.address = ? AND c.status = 'batched'",
+	/* (batch_id): items_count and total from the items */
+	[ST_SETTLE_BATCH_RECOUNT] =
+	    "UPDATE settlement_batches b SET"
+	    " items_count = (SELECT COUNT(*) FROM settlement_items i WHERE i.batch_id = b.id),"
+	    " total = (SELECT COALESCE(SUM(i.amount), 0) FROM settlement_items i"
+	    " WHERE i.batch_id = b.id) WHERE b.id = ? AND b.status = 'pending'",
+	/* (error, counts as a revert 0/1, id): emptied or refused before signing */
+	[ST_SETTLE_BATCH_FAIL_PENDING] =
+	    "UPDATE settlement_batches SET status = 'failed', last_error = ?,"
+	    " revert_count = revert_count + ? WHERE id = ? AND status = 'pending'",
+	/*
+	 * (error, max attempts, batch_id, old status): back to recorded with
+	 * one more attempt counted, or failed at the limit.  Assignments run
+	 * left to right, each seeing the ones before.
+	 */
+	[ST_SETTLE_CHANGES_RETURN] =
+	    "UPDATE balance_changes SET settle_attempts = LEAST(settle_attempts + 1, 255),"
+	    " settle_error = ?,"
+	    " status = IF(settle_attempts >= ?, 'failed', 'recorded'),"
+	    " batch_id = IF(status = 'failed', batch_id, NULL)"
+	    " WHERE batch_id = ? AND status = ?",
+	/* ([wallet hex], new batch, old batch) */
+	[ST_SETTLE_ITEMS_MOVE] =
+	    "UPDATE settlement_items i JOIN " JT_WALLETS " ON i.wallet = UNHEX(j.w)"
+	    " SET i.batch_id = ? WHERE i.batch_id = ?",
+	/* (chain_id, [wallet hex], new batch, old batch) */
+	[ST_SETTLE_CHANGES_MOVE] =
+	    "UPDATE balance_changes c JOIN wallets w ON w.user_id = c.user_id"
+	    " AND w.chain_id = ? JOIN " JT_WALLETS " ON w.address = UNHEX(j.w)"
+	    " SET c.batch_id = ? WHERE c.batch_id = ? AND c.status = 'batched'",
+	/* (id) -> status, nonce, round_id, trigger_reason */
+	[ST_SETTLE_BATCH_LOCK] =
+	    "SELECT status, nonce, round_id, trigger_reason FROM settlement_batches"
+	    " WHERE id = ? FOR UPDATE",
+	/* (batch_id, nonce, tx_hash, raw, max fee, max priority fee, gas) */
+	[ST_SETTLE_ATTEMPT_INSERT] =
+	    "INSERT INTO settlement_attempts (batch_id, nonce, tx_hash, raw_tx,"
+	    " max_fee_per_gas, max_priority_fee, gas_limit) VALUES (?, ?, ?, ?, ?, ?, ?)",
+	/* (signer, nonce, gas_limit, id) */
+	[ST_SETTLE_BATCH_SIGNED] =
+	    "UPDATE settlement_batches SET status = 'signed', signer = ?, nonce = ?,"
+	    " gas_limit = ?, last_error = NULL WHERE id = ? AND status = 'pending'",
+	/* (chain_id, signer, expected next) */
+	[ST_SETTLE_NONCE_BUMP] =
+	    "UPDATE signer_nonces SET next_nonce = next_nonce + 1"
+	    " WHERE chain_id = ? AND signer = ? AND next_nonce = ?",
+	/* (chain_id, limit) -> attempt id, batch id, nonce, raw, tx hash
+	 * (binary), batch status: stored attempts never handed to the node,
+	 * in nonce order */
+	[ST_SETTLE_TO_SEND] =
+	    "SELECT a.id, a.batch_id, a.nonce, a.raw_tx, a.tx_hash, b.status"
+	    " FROM settlement_batches b JOIN settlement_attempts a ON a.batch_id = b.id"
+	    " AND a.nonce = b.nonce AND a.status = 'signed'"
+	    " WHERE b.chain_id = ? AND b.status IN ('signed', 'submitted')"
+	    " ORDER BY a.nonce, a.id LIMIT ?",
+	/* (id) */
+	[ST_SETTLE_ATTEMPT_SENT] =
+	    "UPDATE settlement_attempts SET status = 'sent',"
+	    " sent_at = COALESCE(sent_at, NOW(6)), send_error = NULL"
+	    " WHERE id = ? AND status = 'signed'",
+	/* (id) */
+	[ST_SETTLE_BATCH_SUBMITTED] =
+	    "UPDATE settlement_batches SET status = 'submitted',"
+	    " submitted_at = COALESCE(submitted_at, NOW(6)) WHERE id = ? AND status = 'signed'",
+	/* (new status, batch_id, old status) */
+	[ST_SETTLE_CHANGES_STATUS] =
+	    "UPDATE balance_changes SET status = ? WHERE batch_id = ? AND status = ?",
+	/* (error, id) */
+	[ST_SETTLE_ATTEMPT_SEND_ERROR] =
+	    "UPDATE settlement_attempts SET send_error = ? WHERE id = ?",
+	/* (error, id): a note on a batch that keeps its status */
+	[ST_SETTLE_BATCH_NOTE] =
+	    "UPDATE settlement_batches SET last_error = ? WHERE id = ?",
+	/*
+	 * (chain_id, replace_after s, limit) -> batch id, nonce, token_id,
+	 * op, batch_key, newest attempt id, its max fee, priority fee, gas:
+	 * batches whose newest attempt went out (or was refused as too
+	 * cheap) longer ago than replace_after
+	 */
+	[ST_SETTLE_STUCK] =
+	    "SELECT b.id, b.nonce, b.token_id, b.op, b.batch_key, a.id,"
+	    " a.max_fee_per_gas, a.max_priority_fee, a.gas_limit"
+	    " FROM settlement_batches b JOIN settlement_attempts a ON a.id ="
+	    " (SELECT MAX(x.id) FROM settlement_attempts x WHERE x.batch_id = b.id"
+	    " AND x.nonce = b.nonce)"
+	    " WHERE b.chain_id = ? AND b.status IN ('signed', 'submitted')"
+	    " AND (a.status = 'sent' OR a.send_error LIKE 'underpriced%')"
+	    " AND COALESCE(a.sent_at, a.created_at) < NOW(6) - INTERVAL ? SECOND"
+	    " ORDER BY b.nonce LIMIT ?",
+	/* (batch_id, nonce) -> id, tx_hash (binary), status, raw */
+	[ST_SETTLE_ATTEMPTS_OF] =
+	    "SELECT id, tx_hash, status, raw_tx FROM settlement_attempts"
+	    " WHERE batch_id = ? AND nonce = ? ORDER BY id",
+	/* (chain_id, signer) -> nonce, seconds since its first attempt: the
+	 * lowest nonce of ours still without a receipt */
+	[ST_SETTLE_HEAD_OF_LINE] =
+	    "SELECT b.nonce, TIMESTAMPDIFF(SECOND, MIN(a.created_at), NOW(6))"
+	    " FROM settlement_batches b JOIN settlement_attempts a ON a.batch_id = b.id"
+	    " AND a.nonce = b.nonce WHERE b.chain_id = ? AND b.signer = ?"
+	    " AND b.status IN ('signed', 'submitted') GROUP BY b.id, b.nonce"
+	    " ORDER BY b.nonce LIMIT 1",
+	/* (chain_id, limit) -> id, status, nonce, token_id, op, batch_key,
+	 * block_number, block_hash (binary), tx_hash (binary) */
+	[ST_SETTLE_TRACKED] =
+	    "SELECT id, status, nonce, token_id, op, batch_key, block_number,"
+	    " block_hash, tx_hash FROM settlement_batches WHERE chain_id = ?"
+	    " AND status IN ('submitted', 'mined') ORDER BY nonce LIMIT ?",
+	/* (chain_id) -> batch_id, attempt id, tx_hash (binary), status,
+	 * raw_tx: every live attempt of the tracked batches */
+	[ST_SETTLE_TRACKED_ATTEMPTS] =
+	    "SELECT a.batch_id, a.id, a.tx_hash, a.status, a.raw_tx"
+	    " FROM settlement_batches b JOIN settlement_attempts a ON a.batch_id = b.id"
+	    " AND a.nonce = b.nonce WHERE b.chain_id = ?"
+	    " AND b.status IN ('submitted', 'mined') AND a.status <> 'dropped'"
+	    " ORDER BY a.batch_id, a.id LIMIT 10000",
+	/* (tx_hash, block_number, block_hash, gas_used, id) */
+	[ST_SETTLE_BATCH_MINED] =
+	    "UPDATE settlement_batches SET status = 'mined', tx_hash = ?, block_number = ?,"
+	    " block_hash = ?, gas_used = ?, last_error = NULL"
+	    " WHERE id = ? AND status = 'submitted'",
+	/* (new status, id, old status) */
+	[ST_SETTLE_ATTEMPT_STATUS] =
+	    "UPDATE settlement_attempts SET status = ?,"
+	    " sent_at = IF(? = 'sent', COALESCE(sent_at, NOW(6)), sent_at)"
+	    " WHERE id = ? AND status = ?",
+	/* (batch_id, mined attempt id) */
+	[ST_SETTLE_ATTEMPTS_REPLACED] =
+	    "UPDATE settlement_attempts SET status = 'replaced' WHERE batch_id = ?"
+	    " AND id <> ? AND status IN ('signed', 'sent')",
+	/* (id): its block left the canonical chain */
+	[ST_SETTLE_BATCH_UNMINE] =
+	    "UPDATE settlement_batches SET status = 'submitted', tx_hash = NULL,"
+	    " block_number = NULL, block_hash = NULL, gas_used = NULL"
+	    " WHERE id = ? AND status = 'mined'",
+	/* (batch_id) */
+	[ST_SETTLE_ATTEMPTS_UNMINE] =
+	    "UPDATE settlement_attempts SET status = 'sent',"
+	    " sent_at = COALESCE(sent_at, NOW(6))"
+	    " WHERE batch_id = ? AND status IN ('mined', 'replaced')",
+	/* (id, block_hash): exactly once */
+	[ST_SETTLE_BATCH_CONFIRM] =
+	    "UPDATE settlement_batches SET status = 'confirmed', confirmed_at = NOW(6)"
+	    " WHERE id = ? AND status = 'mined' AND block_hash = ?",
+	/* (tx_hash, batch_id) */
+	[ST_SETTLE_CHANGES_CONFIRM] =
+	    "UPDATE balance_changes SET status = 'confirmed', tx_hash = ?,"
+	    " settle_error = NULL WHERE batch_id = ? AND status = 'submitted'",
+	/* (batch_id, token_id): each user's confirmed balance moves by the
+	 * sum of their changes in the batch, in primary key order */
+	[ST_SETTLE_BALANCES_CONFIRM] =
+	    "UPDATE user_balances b JOIN (SELECT user_id, SUM(amount) AS s"
+	    " FROM balance_changes WHERE batch_id = ? AND status = 'confirmed'"
+	    " GROUP BY user_id) x ON b.user_id = x.user_id"
+	    " SET b.confirmed_balance = b.confirmed_balance + x.s,"
+	    " b.last_sync_at = NOW(6) WHERE b.token_id = ?",
+	/* (id) -> milliseconds from the cut to the confirmation */
+	[ST_SETTLE_BATCH_AGE] =
+	    "SELECT TIMESTAMPDIFF(MICROSECOND, created_at, confirmed_at) DIV 1000"
+	    " FROM settlement_batches WHERE id = ?",
+	/* (token_id, chain_id, wallet) -> the confirmed balance of the user the
+	 * wallet is bound to (0 when none yet); no row for an unbound wallet */
+	[ST_SETTLE_HOLDER_LEDGER] =
+	    "SELECT COALESCE(ub.confirmed_balance, 0) FROM wallets w"
+	    " LEFT JOIN user_balances ub ON ub.user_id = w.user_id AND ub.token_id = ?"
+	    " WHERE w.chain_id = ? AND w.address = ?",
+	/* (error, id): receipt status 0 */
+	[ST_SETTLE_BATCH_REVERTED] =
+	    "UPDATE settlement_batches SET status = 'failed', last_error = ?,"
+	    " revert_count = revert_count + 1 WHERE id = ? AND status = 'submitted'",
+	/* (batch_id): its nonce was used by another transaction */
+	[ST_SETTLE_ATTEMPTS_DROP] =
+	    "UPDATE settlement_attempts SET status = 'dropped' WHERE batch_id = ?"
+	    " AND status IN ('signed', 'sent')",
+	/* (error, id): signed again with a fresh nonce */
+	[ST_SETTLE_BATCH_REPENDING] =
+	    "UPDATE settlement_batches SET status = 'pending', signer = NULL, nonce = NULL,"
+	    " gas_limit = NULL, submitted_at = NULL, last_error = ?"
+	    " WHERE id = ? AND status IN ('signed', 'submitted')",
+
+	/* (change id) -> status, batch_id */
+	[ST_SETTLE_CHANGE_LOCK] =
+	    "SELECT status, batch_id FROM balance_changes WHERE id = ? FOR UPDATE",
+	/* (change id) */
+	[ST_SETTLE_CHANGE_REQUEUE] =
+	    "UPDATE balance_changes SET status = 'recorded', settle_attempts = 0,"
+	    " settle_error = NULL, batch_id = NULL WHERE id = ? AND status = 'failed'",
+	/* (batch id) */
+	[ST_SETTLE_BATCH_REQUEUE] =
+	    "UPDATE balance_changes SET status = 'recorded', settle_attempts = 0,"
+	    " settle_error = NULL, batch_id = NULL WHERE batch_id = ? AND status = 'failed'",
+	/* -> symbol, chain_id, status, changes, oldest age s: unsettled
+	 * changes per token and status (an index range per status) */
+	[ST_SETTLE_STATUS_PENDING] =
+	    "SELECT t.symbol, t.chain_id, c.status, COUNT(*),"
+	    " TIMESTAMPDIFF(SECOND, MIN(c.created_at), NOW(6))"
+	    " FROM balance_changes c JOIN tokens t ON t.id = c.token_id"
+	    " WHERE c.status IN ('recorded', 'awaiting_wallet', 'batched', 'submitted',"
+	    " 'failed') GROUP BY t.symbol, t.chain_id, c.status ORDER BY t.symbol, c.status",
+	/* -> chain_id, status, batches */
+	[ST_SETTLE_STATUS_BATCHES] =
+	    "SELECT chain_id, status, COUNT(*) FROM settlement_batches"
+	    " GROUP BY chain_id, status ORDER BY chain_id, status",
+	/* -> chain_id, lease holder, lease live (0/1), expires in ms,
+	 * heartbeat age s, signer hex, signer balance, balance low, stuck
+	 * nonce, stuck seconds, last error */
+	[ST_SETTLE_STATUS_DAEMONS] =
+	    "SELECT d.chain_id, l.holder, COALESCE(l.expires_at > NOW(6), 0),"
+	    " TIMESTAMPDIFF(MICROSECOND, NOW(6), l.expires_at) DIV 1000,"
+	    " TIMESTAMPDIFF(SECOND, d.heartbeat_at, NOW(6)), LOWER(HEX(d.signer)),"
+	    " d.signer_balance, d.signer_balance_low, d.stuck_nonce,"
+	    " TIMESTAMPDIFF(SECOND, d.stuck_since, NOW(6)), d.last_error"
+	    " FROM chain_daemons d LEFT JOIN leases l"
+	    " ON l.name = CONCAT('chain:', d.chain_id) ORDER BY d.chain_id",
+	/* -> chain_id, signer hex, next_nonce */
+	[ST_SETTLE_STATUS_NONCES] =
+	    "SELECT chain_id, LOWER(HEX(signer)), next_nonce FROM signer_nonces"
+	    " ORDER BY chain_id, signer",
+	/* -> symbol, chain_id, age of the oldest change settlement still owes
+	 * (recorded, batched or submitted), seconds: three index dives per
+	 * token into ix_changes_pending, whatever the backlog */
+#define OLDEST_OF(st) \
+	"COALESCE((SELECT MIN(x.id) FROM balance_changes x WHERE x.token_id = t.id" \
+	" AND x.status = '" st "'), 18446744073709551615)"
+	[ST_METRICS_OLDEST_PENDING] =
+	    "SELECT t.symbol, t.chain_id, TIMESTAMPDIFF(SECOND, c.created_at, NOW(6))"
+	    " FROM tokens t JOIN balance_changes c ON c.id = LEAST(" OLDEST_OF("recorded")
+	    ", " OLDEST_OF("batched") ", " OLDEST_OF("submitted") ") ORDER BY t.symbol",
+	/* -> chain_id, lease holder, lease live, heartbeat age s, signer
+	 * balance, balance low, stuck nonce, stuck seconds */
+	[ST_METRICS_DAEMONS] =
+	    "SELECT d.chain_id, l.holder, COALESCE(l.expires_at > NOW(6), 0),"
+	    " TIMESTAMPDIFF(SECOND, d.heartbeat_at, NOW(6)), d.signer_balance,"
+	    " d.signer_balance_low, d.stuck_nonce,"
+	    " TIMESTAMPDIFF(SECOND, d.stuck_since, NOW(6))"
+	    " FROM chain_daemons d LEFT JOIN leases l"
+	    " ON l.name = CONCAT('chain:', d.chain_id) ORDER BY d.chain_id",
+	/* -> chain_id, name, label, value */
+	[ST_METRICS_DAEMON_COUNTERS] =
+	    "SELECT chain_id, name, label, value FROM chain_daemon_counters"
+	    " ORDER BY name, chain_id, label LIMIT 2000",
 	/* ------------------------------------------------------------------
 	 * Chain index reads, staking, verify and reconcile (docs/api.md,
 	 * "Chain data").  Hashes and addresses come back as lowercase hex,
