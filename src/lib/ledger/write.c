@@ -14,6 +14,7 @@
 #include "core/conf.h"
 #include "core/monotime.h"
 #include "core/uuid.h"
+#include "ledger/cache.h"
 #include "ledger/write.h"
 #include "store/stmts.h"
 
@@ -393,8 +394,8 @@ ledger_write_prepare(struct db *db, struct ledger_write *lw)
 			lw->syncs[i].now = (int64_t)time(NULL);
 			continue;
 		}
-		if ((rc = settle_outlook_read(db, &lw->tokens[i], &lw->strategies[i],
-		    &lw->syncs[i])) != CB_OK)
+		if ((rc = ledger_outlook_get(lw->outlook_cache, db, &lw->tokens[i],
+		    &lw->strategies[i], &lw->syncs[i])) != CB_OK)
 			return rc;
 	}
 	lw->will_be_batched = true;
