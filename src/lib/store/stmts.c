@@ -6,6 +6,7 @@
  */
 #include "config.h"
 
+#include "store/idempotency.h"
 #include "store/stmts.h"
 
 #define TOKEN_COLS \
@@ -150,18 +151,20 @@ const char *const stmts_sql[ST__MAX] = {
 	[ST_IDEM_GET] =
 	    "SELECT request_hash, status_code, response_body, operation_id"
 	    " FROM idempotency_keys WHERE api_key_id = ? AND idem_key = ?",
-	/* A duplicate of a request in flight waits for it at most this long
-	 * (seconds); the session's own timeout is restored right after. */
-	[ST_IDEM_WAIT_SHORT] =
-	    "SET @cb_lock_wait = @@SESSION.innodb_lock_wait_timeout,"
-	    " SESSION innodb_lock_wait_timeout = ?",
-	[ST_IDEM_WAIT_RESTORE] =
-	    "SET SESSION innodb_lock_wait_timeout = @cb_lock_wait",
 	/* The placeholder row: its primary key makes a concurrent duplicate
 	 * wait for this transaction. */
-	[ST_IDEM_INSERT] =
-	    "INSERT INTO idempotency_keys (api_key_id, idem_key, request_hash,"
-	    " status_code, response_body) VALUES (?, ?, ?, 0, '')",
+#define IDEM_INSERT \
+	    "INSERT INTO idempotency_keys (api_key_id, idem_key, request_hash," \
+	    " status_code, response_body) VALUES (?, ?, ?, 0, '')"
+	[ST_IDEM_INSERT] = IDEM_INSERT,
+	/* The same, where a duplicate waits for the request in flight at most
+	 * IDEMPOTENCY_WAIT_SECONDS (when the session's own lock wait is
+	 * longer): one statement, one round trip, the session untouched.  SET
+	 * STATEMENT takes no placeholder, hence the constant. */
+	[ST_IDEM_INSERT_SHORT] =
+	    "SET STATEMENT innodb_lock_wait_timeout = " IDEMPOTENCY_WAIT_SQL " FOR "
+	    IDEM_INSERT,
+#undef IDEM_INSERT
 	[ST_IDEM_FINISH] =
 	    "UPDATE idempotency_keys SET status_code = ?, response_body = ?,"
 	    " operation_id = ? WHERE api_key_id = ? AND idem_key = ?",

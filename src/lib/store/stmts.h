@@ -45,9 +45,8 @@ enum stmt {
 	ST_SYNC_LAG,
 	/* ledger writes (src/api/ledger.c, idempotency.c) */
 	ST_IDEM_GET,
-	ST_IDEM_WAIT_SHORT,
+	ST_IDEM_INSERT_SHORT,
 	ST_IDEM_INSERT,
-	ST_IDEM_WAIT_RESTORE,
 	ST_IDEM_FINISH,
 	ST_IDEM_PURGE,
 	ST_LEDGER_LOCK_BALANCES,
