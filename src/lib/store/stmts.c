@@ -217,6 +217,34 @@ const char *const stmts_sql[ST__MAX] = {
 	    " ON DUPLICATE KEY UPDATE pending_balance = VALUES(pending_balance),"
 	    " last_change_at = CURRENT_TIMESTAMP(6)",
 	/*
+	 * The same for one balance row and one change, the most common write
+	 * (an adjustment, a deduction): plain placeholders instead of a
+	 * JSON_TABLE, which the store builds, plans and unpacks anew at every
+	 * execution.  Same rows, same locks, same order.
+	 */
+	/* (user_id, token_id) -> enum lock_col */
+	[ST_LEDGER_LOCK_ONE] =
+	    "SELECT b.user_id, b.token_id, b.confirmed_balance, b.pending_balance"
+	    " FROM user_balances b WHERE b.user_id = ? AND b.token_id = ? FOR UPDATE",
+	/* (user_id, token_id) */
+	[ST_LEDGER_CREATE_ONE] =
+	    "INSERT INTO user_balances (user_id, token_id) VALUES (?, ?)"
+	    " ON DUPLICATE KEY UPDATE user_id = user_balances.user_id",
+	/* (operation id, position, user_id, amount, before, after, reason,
+	 * detail, metadata or NULL, token_id, decimals): no row when the
+	 * token's decimals changed (as ST_LEDGER_CHANGES_INSERT) */
+	[ST_LEDGER_CHANGE_INSERT_ONE] =
+	    "INSERT INTO balance_changes (operation_id, position, user_id, token_id,"
+	    " amount, balance_before, balance_after, reason_type, reason_detail, metadata)"
+	    " SELECT ?, ?, ?, k.id, ?, ?, ?, ?, ?, ? FROM tokens k"
+	    " WHERE k.id = ? AND k.decimals = ? LOCK IN SHARE MODE",
+	/* (pending, user_id, token_id); the row exists and is locked.  Along
+	 * the primary key, as it was locked: left alone, the planner walks
+	 * ix_user_balances_token and locks its entry too. */
+	[ST_LEDGER_BALANCE_UPDATE_ONE] =
+	    "UPDATE user_balances FORCE INDEX (PRIMARY) SET pending_balance = ?,"
+	    " last_change_at = CURRENT_TIMESTAMP(6) WHERE user_id = ? AND token_id = ?",
+	/*
 	 * (priority reasons JSON array, token_id, max rows) -> count,
 	 * sum of |amount|, oldest created_at (unix s, NULL if none),
 	 * any priority (0/1: a priority reason, a reason without auto_batch, a
@@ -657,6 +685,7 @@ const unsigned char stmts_cols[ST__MAX] = {
 	[ST_SYNC_LAG] = SYNC_LAG_COL__MAX,
 	[ST_IDEM_GET] = IDEM_COL__MAX,
 	[ST_LEDGER_LOCK_BALANCES] = LOCK_COL__MAX,
+	[ST_LEDGER_LOCK_ONE] = LOCK_COL__MAX,
 	[ST_LEDGER_PENDING_STATS] = STATS_COL__MAX,
 	[ST_BALANCE_LIST] = BALANCE_COL__MAX,
 	[ST_BALANCE_GET] = BALANCE_COL__MAX,
