@@ -58,9 +58,11 @@
 	" JOIN tokens t ON t.id = c.token_id" \
 	" LEFT JOIN settlement_batches sb ON sb.id = c.batch_id ORDER BY c.id DESC"
 
+/* The times as DATETIME text: balance.c formats them (the most frequent
+ * read; the store's DATE_FORMAT is dearer than the C). */
 #define BALANCE_COLS \
 	"t.symbol, t.decimals, b.token_id, b.confirmed_balance, b.pending_balance," \
-	" " ISO_TS("b.last_sync_at") ", " ISO_TS("b.last_change_at")
+	" b.last_sync_at, b.last_change_at"
 
 const char *const stmts_sql[ST__MAX] = {
 	[ST_PING] = "SELECT 1",
@@ -265,10 +267,10 @@ const char *const stmts_sql[ST__MAX] = {
 	    " JOIN operations o ON o.id = c.operation_id"
 	    " JOIN reason_types r ON r.name = c.reason_type",
 
-	/* (user_id) -> BALANCE_COLS */
+	/* (user_id) -> BALANCE_COLS, in no order (balance.c sorts by symbol) */
 	[ST_BALANCE_LIST] =
 	    "SELECT " BALANCE_COLS " FROM user_balances b JOIN tokens t ON t.id = b.token_id"
-	    " WHERE b.user_id = ? ORDER BY t.symbol",
+	    " WHERE b.user_id = ?",
 	/* (user_id, token_id) -> BALANCE_COLS */
 	[ST_BALANCE_GET] =
 	    "SELECT " BALANCE_COLS " FROM user_balances b JOIN tokens t ON t.id = b.token_id"
