@@ -58,11 +58,11 @@
 	" JOIN tokens t ON t.id = c.token_id" \
 	" LEFT JOIN settlement_batches sb ON sb.id = c.batch_id ORDER BY c.id DESC"
 
-/* The times as DATETIME text: balance.c formats them (the most frequent
+/* The time as DATETIME text: balance.c formats it (the most frequent
  * read; the store's DATE_FORMAT is dearer than the C). */
 #define BALANCE_COLS \
 	"t.symbol, t.decimals, b.token_id, b.confirmed_balance, b.pending_balance," \
-	" b.last_sync_at, b.last_change_at"
+	" b.last_sync_at"
 
 const char *const stmts_sql[ST__MAX] = {
 	[ST_PING] = "SELECT 1",
