@@ -4,8 +4,10 @@
  *
  * It listens on a unix socket, forks N workers (chainbridge-api's [api]
  * workers, for the same concurrency), and each one loops FCGX_Accept_r,
- * writes one constant answer and FCGX_Finish_r: no routing, no parsing,
- * no logging, no metrics, no store.  The answer is byte for byte what
+ * writes one constant answer, reads the input to its end (so the close
+ * skips libfcgi's lingering wait, as chainbridge-api's does) and
+ * FCGX_Finish_r: no routing, no parsing, no logging, no metrics, no
+ * store.  The answer is byte for byte what
  * chainbridge-api sends for GET /api/v1/ping (the same head and body), so
  * nginx does the same work for both and the difference between the two
  * figures is the API's own.
@@ -96,6 +98,12 @@ bare_worker(int listen_fd)
 		return 1;
 	while (FCGX_Accept_r(&req) >= 0) {
 		FCGX_PutStr(bare_answer, (int)sizeof(bare_answer) - 1, req.out);
+		/* As chainbridge-api: with the (empty) input read to its end,
+		 * the close skips libfcgi's lingering wait. */
+		while (FCGX_GetChar(req.in) != EOF)
+			continue;
+		if (FCGX_HasSeenEOF(req.in))
+			(void)FCGX_Detach(&req);
 		FCGX_Finish_r(&req);
 	}
 	return 1;
