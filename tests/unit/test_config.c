@@ -572,7 +572,7 @@ START_TEST(test_edge_timeout_is_nginx)
 	unsigned seconds = 0;
 	FILE *f;
 
-	snprintf(path, sizeof(path), "%s/nginx/chainbridge.conf", CB_TOP_SRCDIR);
+	snprintf(path, sizeof(path), "%s/nginx/chainbridge-server.conf", CB_TOP_SRCDIR);
 	ck_assert_msg((f = fopen(path, "r")) != NULL, "%s", path);
 	while (fgets(line, sizeof(line), f) != NULL) {
 		const char *p = line + strspn(line, " \t");

@@ -46,7 +46,7 @@
 #define CONFIG_POLL_INTERVAL_MS_DEFAULT 2000
 /*
  * The edge's patience: nginx's fastcgi_read_timeout of location /api/ in
- * nginx/chainbridge.conf (a unit test reads it there).  An answer later
+ * nginx/chainbridge-server.conf (a unit test reads it there).  An answer later
  * than this reaches the client as a 504 while the write may still commit.
  */
 #define CONFIG_EDGE_TIMEOUT_MS	60000
