@@ -2,18 +2,23 @@
 #
 # bench/run measures the ledger API against this machine's own limits (see
 # bench/README.md); it is run by hand or with `make bench`, never by make
-# check.  bench/dbprobe is its raw-database probe.
+# check.  bench/dbprobe is its raw-database probe, bench/bare the bare
+# FastCGI responder it measures the HTTP path's ceiling with.
 
-noinst_PROGRAMS += bench/dbprobe
+noinst_PROGRAMS += bench/dbprobe bench/bare
 bench_dbprobe_SOURCES = bench/dbprobe.c
 bench_dbprobe_LDADD = $(CB_LIBS)
+# The ceiling of the HTTP path: a bare preforked libfcgi responder.
+bench_bare_SOURCES = bench/bare.c
+bench_bare_LDADD = $(FCGI_LIBS)
 
 EXTRA_DIST += bench/run bench/README.md bench/common.lua bench/ping.lua \
 	bench/adjust.lua bench/balance.lua bench/distribute.lua
 
 .PHONY: bench
-bench: bench/dbprobe
-	BENCH_DBPROBE=$(abs_top_builddir)/bench/dbprobe $(abs_top_srcdir)/bench/run
+bench: bench/dbprobe bench/bare
+	BENCH_DBPROBE=$(abs_top_builddir)/bench/dbprobe \
+	    BENCH_BARE=$(abs_top_builddir)/bench/bare $(abs_top_srcdir)/bench/run
 
 # The chain sync benchmark (bench/sync-run, bench/README.md): its helper
 # generates the chain, measures the raw eth_getLogs rate and the head

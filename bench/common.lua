@@ -35,6 +35,26 @@ function common.user(n)
    return common.prefix .. n
 end
 
+-- Requests drawn at random are formatted once, at start, into a pool of
+-- this many per thread, and picked from it at random: wrk then spends its
+-- CPU (taken from the same cores as the server's) on sending, not on
+-- formatting.  Writes on a user at the same time stay as rare as with
+-- users drawn afresh (32 in flight among thousands).
+common.pool_size = tonumber(os.getenv("BENCH_POOL") or "8192")
+
+-- Fills a pool with make(i) for i = 1 .. pool_size and returns a request()
+-- that picks from it.
+function common.pool(make)
+   local pool = {}
+   for i = 1, common.pool_size do
+      pool[i] = make(i)
+   end
+   local n = #pool
+   return function()
+      return pool[math.random(1, n)]
+   end
+end
+
 -- Prints one "wrk key=value ..." line for bench/run: counts, rate, latency
 -- percentiles in microseconds, and every kind of error wrk counts (status
 -- counts responses outside 2xx/3xx).

@@ -12,9 +12,13 @@
  * /api/v1/rewards/distribute of +1 to ROWS distinct users does (operation
  * kind "reward" with its context, each change with the reward's metadata):
  *
- *   ST_APIKEY_BY_PREFIX       auth: the key row by prefix, hash compared
- *                             (skipped with -A)
- *   ST_LEDGER_PENDING_STATS   settlement outlook, autocommit (skipped with -S)
+ *   ST_APIKEY_BY_PREFIX       auth: the key row by prefix, hash compared;
+ *                             as the API, at most once a second per
+ *                             connection (skipped with -A)
+ *   ST_LEDGER_PENDING_STATS   settlement outlook, autocommit: as the API, at
+ *                             most once a second per connection and token
+ *                             (src/lib/ledger/cache.h); for every write with
+ *                             -F, never with -S
  *   BEGIN
  *   ST_LEDGER_OP_INSERT
  *   ST_LEDGER_LOCK_BALANCES   the balance rows, FOR UPDATE, in key order
@@ -22,6 +26,15 @@
  *   ST_LEDGER_CHANGES_INSERT
  *   ST_LEDGER_BALANCES_UPSERT
  *   COMMIT
+ *
+ * With -M it measures instead the least a durable ledger transaction can
+ * cost: insert one change row, upsert one balance row, COMMIT, on a
+ * session without autocommit (so no BEGIN round trip; -B adds one), into
+ * two scratch tables shaped like balance_changes and user_balances
+ * (bench_min_changes, bench_min_balances: created when missing, emptied at
+ * start, so the ledger itself is never touched).  No look-up, no lock read,
+ * no foreign key: what is left is the two rows, their indexes and the
+ * durable commit - the ceiling no ledger write can pass on this machine.
  *
  * Users are drawn uniformly from PREFIX0 .. PREFIX(U-1); a transaction of
  * several rows takes a window of ROWS consecutive ones, each thread its own
@@ -61,6 +74,7 @@
 #include "store/registry.h"
 #include "store/stmts.h"
 #include "store/store.h"
+#include "ledger/cache.h"
 #include "ledger/write.h"
 
 #define PROBE_THREADS_MAX	512
@@ -80,6 +94,37 @@
 #define PROBE_REWARD_META	"{\"activity_id\":\"bench\",\"reward_type\":\"bench\"}"
 #define PROBE_KEY_ENV		"CHAINBRIDGE_BENCH_KEY"
 
+/*
+ * The minimal transaction's statements (-M), on a connection of their own.
+ * The scratch tables copy the ledger tables' columns and indexes (LIKE
+ * copies no foreign key).
+ */
+enum probe_min_stmt {
+	MIN_CHANGE_INSERT = 0,	/* (operation, user, token, amount, before, after) */
+	MIN_BALANCE_UPSERT,	/* (user, token, amount) */
+	MIN_STMT__MAX
+};
+
+static const char *const probe_min_sql[MIN_STMT__MAX] = {
+	[MIN_CHANGE_INSERT] =
+	    "INSERT INTO bench_min_changes (operation_id, position, user_id, token_id,"
+	    " amount, balance_before, balance_after, reason_type, reason_detail)"
+	    " VALUES (?, 0, ?, ?, ?, ?, ?, 'reward', 'bench')",
+	[MIN_BALANCE_UPSERT] =
+	    "INSERT INTO bench_min_balances (user_id, token_id, pending_balance)"
+	    " VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE"
+	    " pending_balance = pending_balance + VALUES(pending_balance),"
+	    " last_change_at = CURRENT_TIMESTAMP(6)",
+};
+
+/* Fixed texts (no values) that set the scratch tables up. */
+static const char *const probe_min_setup[] = {
+	"CREATE TABLE IF NOT EXISTS bench_min_changes LIKE balance_changes",
+	"CREATE TABLE IF NOT EXISTS bench_min_balances LIKE user_balances",
+	"TRUNCATE TABLE bench_min_changes",
+	"TRUNCATE TABLE bench_min_balances",
+};
+
 enum probe_phase {
 	PROBE_WARMUP = 0,
 	PROBE_MEASURE,
@@ -98,6 +143,9 @@ struct probe_opts {
 	const char	*prefix;
 	bool		 auth;		/* look the API key up per transaction */
 	bool		 stats;		/* run ST_LEDGER_PENDING_STATS */
+	bool		 fresh_outlook;	/* -F: read the outlook for every write */
+	bool		 minimal;	/* -M: the minimal durable transaction */
+	bool		 begin;		/* -B: with an explicit BEGIN */
 };
 
 /* What every thread shares, read-only once the threads run. */
@@ -122,6 +170,7 @@ struct probe_thread {
 	pthread_t		 tid;
 	struct probe_shared	*sh;
 	struct db		*db;
+	struct db		*mdb;		/* -M: the scratch tables' connection */
 	unsigned		 index;		/* 0 .. threads - 1 */
 	uint64_t		 seq;		/* requests picked so far */
 	uint64_t		 rng;
@@ -135,6 +184,8 @@ struct probe_thread {
 	/* the write in progress */
 	struct probe_user	*users;		/* request order */
 	struct ledger_write	 lw;
+	struct ledger_outlook_cache outlooks;	/* as an API worker's */
+	uint64_t		 auth_ms;	/* last key look-up (monotime_ms) */
 };
 
 /* xorshift64*: cheap per-thread randomness for picking users. */
@@ -277,6 +328,7 @@ probe_build(struct probe_thread *t)
 
 	ledger_write_reset(lw, reward ? LEDGER_REWARD : LEDGER_ADJUST);
 	lw->no_outlook = !o->stats;
+	lw->outlook_cache = o->fresh_outlook ? NULL : &t->outlooks;
 	if ((rc = ledger_write_token(lw, &sh->token, &sh->strategy, 2, &token)) != CB_OK ||
 	    (rc = ledger_write_reason(lw, &sh->reason, &reason)) != CB_OK)
 		return rc;
@@ -323,6 +375,36 @@ probe_note_error(struct probe_thread *t, const char *step, enum cb_err rc)
 	nanosleep(&ts, NULL);
 }
 
+/* One minimal transaction (-M) for a random user; CB_OK or the error. */
+static enum cb_err
+probe_minimal(struct probe_thread *t)
+{
+	const struct probe_shared *sh = t->sh;
+	const struct probe_opts *o = sh->opts;
+	char amount[AMOUNT_DB_MAX], user[PROBE_USER_MAX];
+	size_t amount_len, user_len;
+	enum cb_err rc;
+
+	user_len = (size_t)snprintf(user, sizeof(user), "%s%" PRIu64, o->prefix,
+	    probe_rand(&t->rng) % o->users);
+	if ((amount_len = amount_to_db(&sh->delta, amount, sizeof(amount))) == 0)
+		return CB_ERR_RANGE;
+	/* (operation_id, position) is unique: each thread counts its own. */
+	t->seq++;
+	if ((o->begin && (rc = db_begin(t->mdb)) != CB_OK) ||
+	    (rc = DB_EXEC(t->mdb, MIN_CHANGE_INSERT,
+	    DB_U64((uint64_t)t->index << 40 | t->seq), DB_STR(user, user_len),
+	    DB_U64(sh->token.id), DB_STR(amount, amount_len), DB_STR("0", 1),
+	    DB_STR(amount, amount_len))) != CB_OK ||
+	    (rc = DB_EXEC(t->mdb, MIN_BALANCE_UPSERT, DB_STR(user, user_len),
+	    DB_U64(sh->token.id), DB_STR(amount, amount_len))) != CB_OK ||
+	    (rc = db_commit(t->mdb)) != CB_OK) {
+		db_rollback(t->mdb);
+		return rc;
+	}
+	return CB_OK;
+}
+
 static void *
 probe_thread_main(void *arg)
 {
@@ -337,16 +419,33 @@ probe_thread_main(void *arg)
 	memset(&rq, 0, sizeof(rq));
 	rq.api_key_id = o->api_key_id;
 	while (atomic_load(&sh->phase) != PROBE_STOP) {
+		if (o->minimal) {
+			start = monotime_us();
+			if ((rc = probe_minimal(t)) != CB_OK) {
+				probe_note_error(t, "minimal", rc);
+				continue;
+			}
+			end = monotime_us();
+			if (atomic_load(&sh->phase) == PROBE_MEASURE) {
+				t->done++;
+				t->hist[probe_bucket(end - start)]++;
+			}
+			continue;
+		}
 		if ((rc = probe_build(t)) != CB_OK) {
 			probe_note_error(t, "build", rc);
 			continue;
 		}
 		start = monotime_us();
-		if (o->auth && (rc = probe_auth(t)) != CB_OK) {
-			if (rc == CB_ERR_NOT_FOUND)
-				t->auth_fail++;
-			probe_note_error(t, "auth", rc);
-			continue;
+		/* The API's workers reuse a verified key for a second (auth.c). */
+		if (o->auth && (t->auth_ms == 0 || start / 1000 - t->auth_ms >= 1000)) {
+			if ((rc = probe_auth(t)) != CB_OK) {
+				if (rc == CB_ERR_NOT_FOUND)
+					t->auth_fail++;
+				probe_note_error(t, "auth", rc);
+				continue;
+			}
+			t->auth_ms = start / 1000;
 		}
 		if ((rc = ledger_write_prepare(t->db, &t->lw)) != CB_OK) {
 			probe_note_error(t, "prepare", rc);
@@ -373,6 +472,7 @@ probe_usage(FILE *f)
 	fprintf(f,
 	    "usage: dbprobe -c CONF -k API_KEY_ID [-t SYMBOL] [-n THREADS] [-d SECONDS]\n"
 	    "               [-w SECONDS] [-u USERS] [-r ROWS] [-p USER_PREFIX] [-A] [-S]\n"
+	    "               [-F] [-M [-B]]\n"
 	    "  -c  chainbridge configuration file (its [database] section is used)\n"
 	    "  -k  operations.api_key_id to write with (the bench key's id)\n"
 	    "  -t  token symbol (CPOP)            -n  connections, one thread each (32)\n"
@@ -381,6 +481,10 @@ probe_usage(FILE *f)
 	    "  -r  changes per transaction (1: an adjustment; more: a reward distribution)\n"
 	    "  -A  leave out the per-request API key look-up\n"
 	    "  -S  leave out the pending-settlement statistics query\n"
+	    "  -F  read it for every write (the API reuses it for up to a second)\n"
+	    "  -M  the minimal durable transaction instead: insert one change, upsert\n"
+	    "      one balance, COMMIT, into scratch tables (bench_min_*)\n"
+	    "  -B  with -M: open each transaction with an explicit BEGIN\n"
 	    "The API key itself (for the look-up) is read from $%s.\n", PROBE_KEY_ENV);
 }
 
@@ -393,7 +497,7 @@ probe_parse_args(int argc, char **argv, struct probe_opts *o)
 	*o = (struct probe_opts){ .symbol = "CPOP", .threads = 32, .duration = 10,
 	    .warmup = 2, .users = 100000, .rows = 1, .prefix = "bench-u", .auth = true,
 	    .stats = true };
-	while ((ch = getopt(argc, argv, "c:k:t:n:d:w:u:r:p:ASh")) != -1) {
+	while ((ch = getopt(argc, argv, "c:k:t:n:d:w:u:r:p:ASFMBh")) != -1) {
 		switch (ch) {
 		case 'c':
 			o->conf_path = optarg;
@@ -442,6 +546,16 @@ probe_parse_args(int argc, char **argv, struct probe_opts *o)
 		case 'S':
 			o->stats = false;
 			break;
+		case 'F':
+			o->fresh_outlook = true;
+			break;
+		case 'M':
+			o->minimal = true;
+			o->auth = false;
+			break;
+		case 'B':
+			o->begin = true;
+			break;
 		case 'h':
 			probe_usage(stdout);
 			exit(0);
@@ -452,6 +566,14 @@ probe_parse_args(int argc, char **argv, struct probe_opts *o)
 	}
 	if (optind != argc || o->conf_path == NULL || o->api_key_id == 0) {
 		probe_usage(stderr);
+		return -1;
+	}
+	if (o->begin && !o->minimal) {
+		fprintf(stderr, "dbprobe: -B goes with -M\n");
+		return -1;
+	}
+	if (o->minimal && o->rows != 1) {
+		fprintf(stderr, "dbprobe: -M writes one change per transaction\n");
 		return -1;
 	}
 	if (o->rows > o->users) {
@@ -510,6 +632,48 @@ probe_setup(struct db *db, struct probe_shared *sh)
 	status = 0;
 out:
 	return status;
+}
+
+/*
+ * The minimal transaction's connection (-M): its own statement table, and
+ * autocommit off unless each transaction begins explicitly (-B).
+ */
+static struct db *
+probe_connect_minimal(const struct config *cfg, bool begin)
+{
+	struct db_conf dc;
+	char errbuf[256];
+	enum cb_err rc;
+	struct db *db;
+
+	store_conf(&cfg->db, 0, &dc);
+	dc.lock_wait_stmt = -1;
+	db = db_open(&dc, probe_min_sql, MIN_STMT__MAX, &rc, errbuf, sizeof(errbuf));
+	if (db == NULL) {
+		fprintf(stderr, "dbprobe: database: %s\n", errbuf);
+		return NULL;
+	}
+	if (!begin && db_query_plain(db, "SET SESSION autocommit = 0") != CB_OK) {
+		fprintf(stderr, "dbprobe: autocommit: %s\n", db_error(db));
+		db_close(db);
+		return NULL;
+	}
+	return db;
+}
+
+/* Creates the scratch tables of -M when missing and empties them. */
+static int
+probe_minimal_setup(struct db *db)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(probe_min_setup) / sizeof(probe_min_setup[0]); i++) {
+		if (db_query_plain(db, probe_min_setup[i]) != CB_OK) {
+			fprintf(stderr, "dbprobe: %s: %s\n", probe_min_setup[i], db_error(db));
+			return -1;
+		}
+	}
+	return 0;
 }
 
 static struct db *
@@ -583,9 +747,10 @@ probe_report(const struct probe_opts *o, struct probe_thread *threads,
 	printf("dbprobe tx=%" PRIu64 " elapsed_us=%" PRIu64 " tps=%" PRIu64 ".%03" PRIu64
 	    " p50_us=%" PRIu64 " p90_us=%" PRIu64 " p99_us=%" PRIu64 " p999_us=%" PRIu64
 	    " max_us=%" PRIu64 " errors=%" PRIu64 " created=%" PRIu64 " connections=%u"
-	    " rows=%u auth=%d stats=%d\n", done, elapsed_us, tps_milli / 1000u,
-	    tps_milli % 1000u, p50, p90, p99, p999, max, errors, created, o->threads, o->rows,
-	    o->auth ? 1 : 0, o->stats ? 1 : 0);
+	    " rows=%u auth=%d stats=%d fresh_outlook=%d minimal=%d begin=%d\n", done,
+	    elapsed_us, tps_milli / 1000u, tps_milli % 1000u, p50, p90, p99, p999, max, errors,
+	    created, o->threads, o->rows, o->auth ? 1 : 0, o->stats ? 1 : 0,
+	    o->fresh_outlook ? 1 : 0, o->minimal ? 1 : 0, o->begin ? 1 : 0);
 }
 
 int
@@ -623,21 +788,32 @@ main(int argc, char **argv)
 		}
 		if ((threads[i].db = probe_connect(cfg)) == NULL)
 			goto out;
+		if (opts.minimal &&
+		    (threads[i].mdb = probe_connect_minimal(cfg, opts.begin)) == NULL)
+			goto out;
 		if (getrandom(&threads[i].rng, sizeof(threads[i].rng), 0) !=
 		    (ssize_t)sizeof(threads[i].rng))
 			goto out;
 		threads[i].rng |= 1;
 	}
-	if (probe_setup(threads[0].db, &sh) != 0)
+	if (probe_setup(threads[0].db, &sh) != 0 ||
+	    (opts.minimal && probe_minimal_setup(threads[0].db) != 0))
 		goto out;
-	printf("dbprobe: %u connections, token %s (id %" PRIu32 "), %" PRIu64
-	    " users %s0.., %u x +1 %s per transaction (%s), api_key_id %" PRIu32 "\n"
-	    "  statements: %s%sBEGIN, OP_INSERT, LOCK_BALANCES [CREATE_BALANCES,"
-	    " LOCK_BALANCES], CHANGES_INSERT, BALANCES_UPSERT, COMMIT\n",
-	    opts.threads, sh.token.symbol, sh.token.id, opts.users, opts.prefix, opts.rows,
-	    sh.token.symbol, opts.rows > 1 ? "rewards/distribute" : "balance/adjust",
-	    opts.api_key_id, opts.auth ? "APIKEY_BY_PREFIX, " : "",
-	    opts.stats ? "PENDING_STATS, " : "");
+	if (opts.minimal)
+		printf("dbprobe: %u connections, %" PRIu64 " users %s0.., the minimal durable"
+		    " transaction:\n  statements: %sINSERT bench_min_changes, upsert"
+		    " bench_min_balances, COMMIT\n", opts.threads, opts.users, opts.prefix,
+		    opts.begin ? "BEGIN, " : "");
+	else
+		printf("dbprobe: %u connections, token %s (id %" PRIu32 "), %" PRIu64
+		    " users %s0.., %u x +1 %s per transaction (%s), api_key_id %" PRIu32 "\n"
+		    "  statements: %s%sBEGIN, OP_INSERT, LOCK_BALANCES [CREATE_BALANCES,"
+		    " LOCK_BALANCES], CHANGES_INSERT, BALANCES_UPSERT, COMMIT\n",
+		    opts.threads, sh.token.symbol, sh.token.id, opts.users, opts.prefix, opts.rows,
+		    sh.token.symbol, opts.rows > 1 ? "rewards/distribute" : "balance/adjust",
+		    opts.api_key_id, opts.auth ? "APIKEY_BY_PREFIX, " : "",
+		    !opts.stats ? "" : opts.fresh_outlook ? "PENDING_STATS, " :
+		    "PENDING_STATS (once a second), ");
 	fflush(stdout);
 	for (i = 0; i < opts.threads; i++) {
 		if (pthread_create(&threads[i].tid, NULL, probe_thread_main, &threads[i]) != 0) {
@@ -666,6 +842,7 @@ join:
 out:
 	for (i = 0; i < opts.threads; i++) {
 		db_close(threads[i].db);
+		db_close(threads[i].mdb);
 		ledger_write_free(&threads[i].lw);
 		free(threads[i].users);
 	}

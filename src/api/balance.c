@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ledger.h"
@@ -55,65 +56,147 @@ balance_token_or_reply(struct req *req, struct resp *resp, struct token *tok, bo
 	return 0;
 }
 
-/* One entry of "balances" from a BALANCE_COLS row. */
-static enum cb_err
-balance_entry(struct req *req, const struct db_row *row, json_object *list)
+/*
+ * GET /balance answers for every user of every client, so its body is
+ * written straight into the response (no json-c tree), and the store
+ * neither sorts nor formats for it: the entries are put in symbol order
+ * here and the time is cut from the DATETIME text.
+ */
+struct balance_item {
+	char		 symbol[TOKEN_SYMBOL_MAX + 1];
+	size_t		 off, len;	/* the entry's JSON in the entries buffer */
+};
+
+static int
+balance_item_cmp(const void *a, const void *b)
 {
-	json_object *e = json_object_new_object();
+	return strcmp(((const struct balance_item *)a)->symbol,
+	    ((const struct balance_item *)b)->symbol);
+}
+
+/* "YYYY-MM-DD HH:MM:SS[.ffffff]" (a DATETIME as text) as
+ * "YYYY-MM-DDTHH:MM:SSZ"; false when it is not of that form. */
+static bool
+balance_iso_time(const char *s, size_t len, char out[21])
+{
+	if (len < 19 || s[4] != '-' || s[7] != '-' || s[10] != ' ' || s[13] != ':' ||
+	    s[16] != ':')
+		return false;
+	memcpy(out, s, 10);
+	out[10] = 'T';
+	memcpy(out + 11, s + 11, 8);
+	out[19] = 'Z';
+	out[20] = '\0';
+	return true;
+}
+
+/* Appends "key":"<amount>" (amount_format of a) to b. */
+static enum cb_err
+balance_put_amount(struct buf *b, const char *key, const struct amount *a,
+    unsigned decimals, bool with_sign)
+{
+	char text[AMOUNT_STR_MAX];
+	size_t n;
+	enum cb_err rc;
+
+	if ((n = amount_format(a, decimals, with_sign, text, sizeof(text))) == 0)
+		return CB_ERR_DB;
+	if ((rc = buf_puts(b, ",\"")) != CB_OK || (rc = buf_puts(b, key)) != CB_OK ||
+	    (rc = buf_puts(b, "\":\"")) != CB_OK || (rc = buf_append(b, text, n)) != CB_OK)
+		return rc;
+	return buf_putc(b, '"');
+}
+
+/* One entry of "balances" from a BALANCE_COLS row, appended to b. */
+static enum cb_err
+balance_entry(struct req *req, const struct db_row *row, struct buf *b)
+{
 	struct amount confirmed, pending, diff;
 	struct token tok;
 	uint64_t decimals;
-	char when[32], text[AMOUNT_STR_MAX];
+	char when[32];
 	int64_t est;
-	enum cb_err rc = CB_ERR_DB;
+	enum cb_err rc;
 
 	if (!db_col_u64(row, BALANCE_COL_DECIMALS, &decimals) ||
-	    decimals > AMOUNT_DECIMALS_MAX || row->val[BALANCE_COL_CONFIRMED] == NULL ||
-	    row->val[BALANCE_COL_PENDING] == NULL ||
+	    decimals > AMOUNT_DECIMALS_MAX || row->val[BALANCE_COL_SYMBOL] == NULL ||
+	    row->val[BALANCE_COL_CONFIRMED] == NULL || row->val[BALANCE_COL_PENDING] == NULL ||
 	    amount_from_db(&confirmed, row->val[BALANCE_COL_CONFIRMED],
 	    row->len[BALANCE_COL_CONFIRMED]) != 0 ||
 	    amount_from_db(&pending, row->val[BALANCE_COL_PENDING],
 	    row->len[BALANCE_COL_PENDING]) != 0 ||
 	    amount_sub(&diff, &pending, &confirmed) != 0)
-		goto out;
-	ledger_json_str(e, "token_symbol", row->val[BALANCE_COL_SYMBOL],
-	    row->len[BALANCE_COL_SYMBOL]);
-	ledger_json_amount(e, "confirmed_balance", row->val[BALANCE_COL_CONFIRMED],
-	    row->len[BALANCE_COL_CONFIRMED], (unsigned)decimals, false);
-	ledger_json_amount(e, "pending_balance", row->val[BALANCE_COL_PENDING],
-	    row->len[BALANCE_COL_PENDING], (unsigned)decimals, false);
-	amount_format(&diff, (unsigned)decimals, true, text, sizeof(text));
-	json_object_object_add(e, "pending_changes", json_object_new_string(text));
-	ledger_json_str(e, "last_sync_time", row->val[BALANCE_COL_LAST_SYNC_AT],
-	    row->len[BALANCE_COL_LAST_SYNC_AT]);
-	if (amount_is_zero(&diff)) {
-		json_object_object_add(e, "next_sync_estimate", NULL);
-	} else {
-		if ((rc = ledger_token_get(req->w->db, row->val[BALANCE_COL_SYMBOL],
-		    row->len[BALANCE_COL_SYMBOL], &tok)) != CB_OK ||
-		    (rc = ledger_token_estimate(req->w->db, req->w->cfg, &tok, &est)) != CB_OK)
-			goto out;
-		ledger_iso_time(est, when, sizeof(when));
-		json_object_object_add(e, "next_sync_estimate", json_object_new_string(when));
-	}
-	json_object_array_add(list, e);
-	return CB_OK;
-out:
-	json_object_put(e);
-	return rc;
+		return CB_ERR_DB;
+	if ((rc = buf_puts(b, "{\"token_symbol\":")) != CB_OK ||
+	    (rc = buf_append_json_string(b, row->val[BALANCE_COL_SYMBOL],
+	    row->len[BALANCE_COL_SYMBOL])) != CB_OK ||
+	    (rc = balance_put_amount(b, "confirmed_balance", &confirmed, (unsigned)decimals,
+	    false)) != CB_OK ||
+	    (rc = balance_put_amount(b, "pending_balance", &pending, (unsigned)decimals,
+	    false)) != CB_OK ||
+	    (rc = balance_put_amount(b, "pending_changes", &diff, (unsigned)decimals,
+	    true)) != CB_OK ||
+	    (rc = buf_puts(b, ",\"last_sync_time\":")) != CB_OK)
+		return rc;
+	if (row->val[BALANCE_COL_LAST_SYNC_AT] == NULL)
+		rc = buf_puts(b, "null");
+	else if (!balance_iso_time(row->val[BALANCE_COL_LAST_SYNC_AT],
+	    row->len[BALANCE_COL_LAST_SYNC_AT], when))
+		rc = CB_ERR_DB;
+	else if ((rc = buf_putc(b, '"')) == CB_OK && (rc = buf_puts(b, when)) == CB_OK)
+		rc = buf_putc(b, '"');
+	if (rc != CB_OK || (rc = buf_puts(b, ",\"next_sync_estimate\":")) != CB_OK)
+		return rc;
+	if (amount_is_zero(&diff))
+		return buf_puts(b, "null}");
+	if ((rc = ledger_token_get(req->w->db, row->val[BALANCE_COL_SYMBOL],
+	    row->len[BALANCE_COL_SYMBOL], &tok)) != CB_OK ||
+	    (rc = ledger_token_estimate(req->w->db, req->w->cfg, &tok, &est)) != CB_OK)
+		return rc;
+	ledger_iso_time(est, when, sizeof(when));
+	if ((rc = buf_putc(b, '"')) != CB_OK || (rc = buf_puts(b, when)) != CB_OK)
+		return rc;
+	return buf_puts(b, "\"}");
+}
+
+/*
+ * The user's entries in symbol order into resp: entries holds each one's
+ * text, items says where (n of them).
+ */
+static enum cb_err
+balance_body(struct req *req, struct resp *resp, const struct buf *entries,
+    struct balance_item *items, size_t n)
+{
+	struct buf *b = &resp->body;
+	enum cb_err rc;
+	size_t i;
+
+	qsort(items, n, sizeof(*items), balance_item_cmp);
+	buf_reset(b);
+	if ((rc = buf_puts(b, "{\"user_id\":")) != CB_OK ||
+	    (rc = buf_append_json_string(b, req->params[0], req->param_len[0])) != CB_OK ||
+	    (rc = buf_puts(b, ",\"balances\":[")) != CB_OK)
+		return rc;
+	for (i = 0; i < n; i++)
+		if ((i > 0 && (rc = buf_putc(b, ',')) != CB_OK) ||
+		    (rc = buf_append(b, entries->data + items[i].off, items[i].len)) != CB_OK)
+			return rc;
+	return buf_puts(b, "]}");
 }
 
 int
 h_balance_get(struct req *req, struct resp *resp)
 {
-	json_object *doc = NULL, *list;
+	struct buf entries = BUF_INITIALIZER(HTTP_RESP_MAX);
+	struct balance_item *items = NULL, *grown;
 	struct db *db = req->w->db;
 	struct token tok;
 	struct db_row row;
+	size_t n = 0, cap = 0, len;
 	enum cb_err rc;
 	unsigned idx;
 	bool have;
-	int status, r, nrows = 0;
+	int status, r;
 
 	if ((status = balance_user_or_reply(req, resp)) != 0 ||
 	    (status = balance_token_or_reply(req, resp, &tok, &have)) != 0)
@@ -126,37 +209,52 @@ h_balance_get(struct req *req, struct resp *resp)
 	if (rc != CB_OK)
 		return http_internal_error(resp, "balance_get", rc);
 	idx = have ? ST_BALANCE_GET : ST_BALANCE_LIST;
-	doc = json_object_new_object();
-	ledger_json_str(doc, "user_id", req->params[0], req->param_len[0]);
-	list = json_object_new_array();
-	json_object_object_add(doc, "balances", list);
 	while ((r = db_fetch(db, idx, &row)) == 1) {
-		if ((rc = balance_entry(req, &row, list)) != CB_OK)
+		if (n == cap) {
+			cap = cap == 0 ? 4 : cap * 2;
+			if ((grown = reallocarray(items, cap, sizeof(*items))) == NULL) {
+				rc = CB_ERR_NOMEM;
+				break;
+			}
+			items = grown;
+		}
+		if (row.val[BALANCE_COL_SYMBOL] == NULL ||
+		    (len = row.len[BALANCE_COL_SYMBOL]) > TOKEN_SYMBOL_MAX) {
+			rc = CB_ERR_DB;
 			break;
-		nrows++;
+		}
+		memcpy(items[n].symbol, row.val[BALANCE_COL_SYMBOL], len);
+		items[n].symbol[len] = '\0';
+		items[n].off = entries.len;
+		if ((rc = balance_entry(req, &row, &entries)) != CB_OK)
+			break;
+		items[n].len = entries.len - items[n].off;
+		n++;
 	}
 	db_done(db, idx);
 	if (r < 0)
 		rc = CB_ERR_DB;
-	if (rc != CB_OK) {
-		status = http_internal_error(resp, "balance_get", rc);
-		goto out;
-	}
-	if (have && nrows == 0) {
+	if (rc == CB_OK && have && n == 0) {
 		/* A registered token the user never touched: all zero. */
-		json_object *e = json_object_new_object();
+		struct balance_item zero = { .off = 0 };
 
-		json_object_object_add(e, "token_symbol", json_object_new_string(tok.symbol));
-		json_object_object_add(e, "confirmed_balance", json_object_new_string("0.0"));
-		json_object_object_add(e, "pending_balance", json_object_new_string("0.0"));
-		json_object_object_add(e, "pending_changes", json_object_new_string("0.0"));
-		json_object_object_add(e, "last_sync_time", NULL);
-		json_object_object_add(e, "next_sync_estimate", NULL);
-		json_object_array_add(list, e);
+		rc = buf_puts(&entries, "{\"token_symbol\":");
+		if (rc == CB_OK)
+			rc = buf_append_json_string(&entries, tok.symbol, strlen(tok.symbol));
+		if (rc == CB_OK)
+			rc = buf_puts(&entries, ",\"confirmed_balance\":\"0.0\","
+			    "\"pending_balance\":\"0.0\",\"pending_changes\":\"0.0\","
+			    "\"last_sync_time\":null,\"next_sync_estimate\":null}");
+		zero.len = entries.len;
+		if (rc == CB_OK)
+			rc = balance_body(req, resp, &entries, &zero, 1);
+	} else if (rc == CB_OK) {
+		rc = balance_body(req, resp, &entries, items, n);
 	}
-	status = http_json(resp, 200, doc);
-out:
-	json_object_put(doc);
+	status = rc == CB_OK ? http_status(resp, 200) :
+	    http_internal_error(resp, "balance_get", rc);
+	free(items);
+	buf_free(&entries);
 	return status;
 }
 

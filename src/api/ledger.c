@@ -17,6 +17,13 @@
 #include "store/idempotency.h"
 #include "worker.h"
 
+/*
+ * This worker's settlement outlooks: a write's blockchain_sync figures may
+ * be up to a second old (docs/api.md), so one read serves every write of
+ * the token in that second instead of one heavy query per write.
+ */
+static struct ledger_outlook_cache ledger_outlooks;
+
 /* ----------------------------------------------------------- small helpers */
 
 int
@@ -440,6 +447,7 @@ ledger_commit_or_reply(struct req *req, struct resp *resp, struct ledger_write *
 
 	/* The key was looked up before validation (ledger_replay_or_reply). */
 	ledger_request_of(req, &rq);
+	lw->outlook_cache = &ledger_outlooks;
 	if ((rc = ledger_write_prepare(req->w->db, lw)) != CB_OK)
 		return http_internal_error(resp, "ledger_prepare", rc);
 	/* A key committed by a concurrent request between the fast path and

@@ -52,30 +52,47 @@ router_is_param(const struct router_seg *seg)
 
 /*
  * Matches the path segments against pattern; on a match stores the param
- * segments (raw) into params.  Returns true on a match.
+ * segments (raw) into params.  Returns true on a match.  The pattern is
+ * walked in place, segment by segment, and the first literal that differs
+ * ends the walk: every request tries the routes in turn, and splitting
+ * each pattern first cost more than the rest of the request's routing.
+ * A pattern router_check() would refuse (an empty segment, a trailing
+ * '/') matches nothing.
  */
 static bool
 router_pattern_match(const char *pattern, const struct router_seg *segs,
     int nsegs, struct router_seg *params, unsigned *nparams)
 {
-	struct router_seg psegs[ROUTER_MAX_SEGS];
-	int np, i;
+	const char *p = pattern, *seg;
+	struct router_seg one;
 	unsigned k = 0;
+	int i;
 
-	np = router_split(pattern, strlen(pattern), psegs, ROUTER_MAX_SEGS);
-	if (np != nsegs)
+	if (*p != '/')
 		return false;
-	for (i = 0; i < np; i++) {
-		if (router_is_param(&psegs[i])) {
+	if (p[1] == '\0') {
+		*nparams = 0;
+		return nsegs == 0;
+	}
+	for (i = 0; i < nsegs; i++) {
+		if (*p != '/')
+			return false;	/* the pattern has fewer segments */
+		seg = ++p;
+		while (*p != '\0' && *p != '/')
+			p++;
+		one.s = seg;
+		one.len = (size_t)(p - seg);
+		if (router_is_param(&one)) {
 			if (k == ROUTE_MAX_PARAMS)
 				return false;
 			params[k++] = segs[i];
 			continue;
 		}
-		if (psegs[i].len != segs[i].len ||
-		    memcmp(psegs[i].s, segs[i].s, segs[i].len) != 0)
+		if (one.len != segs[i].len || memcmp(seg, segs[i].s, one.len) != 0)
 			return false;
 	}
+	if (*p != '\0')
+		return false;		/* the pattern has more segments */
 	*nparams = k;
 	return true;
 }
@@ -135,7 +152,8 @@ router_match(const struct router_table *tables, size_t ntables,
 	nsegs = router_split(path, len, segs, ROUTER_MAX_SEGS);
 	if (nsegs < 0)
 		return ROUTER_NOT_FOUND;
-	for (t = 0; t < ntables; t++) {
+	/* The first match wins; the Allow list is only needed without one. */
+	for (t = 0; t < ntables && found == NULL; t++) {
 		for (i = 0; i < tables[t].count; i++) {
 			const struct route *r = &tables[t].routes[i];
 			struct router_seg p[ROUTE_MAX_PARAMS];
@@ -144,15 +162,13 @@ router_match(const struct router_table *tables, size_t ntables,
 			if (!router_pattern_match(r->pattern, segs, nsegs, p, &np))
 				continue;
 			if (r->method == method) {
-				if (found == NULL) {
-					found = r;
-					memcpy(params, p, sizeof(p));
-					nparams = np;
-				}
-			} else {
-				router_allow_add(m->allow, sizeof(m->allow),
-				    http_method_name(r->method));
+				found = r;
+				memcpy(params, p, sizeof(p));
+				nparams = np;
+				break;
 			}
+			router_allow_add(m->allow, sizeof(m->allow),
+			    http_method_name(r->method));
 		}
 	}
 	if (found == NULL)

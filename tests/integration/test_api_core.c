@@ -178,6 +178,63 @@ START_TEST(test_ping_without_key)
 }
 END_TEST
 
+/*
+ * The access log line of a request (docs/api-auth.md): the key by its id,
+ * the route, the status, the sizes; never the key.  The worker writes it
+ * before the answer leaves, so it is in the API's log once we have the
+ * answer.
+ */
+START_TEST(test_access_log_line)
+{
+	char name[64], id[32], path[1024], want[256], *key, *log, *line, *eol;
+	const char *param[1];
+	unsigned long ms, us;
+	struct hresp r;
+	size_t body_len;
+	FILE *f;
+	long size;
+	bool found = false;
+
+	key = harness_apikey_named("read", name, sizeof(name));
+	param[0] = name;
+	hdb_prepared("SELECT id FROM api_keys WHERE name = ?", param, 1, id, sizeof(id),
+	    &found);
+	ck_assert(found);
+	ck_assert_int_eq(hget("/api/v1/tokens", key, &r), 0);
+	ck_assert_int_eq(r.status, 200);
+	body_len = strlen(r.body);
+	hresp_free(&r);
+
+	snprintf(path, sizeof(path), "%s/log/api.log", harness_env()->state_dir);
+	f = fopen(path, "r");
+	ck_assert_msg(f != NULL, "cannot open %s", path);
+	ck_assert_int_eq(fseek(f, 0, SEEK_END), 0);
+	size = ftell(f);
+	ck_assert_int_gt(size, 0);
+	ck_assert_ptr_nonnull(log = malloc((size_t)size + 1));
+	ck_assert_int_eq(fseek(f, 0, SEEK_SET), 0);
+	ck_assert_uint_eq(fread(log, 1, (size_t)size, f), (size_t)size);
+	log[size] = '\0';
+	fclose(f);
+	snprintf(want, sizeof(want), " key_id=%s bytes_in=0 bytes_out=%zu\n", id, body_len);
+	line = strstr(log, want);
+	ck_assert_msg(line != NULL, "no access log line ending in \"%s\"", want);
+	eol = strchr(line, '\n');
+	*eol = '\0';
+	while (line > log && line[-1] != '\n')
+		line--;
+	ck_assert_msg(strstr(line, " event=request method=GET route=tokens_list status=200"
+	    " duration_ms=") != NULL, "not the request's line: %.300s", line);
+	line = strstr(line, " event=");
+	ck_assert_int_eq(sscanf(strchr(line, '=') + 1, "request method=GET"
+	    " route=tokens_list status=200 duration_ms=%lu.%3lu", &ms, &us), 2);
+	ck_assert_msg(strstr(line, strchr(key + 4, '_') + 1) == NULL,
+	    "the key's secret is in the log");
+	free(log);
+	free(key);
+}
+END_TEST
+
 /* ----------------------------------------------------------------- auth */
 
 START_TEST(test_401_missing)
@@ -548,6 +605,7 @@ api_core_suite(void)
 	tcase_add_test(tc, test_metrics_text);
 	tcase_add_test(tc, test_metrics_count_moves);
 	tcase_add_test(tc, test_ping_without_key);
+	tcase_add_test(tc, test_access_log_line);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("auth");

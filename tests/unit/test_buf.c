@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <check.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,6 +29,35 @@ START_TEST(test_append_basic)
 	ck_assert_uint_eq(b.len, 0);
 	ck_assert_uint_eq(b.max, 100);
 	buf_free(NULL);
+}
+END_TEST
+
+START_TEST(test_put_u64)
+{
+	static const struct {
+		uint64_t	 v;
+		const char	*want;
+	} cases[] = {
+		{ 0, "0" }, { 7, "7" }, { 10, "10" }, { 503, "503" },
+		{ 4294967296u, "4294967296" },
+		{ UINT64_MAX, "18446744073709551615" },
+	};
+	struct buf	 b;
+	size_t		 i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		buf_init(&b, 64);
+		ck_assert_int_eq(buf_puts(&b, "x"), CB_OK);
+		ck_assert_int_eq(buf_put_u64(&b, cases[i].v), CB_OK);
+		ck_assert_str_eq(buf_cstr(&b) + 1, cases[i].want);
+		buf_free(&b);
+	}
+	/* Over the cap: refused whole, the buffer unchanged. */
+	buf_init(&b, 4);
+	ck_assert_int_eq(buf_puts(&b, "ab"), CB_OK);
+	ck_assert_int_eq(buf_put_u64(&b, 123), CB_ERR_TOO_LARGE);
+	ck_assert_str_eq(buf_cstr(&b), "ab");
+	buf_free(&b);
 }
 END_TEST
 
@@ -220,6 +250,7 @@ buf_suite(void)
 	tcase_add_test(tc, test_append_basic);
 	tcase_add_test(tc, test_growth);
 	tcase_add_test(tc, test_detach);
+	tcase_add_test(tc, test_put_u64);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("cap");

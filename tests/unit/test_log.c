@@ -127,6 +127,61 @@ START_TEST(test_kv_line)
 }
 END_TEST
 
+START_TEST(test_pairs)
+{
+	static const char pairs[] = "method=GET route=ping status=200 v=a\nb";
+	struct capture	 c;
+	const char	*out, *rest, *want;
+
+	log_init("chainbridge-api", LOG_LEVEL_INFO, LOG_FORMAT_KV);
+	capture_begin(&c);
+	errno = EINTR;
+	log_pairs(LOG_LEVEL_INFO, "request", pairs, sizeof(pairs) - 1);
+	ck_assert_int_eq(errno, EINTR);
+	/* Only the given length counts. */
+	log_pairs(LOG_LEVEL_INFO, "request", pairs, 10);
+	/* Below the level: nothing. */
+	log_pairs(LOG_LEVEL_DEBUG, "request", pairs, sizeof(pairs) - 1);
+	out = capture_end(&c);
+	ck_assert_uint_eq(count_char(out, '\n'), 2);
+	rest = check_prefix(out, "info", "chainbridge-api", "request");
+	/* The control byte is escaped as in any line's pairs. */
+	want = " method=GET route=ping status=200 v=a\\nb\n";
+	ck_assert_int_eq(strncmp(rest, want, strlen(want)), 0);
+	rest = check_prefix(rest + strlen(want), "info", "chainbridge-api", "request");
+	ck_assert_str_eq(rest, " method=GET\n");
+}
+END_TEST
+
+/* A forked child's lines carry its own pid, not the parent's. */
+START_TEST(test_pid_after_fork)
+{
+	struct capture	 c;
+	const char	*out;
+	char		 want[64];
+	pid_t		 pid;
+	int		 status;
+
+	log_init("t", LOG_LEVEL_INFO, LOG_FORMAT_KV);
+	capture_begin(&c);
+	log_info("parent", NULL);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		log_info("child", NULL);
+		_exit(0);
+	}
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	log_info("parent_again", NULL);
+	out = capture_end(&c);
+	ck_assert_uint_eq(count_char(out, '\n'), 3);
+	snprintf(want, sizeof(want), " pid=%ld event=child\n", (long)pid);
+	ck_assert_ptr_nonnull(strstr(out, want));
+	snprintf(want, sizeof(want), " pid=%ld event=parent_again\n", (long)getpid());
+	ck_assert_ptr_nonnull(strstr(out, want));
+}
+END_TEST
+
 START_TEST(test_levels)
 {
 	struct capture	 c;
@@ -502,6 +557,8 @@ log_suite(void)
 	tcase_add_test(tc, test_levels);
 	tcase_add_test(tc, test_errno);
 	tcase_add_test(tc, test_ident);
+	tcase_add_test(tc, test_pairs);
+	tcase_add_test(tc, test_pid_after_fork);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("injection");

@@ -79,6 +79,19 @@ buf_puts(struct buf *b, const char *s)
 }
 
 enum cb_err
+buf_put_u64(struct buf *b, uint64_t v)
+{
+	char digits[20];
+	size_t n = sizeof(digits);
+
+	do {
+		digits[--n] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	return buf_append(b, digits + n, sizeof(digits) - n);
+}
+
+enum cb_err
 buf_vprintf(struct buf *b, const char *fmt, va_list ap)
 {
 	va_list		 aq;

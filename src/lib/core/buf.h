@@ -19,6 +19,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "core/err.h"
 
@@ -61,6 +62,12 @@ enum cb_err buf_printf(struct buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 enum cb_err buf_vprintf(struct buf *b, const char *fmt, va_list ap)
     __attribute__((format(printf, 2, 0)));
+
+/*
+ * Appends v in decimal, without printf (cheap enough for every response
+ * head).  Errors as buf_append.
+ */
+enum cb_err buf_put_u64(struct buf *b, uint64_t v);
 
 /*
  * Appends s[0..n) as a quoted JSON string: '"' and '\\' are escaped,

@@ -47,33 +47,60 @@ json_path_cut(char *dst, size_t cap)
 	return dst;
 }
 
+/*
+ * Appends s[0..len) to the path in dst (*n bytes so far, cap >= 1 in all),
+ * as much as fits; false when it did not fit whole.  The paths are made
+ * for every key of every body, error or not: no printf.
+ */
+static bool
+json_path_put(char *dst, size_t cap, size_t *n, const char *s, size_t len)
+{
+	size_t room = cap - 1 - *n;
+	bool whole = len <= room;
+
+	if (!whole)
+		len = room;
+	memcpy(dst + *n, s, len);
+	*n += len;
+	dst[*n] = '\0';
+	return whole;
+}
+
 const char *
 json_path_key(char *dst, size_t cap, const char *parent, const char *key)
 {
-	int	 n;
+	size_t n = 0;
+	bool whole = true;
 
 	if (cap == 0)
 		return dst;
-	if (parent == NULL || parent[0] == '\0')
-		n = snprintf(dst, cap, "%s", key);
-	else
-		n = snprintf(dst, cap, "%s.%s", parent, key);
-	if (n < 0 || (size_t)n >= cap)
-		return json_path_cut(dst, cap);
-	return dst;
+	if (parent != NULL && parent[0] != '\0') {
+		whole &= json_path_put(dst, cap, &n, parent, strlen(parent));
+		whole &= json_path_put(dst, cap, &n, ".", 1);
+	}
+	whole &= json_path_put(dst, cap, &n, key, strlen(key));
+	return whole ? dst : json_path_cut(dst, cap);
 }
 
 const char *
 json_path_index(char *dst, size_t cap, const char *parent, size_t index)
 {
-	int	 n;
+	char digits[24];
+	size_t n = 0, d = sizeof(digits);
+	bool whole = true;
 
 	if (cap == 0)
 		return dst;
-	n = snprintf(dst, cap, "%s[%zu]", parent != NULL ? parent : "", index);
-	if (n < 0 || (size_t)n >= cap)
-		return json_path_cut(dst, cap);
-	return dst;
+	do {
+		digits[--d] = (char)('0' + index % 10);
+		index /= 10;
+	} while (index != 0);
+	if (parent != NULL)
+		whole &= json_path_put(dst, cap, &n, parent, strlen(parent));
+	whole &= json_path_put(dst, cap, &n, "[", 1);
+	whole &= json_path_put(dst, cap, &n, digits + d, sizeof(digits) - d);
+	whole &= json_path_put(dst, cap, &n, "]", 1);
+	return whole ? dst : json_path_cut(dst, cap);
 }
 
 /* ---- the strict scanner ---- */
@@ -391,7 +418,7 @@ static bool
 json_scan_object(struct json_scan *sc, int depth, const char *path)
 {
 	struct json_key	*keys = NULL, *grown, *k;
-	size_t		 nkeys = 0, cap = 0;
+	size_t		 nkeys = 0, cap = 0, nlen;
 	char		 name[JSON_PATH_MAX], child[JSON_PATH_MAX];
 	bool		 ok = false;
 
@@ -428,9 +455,10 @@ json_scan_object(struct json_scan *sc, int depth, const char *path)
 		if (!json_scan_string(sc, path, k))
 			goto out;
 		nkeys++;
-		snprintf(name, sizeof(name), "%.*s",
-		    (int)(k->len < sizeof(name) ? k->len : sizeof(name) - 1),
-		    k->p);
+		/* The key as text: up to a decoded NUL, cut to fit. */
+		nlen = strnlen(k->p, k->len < sizeof(name) ? k->len : sizeof(name) - 1);
+		memcpy(name, k->p, nlen);
+		name[nlen] = '\0';
 		json_path_key(child, sizeof(child), path, name);
 		json_scan_ws(sc);
 		if (sc->pos >= sc->len || sc->s[sc->pos] != ':') {

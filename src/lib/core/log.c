@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -278,15 +279,38 @@ log_puts(struct log_line *l, const char *s)
 	log_put(l, s, strlen(s));
 }
 
+/* True for a byte style passes through as it is (one unit of its own). */
+static bool
+log_plain_byte(unsigned char c, enum log_esc style)
+{
+	return c >= 0x20 && c < 0x7f &&
+	    (style == LOG_ESC_KV || (c != '"' && c != '\\'));
+}
+
 static void
 log_put_escaped(struct log_line *l, const char *s, size_t n,
     enum log_esc style)
 {
 	const unsigned char	*p = (const unsigned char *)s;
-	size_t			 i, used, ulen;
+	size_t			 i, run, room, used, ulen;
 	char			 unit[8];
 
 	for (i = 0; i < n && !l->cut; i += used) {
+		/* A run of plain bytes is copied at once; each byte is a unit,
+		 * so as many as fit go in, as one at a time would. */
+		for (run = i; run < n && log_plain_byte(p[run], style); run++)
+			continue;
+		if (run > i) {
+			used = run - i;
+			room = l->lim - l->len;
+			if (used > room) {
+				log_put(l, s + i, room);
+				l->cut = true;
+				return;
+			}
+			log_put(l, s + i, used);
+			continue;
+		}
 		used = log_escape_unit(p + i, n - i, style, unit, &ulen);
 		log_put(l, unit, ulen);
 	}
@@ -319,6 +343,84 @@ log_errtext(int errnum, char *buf, size_t cap)
 #endif
 }
 
+/*
+ * The "YYYY-MM-DDTHH:MM:SS" of the last line's second and the pid, kept
+ * per thread: a busy process logs many lines a second, and gmtime_r,
+ * snprintf and getpid(2) for each cost more than the rest of the line.
+ * A forked child forgets the pid (log_forget_pid, pthread_atfork).
+ */
+static _Thread_local struct {
+	bool	 have_sec;
+	time_t	 sec;
+	char	 sec_text[64];
+	char	 pid_text[24];	/* "" until known */
+} log_cache;
+static pthread_once_t log_atfork_once = PTHREAD_ONCE_INIT;
+
+static void
+log_forget_pid(void)
+{
+	log_cache.pid_text[0] = '\0';
+}
+
+static void
+log_atfork_register(void)
+{
+	(void)pthread_atfork(NULL, NULL, log_forget_pid);
+}
+
+/* "YYYY-MM-DDTHH:MM:SS.mmmZ" of now into ts (cap bytes; 64 hold any). */
+static void
+log_timestamp(char *ts, size_t cap)
+{
+	struct timespec	 now;
+	struct tm	 tm;
+	size_t		 n;
+	long		 ms;
+
+	if (clock_gettime(CLOCK_REALTIME, &now) != 0) {
+		now.tv_sec = 0;
+		now.tv_nsec = 0;
+	}
+	if (!log_cache.have_sec || log_cache.sec != now.tv_sec) {
+		if (gmtime_r(&now.tv_sec, &tm) == NULL) {
+			memset(&tm, 0, sizeof(tm));
+			tm.tm_year = 70;
+			tm.tm_mday = 1;
+			now.tv_nsec = 0;
+		}
+		snprintf(log_cache.sec_text, sizeof(log_cache.sec_text),
+		    "%04d-%02d-%02dT%02d:%02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1,
+		    tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+		log_cache.sec = now.tv_sec;
+		log_cache.have_sec = true;
+	}
+	n = strlen(log_cache.sec_text);
+	if (n + 6 > cap) {
+		snprintf(ts, cap, "%s", log_cache.sec_text);
+		return;
+	}
+	memcpy(ts, log_cache.sec_text, n);
+	ms = now.tv_nsec / 1000000;
+	ts[n++] = '.';
+	ts[n++] = (char)('0' + ms / 100);
+	ts[n++] = (char)('0' + ms / 10 % 10);
+	ts[n++] = (char)('0' + ms % 10);
+	ts[n++] = 'Z';
+	ts[n] = '\0';
+}
+
+/* This process's pid as text (borrowed, per thread). */
+static const char *
+log_pid(void)
+{
+	(void)pthread_once(&log_atfork_once, log_atfork_register);
+	if (log_cache.pid_text[0] == '\0')
+		snprintf(log_cache.pid_text, sizeof(log_cache.pid_text), "%ld",
+		    (long)getpid());
+	return log_cache.pid_text;
+}
+
 static void
 log_write(const char *p, size_t n)
 {
@@ -335,35 +437,20 @@ log_write(const char *p, size_t n)
 	}
 }
 
+static void log_emit(enum log_level, const char *, bool, int, const char *, size_t,
+    bool);
+
 void
 log_vlog(enum log_level level, const char *event, bool with_errno,
     int errnum, const char *fmt, va_list ap)
 {
-	char			 line[LOG_LINE_MAX], pairs[LOG_LINE_MAX];
-	char			 ts[64], pid[32], errtext[LOG_ERR_TEXT_MAX];
-	struct log_line		 l;
-	struct timespec		 now;
-	struct tm		 tm;
+	char			 pairs[LOG_LINE_MAX];
 	int			 saved_errno = errno, n;
 	size_t			 plen = 0;
-	bool			 json = log_state.format == LOG_FORMAT_JSON;
 	bool			 cut = false;
 
 	if (!log_enabled(level))
 		goto out;
-
-	if (clock_gettime(CLOCK_REALTIME, &now) != 0 ||
-	    gmtime_r(&now.tv_sec, &tm) == NULL) {
-		memset(&tm, 0, sizeof(tm));
-		tm.tm_year = 70;
-		tm.tm_mday = 1;
-		now.tv_nsec = 0;
-	}
-	snprintf(ts, sizeof(ts), "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ",
-	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-	    tm.tm_min, tm.tm_sec, (long)(now.tv_nsec / 1000000));
-	snprintf(pid, sizeof(pid), "%ld", (long)getpid());
-
 	if (fmt != NULL && (n = vsnprintf(pairs, sizeof(pairs), fmt, ap)) > 0) {
 		plen = (size_t)n;
 		if (plen >= sizeof(pairs)) {
@@ -371,6 +458,37 @@ log_vlog(enum log_level level, const char *event, bool with_errno,
 			cut = true;
 		}
 	}
+	log_emit(level, event, with_errno, errnum, pairs, plen, cut);
+out:
+	errno = saved_errno;
+}
+
+void
+log_pairs(enum log_level level, const char *event, const char *pairs, size_t len)
+{
+	int saved_errno = errno;
+
+	if (log_enabled(level))
+		log_emit(level, event, false, 0, pairs, len, false);
+	errno = saved_errno;
+}
+
+/*
+ * Writes one line of pairs[0..plen) (rendered, not yet escaped); cut says
+ * they were cut already.
+ */
+static void
+log_emit(enum log_level level, const char *event, bool with_errno, int errnum,
+    const char *pairs, size_t plen, bool cut)
+{
+	char			 line[LOG_LINE_MAX];
+	char			 ts[64], errtext[LOG_ERR_TEXT_MAX];
+	const char		*pid;
+	struct log_line		 l;
+	bool			 json = log_state.format == LOG_FORMAT_JSON;
+
+	log_timestamp(ts, sizeof(ts));
+	pid = log_pid();
 	if (with_errno)
 		log_errtext(errnum, errtext, sizeof(errtext));
 
@@ -430,8 +548,6 @@ log_vlog(enum log_level level, const char *event, bool with_errno,
 		log_puts(&l, "}");
 	line[l.len++] = '\n';
 	log_write(line, l.len);
-out:
-	errno = saved_errno;
 }
 
 #define LOG_DEFINE(name, level, with_errno)				\

@@ -123,6 +123,15 @@ _Noreturn void fatalx(const char *event, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 /*
+ * One event whose pairs the caller rendered itself into pairs[0..len)
+ * ("key=value key=value", no leading space; escaped like any line's
+ * pairs): for a line written so often that printf's cost shows, such as
+ * chainbridge-api's per-request line.
+ */
+void log_pairs(enum log_level level, const char *event, const char *pairs,
+    size_t len);
+
+/*
  * The general form behind all of the above: with_errno adds the err pair
  * from the errno value errnum.
  */

@@ -185,3 +185,46 @@ ledger_token_estimate(struct db *db, const struct config *cfg,
 	slot->estimate = *out;
 	return CB_OK;
 }
+
+/* The slot to refill for token_id: its own, else an empty one, else the
+ * oldest. */
+static size_t
+ledger_outlook_slot(const struct ledger_outlook_cache *cache, uint32_t token_id)
+{
+	size_t i, pick = 0;
+
+	for (i = 0; i < LEDGER_OUTLOOK_SLOTS; i++) {
+		if (cache->slot[i].read_ms != 0 && cache->slot[i].token_id == token_id)
+			return i;
+		if (cache->slot[pick].read_ms != 0 &&
+		    (cache->slot[i].read_ms == 0 ||
+		    cache->slot[i].read_ms < cache->slot[pick].read_ms))
+			pick = i;
+	}
+	return pick;
+}
+
+enum cb_err
+ledger_outlook_get(struct ledger_outlook_cache *cache, struct db *db,
+    const struct token *tok, const struct strategy *st, struct settle_outlook *out)
+{
+	uint64_t now = monotime_ms(), read_ms;
+	size_t i;
+	enum cb_err rc;
+
+	if (cache == NULL)
+		return settle_outlook_read(db, tok, st, out);
+	i = ledger_outlook_slot(cache, tok->id);
+	read_ms = cache->slot[i].read_ms;
+	if (read_ms != 0 && cache->slot[i].token_id == tok->id &&
+	    now - read_ms < LEDGER_OUTLOOK_TTL_MS) {
+		*out = cache->slot[i].outlook;
+		return CB_OK;
+	}
+	if ((rc = settle_outlook_read(db, tok, st, out)) != CB_OK)
+		return rc;
+	cache->slot[i].token_id = tok->id;
+	cache->slot[i].read_ms = now != 0 ? now : 1;
+	cache->slot[i].outlook = *out;
+	return CB_OK;
+}

@@ -18,6 +18,7 @@
 
 #include "core/conf.h"
 #include "core/err.h"
+#include "ledger/rule.h"
 #include "store/db.h"
 #include "store/registry.h"
 
@@ -54,5 +55,41 @@ unsigned ledger_poll_seconds(const struct config *cfg, const struct token *tok);
  */
 enum cb_err ledger_token_estimate(struct db *db, const struct config *cfg,
 	    const struct token *tok, int64_t *out);
+
+/*
+ * The settlement outlook of each token as a writer last read it, reused
+ * for up to LEDGER_OUTLOOK_TTL_MS: a write's blockchain_sync figures
+ * (estimated_sync_time, current_batch_size, docs/api.md) are informational,
+ * and reading the outlook anew for every write cost a bounded but heavy
+ * query per write.  A reused outlook is the store's as it was when read,
+ * its clock (now) included: what other writes added since is not in it,
+ * and an estimate made from it may be up to a second early.
+ *
+ * A cache belongs to one writer (an API worker, a probe thread) and is
+ * not shared between threads; zero it (or use LEDGER_OUTLOOK_CACHE_INIT)
+ * before first use.  Balances never come from here.
+ */
+#define LEDGER_OUTLOOK_TTL_MS	1000
+#define LEDGER_OUTLOOK_SLOTS	16
+
+struct ledger_outlook_cache {
+	struct {
+		uint32_t		 token_id;
+		uint64_t		 read_ms;	/* monotime_ms(); 0 = empty */
+		struct settle_outlook	 outlook;
+	} slot[LEDGER_OUTLOOK_SLOTS];
+};
+
+#define LEDGER_OUTLOOK_CACHE_INIT	{ .slot = { { 0 } } }
+
+/*
+ * The outlook of token tok under strategy st: from cache when read less
+ * than LEDGER_OUTLOOK_TTL_MS ago, else read from the store (one bounded
+ * query, settle_outlook_read) and kept.  cache may be NULL: read every
+ * time.  Returns CB_OK with *out filled, or a store error (nothing kept).
+ */
+enum cb_err ledger_outlook_get(struct ledger_outlook_cache *cache, struct db *db,
+	    const struct token *tok, const struct strategy *st,
+	    struct settle_outlook *out);
 
 #endif

@@ -14,6 +14,7 @@
 #include "core/conf.h"
 #include "core/monotime.h"
 #include "core/uuid.h"
+#include "ledger/cache.h"
 #include "ledger/write.h"
 #include "store/stmts.h"
 
@@ -298,9 +299,11 @@ ledger_key_json(struct buf *b, const struct ledger_balance *bal)
 	enum cb_err rc;
 
 	if ((rc = buf_putc(b, '[')) != CB_OK ||
-	    (rc = buf_append_json_string(b, bal->user_id, bal->user_id_len)) != CB_OK)
+	    (rc = buf_append_json_string(b, bal->user_id, bal->user_id_len)) != CB_OK ||
+	    (rc = buf_putc(b, ',')) != CB_OK ||
+	    (rc = buf_put_u64(b, bal->token_id)) != CB_OK)
 		return rc;
-	return buf_printf(b, ",%u]", (unsigned)bal->token_id);
+	return buf_putc(b, ']');
 }
 
 static bool
@@ -393,8 +396,8 @@ ledger_write_prepare(struct db *db, struct ledger_write *lw)
 			lw->syncs[i].now = (int64_t)time(NULL);
 			continue;
 		}
-		if ((rc = settle_outlook_read(db, &lw->tokens[i], &lw->strategies[i],
-		    &lw->syncs[i])) != CB_OK)
+		if ((rc = ledger_outlook_get(lw->outlook_cache, db, &lw->tokens[i],
+		    &lw->strategies[i], &lw->syncs[i])) != CB_OK)
 			return rc;
 	}
 	lw->will_be_batched = true;
@@ -452,9 +455,10 @@ ledger_packet_room(struct db *db)
 	    LEDGER_PACKET_SLACK;
 }
 
-/* Reads the locked rows of the last ST_LEDGER_LOCK_BALANCES into lw. */
+/* Reads the locked rows of the last ST_LEDGER_LOCK_BALANCES or
+ * ST_LEDGER_LOCK_ONE (idx) into lw. */
 static enum cb_err
-ledger_read_locked(struct ledger_write *lw, struct db *db, size_t *found)
+ledger_read_locked(struct ledger_write *lw, struct db *db, unsigned idx, size_t *found)
 {
 	struct ledger_balance *b;
 	struct db_row row;
@@ -463,7 +467,7 @@ ledger_read_locked(struct ledger_write *lw, struct db *db, size_t *found)
 	int r;
 
 	*found = 0;
-	while ((r = db_fetch(db, ST_LEDGER_LOCK_BALANCES, &row)) == 1) {
+	while ((r = db_fetch(db, idx, &row)) == 1) {
 		if (row.val[LOCK_COL_USER_ID] == NULL ||
 		    !db_col_u64(&row, LOCK_COL_TOKEN_ID, &token_id) || token_id > UINT32_MAX ||
 		    row.val[LOCK_COL_CONFIRMED] == NULL || row.val[LOCK_COL_PENDING] == NULL ||
@@ -483,8 +487,35 @@ ledger_read_locked(struct ledger_write *lw, struct db *db, size_t *found)
 	}
 	if (r < 0)
 		rc = CB_ERR_DB;
-	db_done(db, ST_LEDGER_LOCK_BALANCES);
+	db_done(db, idx);
 	return rc;
+}
+
+/* ledger_lock for a write of one balance row, without JSON_TABLE. */
+static enum cb_err
+ledger_lock_one(struct ledger_write *lw, struct db *db)
+{
+	struct ledger_balance *b = &lw->balances[0];
+	size_t found;
+	enum cb_err rc;
+
+	b->found = false;
+	rc = DB_EXEC(db, ST_LEDGER_LOCK_ONE, DB_STR(b->user_id, b->user_id_len),
+	    DB_U64(b->token_id));
+	if (rc != CB_OK || (rc = ledger_read_locked(lw, db, ST_LEDGER_LOCK_ONE, &found)) != CB_OK)
+		return rc;
+	if (found == 1)
+		return CB_OK;
+	if ((rc = DB_EXEC(db, ST_LEDGER_CREATE_ONE, DB_STR(b->user_id, b->user_id_len),
+	    DB_U64(b->token_id))) != CB_OK)
+		return rc;
+	lw->created = 1;
+	b->found = false;
+	rc = DB_EXEC(db, ST_LEDGER_LOCK_ONE, DB_STR(b->user_id, b->user_id_len),
+	    DB_U64(b->token_id));
+	if (rc != CB_OK || (rc = ledger_read_locked(lw, db, ST_LEDGER_LOCK_ONE, &found)) != CB_OK)
+		return rc;
+	return found == 1 ? CB_OK : CB_ERR_INTERNAL;
 }
 
 /* Locks every balance row of the write, creating the missing ones. */
@@ -496,13 +527,16 @@ ledger_lock(struct ledger_write *lw, struct db *db)
 	enum cb_err rc;
 
 	lw->created = 0;
+	if (lw->nbalances == 1)
+		return ledger_lock_one(lw, db);
 	/* One statement locks them all, in order: it must fit a packet. */
 	if (lw->keys_json.len > ledger_packet_room(db))
 		return CB_ERR_TOO_LARGE;
 	for (i = 0; i < lw->nbalances; i++)
 		lw->balances[i].found = false;
 	rc = DB_EXEC(db, ST_LEDGER_LOCK_BALANCES, DB_STR(lw->keys_json.data, lw->keys_json.len));
-	if (rc != CB_OK || (rc = ledger_read_locked(lw, db, &found)) != CB_OK)
+	if (rc != CB_OK ||
+	    (rc = ledger_read_locked(lw, db, ST_LEDGER_LOCK_BALANCES, &found)) != CB_OK)
 		return rc;
 	if (found == lw->nbalances)
 		return CB_OK;
@@ -524,7 +558,8 @@ ledger_lock(struct ledger_write *lw, struct db *db)
 	for (i = 0; i < lw->nbalances; i++)
 		lw->balances[i].found = false;
 	rc = DB_EXEC(db, ST_LEDGER_LOCK_BALANCES, DB_STR(lw->keys_json.data, lw->keys_json.len));
-	if (rc != CB_OK || (rc = ledger_read_locked(lw, db, &found)) != CB_OK)
+	if (rc != CB_OK ||
+	    (rc = ledger_read_locked(lw, db, ST_LEDGER_LOCK_BALANCES, &found)) != CB_OK)
 		return rc;
 	return found == lw->nbalances ? CB_OK : CB_ERR_INTERNAL;
 }
@@ -561,10 +596,13 @@ ledger_db_amount(struct buf *b, const struct amount *a)
 {
 	char text[AMOUNT_DB_MAX];
 	size_t n;
+	enum cb_err rc;
 
 	if ((n = amount_to_db(a, text, sizeof(text))) == 0)
 		return CB_ERR_RANGE;
-	return buf_printf(b, "\"%.*s\"", (int)n, text);
+	if ((rc = buf_putc(b, '"')) != CB_OK || (rc = buf_append(b, text, n)) != CB_OK)
+		return rc;
+	return buf_putc(b, '"');
 }
 
 /* Appends change i as one JSON_TABLE row of ST_LEDGER_CHANGES_INSERT. */
@@ -575,9 +613,13 @@ ledger_change_json(struct buf *b, const struct ledger_write *lw, size_t i)
 	const struct reason *r = &lw->reasons[c->reason];
 	enum cb_err rc;
 
-	if ((rc = buf_printf(b, "[%zu,", i)) != CB_OK ||
+	if ((rc = buf_putc(b, '[')) != CB_OK ||
+	    (rc = buf_put_u64(b, i)) != CB_OK ||
+	    (rc = buf_putc(b, ',')) != CB_OK ||
 	    (rc = buf_append_json_string(b, c->user_id, c->user_id_len)) != CB_OK ||
-	    (rc = buf_printf(b, ",%u,", (unsigned)lw->tokens[c->token].id)) != CB_OK ||
+	    (rc = buf_putc(b, ',')) != CB_OK ||
+	    (rc = buf_put_u64(b, lw->tokens[c->token].id)) != CB_OK ||
+	    (rc = buf_putc(b, ',')) != CB_OK ||
 	    (rc = ledger_db_amount(b, &c->amount)) != CB_OK ||
 	    (rc = buf_putc(b, ',')) != CB_OK ||
 	    (rc = ledger_db_amount(b, &c->before)) != CB_OK ||
@@ -588,7 +630,8 @@ ledger_change_json(struct buf *b, const struct ledger_write *lw, size_t i)
 	    (rc = buf_putc(b, ',')) != CB_OK ||
 	    (rc = buf_append_json_string(b, c->detail ? c->detail : "",
 	    c->detail ? c->detail_len : 0)) != CB_OK ||
-	    (rc = buf_printf(b, ",%u", lw->tokens[c->token].decimals)) != CB_OK)
+	    (rc = buf_putc(b, ',')) != CB_OK ||
+	    (rc = buf_put_u64(b, lw->tokens[c->token].decimals)) != CB_OK)
 		return rc;
 	if (c->meta_len > 0 &&
 	    ((rc = buf_putc(b, ',')) != CB_OK ||
@@ -616,6 +659,44 @@ ledger_flush_changes(struct ledger_write *lw, struct db *db, struct buf *b, size
 }
 
 /*
+ * The one change row of a one-change write, without JSON_TABLE.  The
+ * values travel as they are (no JSON escaping), so what fits is the raw
+ * size against the packet.
+ */
+static enum cb_err
+ledger_insert_change_one(struct ledger_write *lw, struct db *db)
+{
+	const struct ledger_change *c = &lw->changes[0];
+	const struct reason *r = &lw->reasons[c->reason];
+	const struct token *tok = &lw->tokens[c->token];
+	char amount[AMOUNT_DB_MAX], before[AMOUNT_DB_MAX], after[AMOUNT_DB_MAX];
+	size_t amount_len, before_len, after_len;
+	enum cb_err rc;
+
+	if ((amount_len = amount_to_db(&c->amount, amount, sizeof(amount))) == 0 ||
+	    (before_len = amount_to_db(&c->before, before, sizeof(before))) == 0 ||
+	    (after_len = amount_to_db(&c->after, after, sizeof(after))) == 0)
+		return CB_ERR_RANGE;
+	if (c->user_id_len + c->detail_len + c->meta_len + 3 * AMOUNT_DB_MAX +
+	    strlen(r->name) > ledger_packet_room(db))
+		return CB_ERR_TOO_LARGE;
+	rc = DB_EXEC(db, ST_LEDGER_CHANGE_INSERT_ONE, DB_U64(lw->op_row_id), DB_U64(0),
+	    DB_STR(c->user_id, c->user_id_len), DB_STR(amount, amount_len),
+	    DB_STR(before, before_len), DB_STR(after, after_len), DB_CSTR(r->name),
+	    c->detail != NULL ? DB_STR(c->detail, c->detail_len) : DB_STR("", 0),
+	    c->meta_len > 0 ? DB_STR(lw->arena.data + c->meta_off, c->meta_len) : DB_NULL(),
+	    DB_U64(tok->id), DB_U64(tok->decimals));
+	if (rc != CB_OK)
+		return rc;
+	/* No row: the token's decimals are no longer the validated ones. */
+	if (db_affected(db, ST_LEDGER_CHANGE_INSERT_ONE) != 1) {
+		lw->outcome = LEDGER_TOKEN_CHANGED;
+		return CB_ERR_CONFLICT;
+	}
+	return CB_OK;
+}
+
+/*
  * The change rows, as multi-row statements of at most LEDGER_CHUNK_ROWS
  * rows and ledger_packet_budget() bytes each.  A single row over the
  * budget (a long reason_detail with large metadata, on a server with a
@@ -628,6 +709,8 @@ ledger_insert_changes(struct ledger_write *lw, struct db *db)
 	size_t budget = ledger_packet_budget(db), i, rows = 0, mark;
 	enum cb_err rc;
 
+	if (lw->nchanges == 1)
+		return ledger_insert_change_one(lw, db);
 	buf_reset(b);
 	if ((rc = buf_putc(b, '[')) != CB_OK)
 		return rc;
@@ -666,6 +749,16 @@ ledger_store_balances(struct ledger_write *lw, struct db *db)
 	size_t start, i;
 	enum cb_err rc;
 
+	if (lw->nbalances == 1) {
+		const struct ledger_balance *bal = &lw->balances[0];
+		char pending[AMOUNT_DB_MAX];
+		size_t n;
+
+		if ((n = amount_to_db(&bal->pending, pending, sizeof(pending))) == 0)
+			return CB_ERR_RANGE;
+		return DB_EXEC(db, ST_LEDGER_BALANCE_UPDATE_ONE, DB_STR(pending, n),
+		    DB_STR(bal->user_id, bal->user_id_len), DB_U64(bal->token_id));
+	}
 	for (start = 0; start < lw->nbalances; start += LEDGER_CHUNK_ROWS) {
 		size_t end = start + LEDGER_CHUNK_ROWS < lw->nbalances ?
 		    start + LEDGER_CHUNK_ROWS : lw->nbalances;
@@ -680,7 +773,9 @@ ledger_store_balances(struct ledger_write *lw, struct db *db)
 			    (rc = buf_putc(b, '[')) != CB_OK ||
 			    (rc = buf_append_json_string(b, bal->user_id,
 			    bal->user_id_len)) != CB_OK ||
-			    (rc = buf_printf(b, ",%u,", (unsigned)bal->token_id)) != CB_OK ||
+			    (rc = buf_putc(b, ',')) != CB_OK ||
+			    (rc = buf_put_u64(b, bal->token_id)) != CB_OK ||
+			    (rc = buf_putc(b, ',')) != CB_OK ||
 			    (rc = ledger_db_amount(b, &bal->pending)) != CB_OK ||
 			    (rc = buf_putc(b, ']')) != CB_OK)
 				return rc;
@@ -702,10 +797,14 @@ ledger_put_amount(struct buf *b, const char *key, const struct amount *a,
 {
 	char text[AMOUNT_STR_MAX];
 	size_t n;
+	enum cb_err rc;
 
 	if ((n = amount_format(a, decimals, with_sign, text, sizeof(text))) == 0)
 		return CB_ERR_RANGE;
-	return buf_printf(b, "\"%s\":\"%.*s\"", key, (int)n, text);
+	if ((rc = buf_putc(b, '"')) != CB_OK || (rc = buf_puts(b, key)) != CB_OK ||
+	    (rc = buf_puts(b, "\":\"")) != CB_OK || (rc = buf_append(b, text, n)) != CB_OK)
+		return rc;
+	return buf_putc(b, '"');
 }
 
 /* The write response body of docs/api.md, into lw->response. */
@@ -720,13 +819,19 @@ ledger_build_response(struct ledger_write *lw)
 
 	buf_reset(b);
 	ledger_iso_time(lw->estimate, when, sizeof(when));
-	rc = buf_printf(b, "{\"operation_id\":\"%s\",\"status\":\"recorded\","
-	    "\"adjustments_count\":%zu,\"blockchain_sync\":{\"status\":\"pending\","
-	    "\"estimated_sync_time\":\"%s\",\"will_be_batched\":%s,"
-	    "\"current_batch_size\":%llu},\"balances\":[",
-	    lw->operation_id, lw->nchanges, when, lw->will_be_batched ? "true" : "false",
-	    (unsigned long long)lw->batch_size);
-	if (rc != CB_OK)
+	/* Pieces, not printf: this is built for every write. */
+	if ((rc = buf_puts(b, "{\"operation_id\":\"")) != CB_OK ||
+	    (rc = buf_puts(b, lw->operation_id)) != CB_OK ||
+	    (rc = buf_puts(b, "\",\"status\":\"recorded\",\"adjustments_count\":")) != CB_OK ||
+	    (rc = buf_put_u64(b, lw->nchanges)) != CB_OK ||
+	    (rc = buf_puts(b, ",\"blockchain_sync\":{\"status\":\"pending\","
+	    "\"estimated_sync_time\":\"")) != CB_OK ||
+	    (rc = buf_puts(b, when)) != CB_OK ||
+	    (rc = buf_puts(b, "\",\"will_be_batched\":")) != CB_OK ||
+	    (rc = buf_puts(b, lw->will_be_batched ? "true" : "false")) != CB_OK ||
+	    (rc = buf_puts(b, ",\"current_batch_size\":")) != CB_OK ||
+	    (rc = buf_put_u64(b, lw->batch_size)) != CB_OK ||
+	    (rc = buf_puts(b, "},\"balances\":[")) != CB_OK)
 		return rc;
 	for (i = 0; i < lw->nbalances; i++) {
 		const struct ledger_balance *bal = &lw->balances[lw->order[i]];

@@ -115,6 +115,8 @@ enum ledger_outcome {
 				   validated the amounts: validate again */
 };
 
+struct ledger_outlook_cache;
+
 struct ledger_write {
 	enum ledger_kind	 kind;
 	enum ledger_priority	 priority;
@@ -134,6 +136,10 @@ struct ledger_write {
 	size_t			 nreasons;
 	struct buf		 arena;		/* metadata and context texts */
 	bool			 no_outlook;	/* skip the outlook query (bench) */
+	/* Where prepare takes each token's settlement outlook from (up to a
+	 * second old, cache.h); NULL reads it from the store every time.
+	 * Borrowed; kept by ledger_write_reset. */
+	struct ledger_outlook_cache *outlook_cache;
 	/* results */
 	enum ledger_outcome	 outcome;
 	size_t			 failed_change;	/* LEDGER_INSUFFICIENT/RANGE */
@@ -211,7 +217,8 @@ enum cb_err ledger_write_text(struct ledger_write *lw, const char *text, size_t 
 /*
  * Everything that does not depend on the locked rows, once before the
  * transaction: the balances in lock order, and the settlement outlook of
- * each token (one bounded query per token unless lw->no_outlook) with
+ * each token (from lw->outlook_cache when it has one less than a second
+ * old, else one bounded query per token; none with lw->no_outlook) with
  * this write's changes added, giving will_be_batched, batch_size and the
  * estimate.  Returns CB_OK or a store error / CB_ERR_NOMEM.
  */

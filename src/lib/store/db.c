@@ -397,10 +397,15 @@ db_done(struct db *db, unsigned idx)
 	if (idx >= db->nstmts)
 		return;
 	s = &db->stmts[idx];
-	if (s->st != NULL && s->has_result) {
+	/*
+	 * The result was stored client-side whole (db_exec), so freeing it is
+	 * all the statement needs before its next execution.  No
+	 * mysql_stmt_reset: it sends COM_STMT_RESET, a round trip to the
+	 * server per SELECT that resets nothing this code uses (no cursors,
+	 * no long data).
+	 */
+	if (s->st != NULL && s->has_result)
 		mysql_stmt_free_result(s->st);
-		mysql_stmt_reset(s->st);
-	}
 	s->has_result = false;
 }
 

@@ -82,22 +82,18 @@ idempotency_claim(struct db *db, uint32_t api_key_id, const char *key,
     size_t key_len, const uint8_t hash[IDEMPOTENCY_HASH_LEN], bool *in_flight)
 {
 	unsigned wait = db_lock_wait(db);
-	enum cb_err rc, restored;
+	enum cb_err rc;
 
 	*in_flight = false;
 	/* Never longer than the transaction may wait (a deadline may have
-	 * cut its lock wait already). */
-	if (wait > IDEMPOTENCY_WAIT_SECONDS || wait == 0)
-		wait = IDEMPOTENCY_WAIT_SECONDS;
-	if ((rc = DB_EXEC(db, ST_IDEM_WAIT_SHORT, DB_U64(wait))) != CB_OK)
-		return rc;
-	rc = DB_EXEC(db, ST_IDEM_INSERT, DB_U64(api_key_id), DB_BLOB(key, key_len),
+	 * cut its lock wait already): the session's own wait when it is the
+	 * shorter one, else IDEMPOTENCY_WAIT_SECONDS for this statement. */
+	rc = DB_EXEC(db, wait != 0 && wait <= IDEMPOTENCY_WAIT_SECONDS ? ST_IDEM_INSERT :
+	    ST_IDEM_INSERT_SHORT, DB_U64(api_key_id), DB_BLOB(key, key_len),
 	    DB_BLOB(hash, IDEMPOTENCY_HASH_LEN));
 	if (rc == CB_ERR_DB_RETRY && db_errno(db) == IDEMPOTENCY_ER_LOCK_WAIT_TIMEOUT)
 		*in_flight = true;
-	/* The session's own timeout comes back whatever the insert did. */
-	restored = DB_EXEC0(db, ST_IDEM_WAIT_RESTORE);
-	return rc != CB_OK ? rc : restored;
+	return rc;
 }
 
 enum cb_err

@@ -32,8 +32,13 @@
 #define IDEMPOTENCY_PURGE_CHUNK		1000u
 #define IDEMPOTENCY_PURGE_CHUNKS	100u
 /* How long a duplicate waits for the request in flight with its key
- * before it is answered 409 idempotency_in_flight. */
-#define IDEMPOTENCY_WAIT_SECONDS	5u
+ * before it is answered 409 idempotency_in_flight; the same number as
+ * text for the statement that waits so long (store/stmts.c). */
+#define IDEMPOTENCY_WAIT_S		5
+#define IDEMPOTENCY_WAIT_SECONDS	((unsigned)IDEMPOTENCY_WAIT_S)
+#define IDEMPOTENCY_STR_(x)		#x
+#define IDEMPOTENCY_STR(x)		IDEMPOTENCY_STR_(x)
+#define IDEMPOTENCY_WAIT_SQL		IDEMPOTENCY_STR(IDEMPOTENCY_WAIT_S)
 
 enum idempotency_state {
 	IDEMPOTENCY_ABSENT = 0,	/* no committed row for the key */

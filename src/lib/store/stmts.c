@@ -6,6 +6,7 @@
  */
 #include "config.h"
 
+#include "store/idempotency.h"
 #include "store/stmts.h"
 
 #define TOKEN_COLS \
@@ -57,9 +58,11 @@
 	" JOIN tokens t ON t.id = c.token_id" \
 	" LEFT JOIN settlement_batches sb ON sb.id = c.batch_id ORDER BY c.id DESC"
 
+/* The time as DATETIME text: balance.c formats it (the most frequent
+ * read; the store's DATE_FORMAT is dearer than the C). */
 #define BALANCE_COLS \
 	"t.symbol, t.decimals, b.token_id, b.confirmed_balance, b.pending_balance," \
-	" " ISO_TS("b.last_sync_at") ", " ISO_TS("b.last_change_at")
+	" b.last_sync_at"
 
 const char *const stmts_sql[ST__MAX] = {
 	[ST_PING] = "SELECT 1",
@@ -150,18 +153,20 @@ const char *const stmts_sql[ST__MAX] = {
 	[ST_IDEM_GET] =
 	    "SELECT request_hash, status_code, response_body, operation_id"
 	    " FROM idempotency_keys WHERE api_key_id = ? AND idem_key = ?",
-	/* A duplicate of a request in flight waits for it at most this long
-	 * (seconds); the session's own timeout is restored right after. */
-	[ST_IDEM_WAIT_SHORT] =
-	    "SET @cb_lock_wait = @@SESSION.innodb_lock_wait_timeout,"
-	    " SESSION innodb_lock_wait_timeout = ?",
-	[ST_IDEM_WAIT_RESTORE] =
-	    "SET SESSION innodb_lock_wait_timeout = @cb_lock_wait",
 	/* The placeholder row: its primary key makes a concurrent duplicate
 	 * wait for this transaction. */
-	[ST_IDEM_INSERT] =
-	    "INSERT INTO idempotency_keys (api_key_id, idem_key, request_hash,"
-	    " status_code, response_body) VALUES (?, ?, ?, 0, '')",
+#define IDEM_INSERT \
+	    "INSERT INTO idempotency_keys (api_key_id, idem_key, request_hash," \
+	    " status_code, response_body) VALUES (?, ?, ?, 0, '')"
+	[ST_IDEM_INSERT] = IDEM_INSERT,
+	/* The same, where a duplicate waits for the request in flight at most
+	 * IDEMPOTENCY_WAIT_SECONDS (when the session's own lock wait is
+	 * longer): one statement, one round trip, the session untouched.  SET
+	 * STATEMENT takes no placeholder, hence the constant. */
+	[ST_IDEM_INSERT_SHORT] =
+	    "SET STATEMENT innodb_lock_wait_timeout = " IDEMPOTENCY_WAIT_SQL " FOR "
+	    IDEM_INSERT,
+#undef IDEM_INSERT
 	[ST_IDEM_FINISH] =
 	    "UPDATE idempotency_keys SET status_code = ?, response_body = ?,"
 	    " operation_id = ? WHERE api_key_id = ? AND idem_key = ?",
@@ -214,6 +219,34 @@ const char *const stmts_sql[ST__MAX] = {
 	    " ON DUPLICATE KEY UPDATE pending_balance = VALUES(pending_balance),"
 	    " last_change_at = CURRENT_TIMESTAMP(6)",
 	/*
+	 * The same for one balance row and one change, the most common write
+	 * (an adjustment, a deduction): plain placeholders instead of a
+	 * JSON_TABLE, which the store builds, plans and unpacks anew at every
+	 * execution.  Same rows, same locks, same order.
+	 */
+	/* (user_id, token_id) -> enum lock_col */
+	[ST_LEDGER_LOCK_ONE] =
+	    "SELECT b.user_id, b.token_id, b.confirmed_balance, b.pending_balance"
+	    " FROM user_balances b WHERE b.user_id = ? AND b.token_id = ? FOR UPDATE",
+	/* (user_id, token_id) */
+	[ST_LEDGER_CREATE_ONE] =
+	    "INSERT INTO user_balances (user_id, token_id) VALUES (?, ?)"
+	    " ON DUPLICATE KEY UPDATE user_id = user_balances.user_id",
+	/* (operation id, position, user_id, amount, before, after, reason,
+	 * detail, metadata or NULL, token_id, decimals): no row when the
+	 * token's decimals changed (as ST_LEDGER_CHANGES_INSERT) */
+	[ST_LEDGER_CHANGE_INSERT_ONE] =
+	    "INSERT INTO balance_changes (operation_id, position, user_id, token_id,"
+	    " amount, balance_before, balance_after, reason_type, reason_detail, metadata)"
+	    " SELECT ?, ?, ?, k.id, ?, ?, ?, ?, ?, ? FROM tokens k"
+	    " WHERE k.id = ? AND k.decimals = ? LOCK IN SHARE MODE",
+	/* (pending, user_id, token_id); the row exists and is locked.  Along
+	 * the primary key, as it was locked: left alone, the planner walks
+	 * ix_user_balances_token and locks its entry too. */
+	[ST_LEDGER_BALANCE_UPDATE_ONE] =
+	    "UPDATE user_balances FORCE INDEX (PRIMARY) SET pending_balance = ?,"
+	    " last_change_at = CURRENT_TIMESTAMP(6) WHERE user_id = ? AND token_id = ?",
+	/*
 	 * (priority reasons JSON array, token_id, max rows) -> count,
 	 * sum of |amount|, oldest created_at (unix s, NULL if none),
 	 * any priority (0/1: a priority reason, a reason without auto_batch, a
@@ -234,10 +267,10 @@ const char *const stmts_sql[ST__MAX] = {
 	    " JOIN operations o ON o.id = c.operation_id"
 	    " JOIN reason_types r ON r.name = c.reason_type",
 
-	/* (user_id) -> BALANCE_COLS */
+	/* (user_id) -> BALANCE_COLS, in no order (balance.c sorts by symbol) */
 	[ST_BALANCE_LIST] =
 	    "SELECT " BALANCE_COLS " FROM user_balances b JOIN tokens t ON t.id = b.token_id"
-	    " WHERE b.user_id = ? ORDER BY t.symbol",
+	    " WHERE b.user_id = ?",
 	/* (user_id, token_id) -> BALANCE_COLS */
 	[ST_BALANCE_GET] =
 	    "SELECT " BALANCE_COLS " FROM user_balances b JOIN tokens t ON t.id = b.token_id"
@@ -1340,6 +1373,7 @@ const unsigned char stmts_cols[ST__MAX] = {
 	[ST_SYNC_LAG] = SYNC_LAG_COL__MAX,
 	[ST_IDEM_GET] = IDEM_COL__MAX,
 	[ST_LEDGER_LOCK_BALANCES] = LOCK_COL__MAX,
+	[ST_LEDGER_LOCK_ONE] = LOCK_COL__MAX,
 	[ST_LEDGER_PENDING_STATS] = STATS_COL__MAX,
 	[ST_BALANCE_LIST] = BALANCE_COL__MAX,
 	[ST_BALANCE_GET] = BALANCE_COL__MAX,
