@@ -352,6 +352,8 @@ START_TEST(test_404)
 		ck_assert_int_eq(hget(paths[i], key_read, &r), 0);
 		ck_assert_msg(r.status == 404, "%s: %ld", paths[i], r.status);
 		assert_error(&r, 404, "not_found");
+		/* nginx's own answer (/nothing-here) carries them too. */
+		assert_common_headers(&r);
 		hresp_free(&r);
 	}
 }
@@ -487,6 +489,7 @@ START_TEST(test_413)
 	    "application/json", body, len, NULL, &r), 0);
 	assert_error(&r, 413, "payload_too_large");
 	ck_assert_ptr_nonnull(r.json);
+	assert_common_headers(&r);
 	hresp_free(&r);
 	free(body);
 	ck_assert_uint_eq(ledger_rows(), before);
