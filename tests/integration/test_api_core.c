@@ -521,6 +521,7 @@ START_TEST(test_bad_idempotency_key)
 		    "\"amount\":\"+1\",\"reason_type\":\"reward\",\"reason_detail\":\"x\"}]}",
 		    (size_t)-1, h, &r), 0);
 		assert_error(&r, 400, "invalid_idempotency_key");
+		ck_assert_str_eq(hresp_str(&r, "error.details.header"), "Idempotency-Key");
 		hresp_free(&r);
 	}
 	ck_assert_uint_eq(ledger_rows(), before);
