@@ -9,5 +9,9 @@ tests_openapi_api_routes_SOURCES = tests/openapi/api_routes.c
 tests_openapi_api_routes_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src/api
 tests_openapi_api_routes_LDADD = $(API_LIBS)
 
+# The checker itself catches made-up drift (no stack needed).
+TESTS += tests/openapi/test_openapi_check.sh
+EXTRA_DIST += tests/openapi/test_openapi_check.sh
+
 EXTRA_DIST += docs/openapi.yaml docs/redocly.yaml docs/.redocly.lint-ignore.yaml \
 	scripts/openapi-check
