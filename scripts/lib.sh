@@ -5,6 +5,8 @@
 #   CB_TOOLS   tools/ (pinned npm tools; node_modules inside)
 #   ANVIL      local EVM node binary (from @foundry-rs/anvil-linux-amd64)
 #   CAST       EVM command-line client (from @foundry-rs/cast-linux-amd64)
+#   REDOCLY    OpenAPI linter (from @redocly/cli)
+#   CB_PYTHON  Debian's python3, with python3-yaml and python3-jsonschema
 
 # Command substitutions stop at the first failure too, like the script.
 shopt -s inherit_errexit
@@ -13,7 +15,11 @@ CB_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CB_TOOLS="$CB_ROOT/tools"
 ANVIL="$CB_TOOLS/node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil"
 CAST="$CB_TOOLS/node_modules/@foundry-rs/cast-linux-amd64/bin/cast"
-export CB_ROOT CB_TOOLS ANVIL CAST
+REDOCLY="$CB_TOOLS/node_modules/.bin/redocly"
+# The system's interpreter, whatever python3 comes first in PATH: the
+# OpenAPI check needs the Debian packages scripts/deps installs.
+CB_PYTHON=/usr/bin/python3
+export CB_ROOT CB_TOOLS ANVIL CAST REDOCLY CB_PYTHON
 
 # cb_log MSG... — progress line on stderr, prefixed with the script name.
 cb_log() {

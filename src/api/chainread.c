@@ -170,6 +170,20 @@ cr_not_found(struct resp *resp, const char *code, const char *message,
 }
 
 int
+cr_not_found_u64(struct resp *resp, const char *code, const char *message,
+    const char *field, uint64_t value)
+{
+	json_object *d = json_object_new_object();
+	int status;
+
+	if (d != NULL)
+		json_object_object_add(d, field, json_object_new_uint64(value));
+	status = http_error(resp, 404, code, message, d);
+	json_object_put(d);
+	return status;
+}
+
+int
 cr_chain_or_reply(struct req *req, struct resp *resp, uint64_t *chain_id,
     struct cr_checkpoint *cp)
 {
@@ -182,9 +196,9 @@ cr_chain_or_reply(struct req *req, struct resp *resp, uint64_t *chain_id,
 	if ((rc = cr_checkpoint_get(req->w->db, *chain_id, cp)) != CB_OK)
 		return http_internal_error(resp, "chain_checkpoint", rc);
 	if (!cp->found && cr_chain_config(req->w->cfg, *chain_id) == NULL)
-		return cr_not_found(resp, "chain_not_found",
+		return cr_not_found_u64(resp, "chain_not_found",
 		    "no chain is synced or configured with this chain id", "chain_id",
-		    req->params[0], req->param_len[0]);
+		    *chain_id);
 	return 0;
 }
 

@@ -179,6 +179,9 @@ void	cr_json_next_cursor(json_object *doc, bool more, const struct cr_pos *pos);
 /* A 404 with code, message and details {"field": value} (value borrowed). */
 int	cr_not_found(struct resp *resp, const char *code, const char *message,
 	    const char *field, const char *value, size_t len);
+/* The same with a number, for a parameter that is one (chain id, block). */
+int	cr_not_found_u64(struct resp *resp, const char *code, const char *message,
+	    const char *field, uint64_t value);
 
 /* Handlers. */
 int	h_chains_status(struct req *, struct resp *);		/* chains.c */

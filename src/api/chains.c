@@ -202,8 +202,8 @@ h_chains_block(struct req *req, struct resp *resp)
 	}
 	db_done(db, ST_CHAIN_BLOCK_GET);
 	if (r == 0)
-		return cr_not_found(resp, "block_not_found", "no such block is synced",
-		    "number", req->params[1], req->param_len[1]);
+		return cr_not_found_u64(resp, "block_not_found", "no such block is synced",
+		    "number", number);
 	if (doc == NULL)
 		return http_internal_error(resp, "chains_block", CB_ERR_DB);
 	status = http_json(resp, 200, doc);

@@ -54,13 +54,15 @@ strategy_uint_or_reply(struct resp *resp, json_object *doc, const char *key, uin
 
 /* Applies the body to st; 0 or the status answered. */
 static int
-strategy_apply_or_reply(struct resp *resp, json_object *doc, const struct token *tok,
-    struct strategy *st)
+strategy_apply_or_reply(struct req *req, struct resp *resp, json_object *doc,
+    const struct token *tok, struct strategy *st)
 {
 	struct json_verr err;
 	json_object *v, *arr, *item;
+	struct reason r;
 	const char *s;
 	size_t n, i;
+	enum cb_err rc;
 	int status;
 
 	if ((status = strategy_uint_or_reply(resp, doc, "max_batch_size",
@@ -97,11 +99,18 @@ strategy_apply_or_reply(struct resp *resp, json_object *doc, const struct token 
 			return http_error_verr(resp, &err);
 		}
 		s = json_object_get_string(item);
-		if (!registry_reason_name_valid(s, strlen(s))) {
+		/* A name that cannot be registered and one that is not are
+		 * the same to the client, as in the writes. */
+		rc = CB_ERR_NOT_FOUND;
+		if (registry_reason_name_valid(s, strlen(s)))
+			rc = registry_reason_get(req->w->db, s, strlen(s), &r);
+		if (rc == CB_ERR_NOT_FOUND) {
 			json_verr_set(&err, path, "unknown_reason",
 			    "no reason is registered with this name");
 			return http_error_verr(resp, &err);
 		}
+		if (rc != CB_OK)
+			return http_internal_error(resp, "strategies_reason", rc);
 		snprintf(st->priority_reasons[st->npriority++], REASON_NAME_MAX + 1, "%s", s);
 	}
 	return 0;
@@ -134,7 +143,7 @@ h_strategies_put(struct req *req, struct resp *resp)
 		status = http_internal_error(resp, "strategies_put", rc);
 		goto out;
 	}
-	if ((status = strategy_apply_or_reply(resp, doc, &tok, &st)) != 0)
+	if ((status = strategy_apply_or_reply(req, resp, doc, &tok, &st)) != 0)
 		goto out;
 	if ((rc = registry_strategy_save(db, tok.id, &st, errbuf, sizeof(errbuf))) != CB_OK) {
 		status = ledger_registry_error(resp, rc, errbuf, "invalid_strategy",

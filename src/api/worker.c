@@ -179,6 +179,22 @@ worker_query_whitelist_or_reply(const struct req *req, struct resp *resp)
 	return 0;
 }
 
+/* 400 invalid_idempotency_key naming the header (docs/api.md). */
+static int
+worker_bad_idempotency_key(struct resp *resp)
+{
+	json_object *details = json_object_new_object();
+	int status;
+
+	if (details != NULL)
+		json_object_object_add(details, "header",
+		    json_object_new_string("Idempotency-Key"));
+	status = http_error(resp, 400, "invalid_idempotency_key",
+	    "Idempotency-Key must be 1 to 255 printable ASCII characters", details);
+	json_object_put(details);
+	return status;
+}
+
 /*
  * Parses CONTENT_LENGTH: absent or empty is 0.  Returns false on
  * anything but decimal digits or a value past SIZE_MAX.
@@ -313,9 +329,7 @@ worker_pipeline(struct worker *w, FCGX_Request *fr, struct req *req,
 	idem = FCGX_GetParam("HTTP_IDEMPOTENCY_KEY", fr->envp);
 	if (idem != NULL) {
 		if (!http_idempotency_key_valid(idem, strlen(idem)))
-			return http_error(resp, 400, "invalid_idempotency_key",
-			    "Idempotency-Key must be 1 to 255 printable ASCII characters",
-			    NULL);
+			return worker_bad_idempotency_key(resp);
 		req->idempotency_key = idem;
 		req->idempotency_key_len = strlen(idem);
 	}

@@ -20,12 +20,15 @@
 #include <curl/curl.h>
 #include <mysql.h>
 
+#include "core/buf.h"
 #include "harness.h"
 
 #define HARNESS_VAR_MAX		64
 #define HARNESS_VAL_MAX		1024
 #define HARNESS_CMDLINE_MAX	8192
 #define HARNESS_BODY_MAX	(64u * 1024 * 1024)
+/* Request bodies longer than this are recorded as null (see harness.h). */
+#define HARNESS_RECORD_BODY_MAX	(2u * 1024 * 1024)
 
 struct harness_var {
 	char	name[HARNESS_VAR_MAX];
@@ -43,6 +46,8 @@ static char			 db_cmdline[HARNESS_CMDLINE_MAX];
 static size_t			 db_cmdline_len;
 static unsigned			 key_serial;
 static int			 lock_fd = -1;
+static pthread_mutex_t		 record_lock = PTHREAD_MUTEX_INITIALIZER;
+static int			 record_fd = -1;
 
 static _Noreturn void harness_die(const char *fmt, ...)
     __attribute__((format(printf, 1, 2)));
@@ -346,6 +351,127 @@ harness_curl(void)
 	return c;
 }
 
+/*
+ * Adds "key": the n bytes at s as a JSON string, or null with "key_utf8":
+ * false when they are not UTF-8 (a test may send such bytes on purpose).
+ */
+static void
+harness_record_text(json_object *o, const char *key, const char *s, size_t n)
+{
+	char flag[64];
+
+	if (s == NULL) {
+		json_object_object_add(o, key, NULL);
+		return;
+	}
+	if (buf_utf8_valid(s, n)) {
+		json_object_object_add(o, key, json_object_new_string_len(s, (int)n));
+		return;
+	}
+	json_object_object_add(o, key, NULL);
+	snprintf(flag, sizeof(flag), "%s_utf8", key);
+	json_object_object_add(o, flag, json_object_new_boolean(false));
+}
+
+/* The header lines of r as an object: lowercase name -> value. */
+static json_object *
+harness_record_headers(const struct hresp *r)
+{
+	json_object *h = json_object_new_object();
+	const char *p = r->headers;
+
+	while (h != NULL && *p != '\0') {
+		const char *eol = strchr(p, '\n'), *colon;
+		size_t llen = eol != NULL ? (size_t)(eol - p) : strlen(p);
+		char name[128];
+		size_t nlen, i;
+
+		colon = memchr(p, ':', llen);
+		if (colon != NULL && (nlen = (size_t)(colon - p)) > 0 &&
+		    nlen < sizeof(name)) {
+			const char *v = colon + 1;
+			size_t vlen = llen - nlen - 1;
+
+			for (i = 0; i < nlen; i++)
+				name[i] = (char)tolower((unsigned char)p[i]);
+			name[nlen] = '\0';
+			while (vlen > 0 && (*v == ' ' || *v == '\t')) {
+				v++;
+				vlen--;
+			}
+			while (vlen > 0 && (v[vlen - 1] == '\r' || v[vlen - 1] == ' '))
+				vlen--;
+			harness_record_text(h, name, v, vlen);
+		}
+		if (eol == NULL)
+			break;
+		p = eol + 1;
+	}
+	return h;
+}
+
+/*
+ * With CB_RECORD_RESPONSES=FILE, appends one JSON line per exchange to
+ * FILE: the request (method, path with query, content type, body) and the
+ * response (status, headers, body).  scripts/openapi-check validates them
+ * against docs/openapi.yaml.  One write(2) per line on an O_APPEND
+ * descriptor, under a lock: threads and test processes never interleave.
+ */
+static void
+harness_record(const char *method, const char *path, const char *content_type,
+    const char *body, size_t len, const struct hresp *r)
+{
+	const char *file = getenv("CB_RECORD_RESPONSES"), *line;
+	json_object *o;
+	char *copy;
+	size_t n, off = 0;
+
+	if (file == NULL || *file == '\0' || r->status == 0)
+		return;
+	if ((o = json_object_new_object()) == NULL)
+		harness_die("out of memory");
+	json_object_object_add(o, "method", json_object_new_string(method));
+	harness_record_text(o, "path", path, strlen(path));
+	harness_record_text(o, "request_content_type", content_type,
+	    content_type != NULL ? strlen(content_type) : 0);
+	if (body != NULL && len > HARNESS_RECORD_BODY_MAX) {
+		json_object_object_add(o, "request_body", NULL);
+		json_object_object_add(o, "request_body_truncated",
+		    json_object_new_boolean(true));
+	} else {
+		harness_record_text(o, "request_body", body, len);
+	}
+	json_object_object_add(o, "status", json_object_new_int64(r->status));
+	json_object_object_add(o, "headers", harness_record_headers(r));
+	harness_record_text(o, "body", r->body, r->len);
+	line = json_object_to_json_string_length(o,
+	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &n);
+	if (line == NULL)
+		harness_die("out of memory");
+	if ((copy = malloc(n + 1)) == NULL)
+		harness_die("out of memory");
+	memcpy(copy, line, n);
+	copy[n] = '\n';
+	pthread_mutex_lock(&record_lock);
+	if (record_fd == -1) {
+		record_fd = open(file, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+		if (record_fd == -1)
+			harness_die("cannot open %s: %s", file, strerror(errno));
+	}
+	while (off < n + 1) {
+		ssize_t w = write(record_fd, copy + off, n + 1 - off);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			harness_die("cannot write %s: %s", file, strerror(errno));
+		off += (size_t)w;
+	}
+	pthread_mutex_unlock(&record_lock);
+	free(copy);
+	json_object_put(o);
+}
+
 int
 hreq(const char *method, const char *path, const char *api_key,
     const char *content_type, const char *body, size_t len,
@@ -442,6 +568,8 @@ hreq(const char *method, const char *path, const char *api_key,
 		}
 		json_tokener_free(tok);
 	}
+	if (ret == 0)
+		harness_record(method, path, content_type, body, len, out);
 	return ret;
 }
 

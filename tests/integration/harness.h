@@ -75,6 +75,14 @@ struct hresp {
  * caller releases with hresp_free).  Returns 0, or -1 on a transport
  * error (out->status 0, message on stderr).  Thread-safe: each thread
  * keeps its own connection.
+ *
+ * With CB_RECORD_RESPONSES=FILE in the environment (scripts/test sets
+ * it), every exchange that got an answer is appended to FILE as one JSON
+ * line: {method, path, request_content_type, request_body, status,
+ * headers: {lowercase name: value}, body}.  A text that is not UTF-8 is
+ * null with "<key>_utf8": false; a request body over 2 MiB is null with
+ * "request_body_truncated": true.  scripts/openapi-check validates the
+ * file against docs/openapi.yaml.
  */
 int hreq(const char *method, const char *path, const char *api_key,
     const char *content_type, const char *body, size_t len,

@@ -409,6 +409,8 @@ START_TEST(test_404)
 		ck_assert_int_eq(hget(paths[i], key_read, &r), 0);
 		ck_assert_msg(r.status == 404, "%s: %ld", paths[i], r.status);
 		assert_error(&r, 404, "not_found");
+		/* nginx's own answer (/nothing-here) carries them too. */
+		assert_common_headers(&r);
 		hresp_free(&r);
 	}
 }
@@ -544,6 +546,7 @@ START_TEST(test_413)
 	    "application/json", body, len, NULL, &r), 0);
 	assert_error(&r, 413, "payload_too_large");
 	ck_assert_ptr_nonnull(r.json);
+	assert_common_headers(&r);
 	hresp_free(&r);
 	free(body);
 	ck_assert_uint_eq(ledger_rows(), before);
@@ -575,6 +578,7 @@ START_TEST(test_bad_idempotency_key)
 		    "\"amount\":\"+1\",\"reason_type\":\"reward\",\"reason_detail\":\"x\"}]}",
 		    (size_t)-1, h, &r), 0);
 		assert_error(&r, 400, "invalid_idempotency_key");
+		ck_assert_str_eq(hresp_str(&r, "error.details.header"), "Idempotency-Key");
 		hresp_free(&r);
 	}
 	ck_assert_uint_eq(ledger_rows(), before);

@@ -236,6 +236,9 @@ START_TEST(test_status)
 
 	lt_get("/api/v1/chains/9007199254740991/status", key_read, &r);
 	lt_assert_error(&r, 404, "chain_not_found", NULL);
+	/* The parameter in details, as the number it is. */
+	ct_assert_u64(json_object_object_get(json_object_object_get(r.json, "error"),
+	    "details"), "chain_id", UINT64_C(9007199254740991));
 	hresp_free(&r);
 	static const char *const bad[] = { "0", "01", "abc", "-1", "9007199254740992",
 	    "1e3", "%2B1", "18446744073709551616" };
@@ -281,6 +284,8 @@ START_TEST(test_blocks)
 	snprintf(path, sizeof(path), "/api/v1/chains/%s/blocks/102", chain);
 	lt_get(path, key_read, &r);
 	lt_assert_error(&r, 404, "block_not_found", NULL);
+	ct_assert_u64(json_object_object_get(json_object_object_get(r.json, "error"),
+	    "details"), "number", 102);
 	hresp_free(&r);
 	static const char *const bad[] = { "-1", "1.5", "0x10", "01", "",
 	    "9223372036854775808", "abc" };

@@ -1500,7 +1500,8 @@ START_TEST(test_admin_strategies)
 		{ "{\"value_threshold\":\"1.0000001\"}", 400, "amount_too_many_decimals",
 		  "value_threshold" },
 		{ "{\"value_threshold\":5}", 400, "wrong_type", "value_threshold" },
-		{ "{\"priority_reasons\":[\"nope\"]}", 400, "invalid_strategy", "priority_reasons" },
+		{ "{\"priority_reasons\":[\"refund\",\"nope\"]}", 400, "unknown_reason",
+		  "priority_reasons[1]" },
 		{ "{\"priority_reasons\":[\"Bad!\"]}", 400, "unknown_reason", "priority_reasons[0]" },
 		{ "{\"batch\":1}", 400, "unknown_field", "batch" },
 	};
