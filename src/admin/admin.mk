@@ -13,3 +13,7 @@ src/admin/migrations_data.c: $(addprefix $(srcdir)/,$(MIGRATIONS)) $(srcdir)/db/
 	$(SHELL) $(srcdir)/db/embed.sh $(addprefix $(srcdir)/,$(MIGRATIONS)) > $@-t && mv $@-t $@
 
 dist_man_MANS += man/chainbridge-admin.8
+
+# The command line without a store: every --help, usage errors, the man page.
+TESTS += tests/unit/test_admin_cli.sh
+EXTRA_DIST += tests/unit/test_admin_cli.sh

@@ -204,17 +204,14 @@ migrate_lock(struct admin *adm, unsigned idx)
 	return ok;
 }
 
-int
-cmd_migrate(struct admin *adm, int argc, char **argv)
+static int
+cmd_migrate(struct admin *adm)
 {
-	static const char *const spec[] = { "status", NULL };
-	const char *vals[2];
+	const char *const *vals = adm->opt;
 	struct applied *applied;
 	unsigned i;
 	int status = 1, pending = 0;
 
-	if (admin_opts(argc, argv, spec, vals) != 0)
-		return 2;
 	for (i = 0; i < migrations_count; i++) {
 		if (migrations[i].version == 0 || migrations[i].version >= MIG_MAX ||
 		    (i > 0 && migrations[i].version <= migrations[i - 1].version)) {
@@ -256,3 +253,15 @@ out:
 	free(applied);
 	return status;
 }
+
+static const char *const migrate_opts[] = { "status", NULL };
+
+static const struct admin_action migrate_actions[] = {
+	{ NULL, migrate_opts, "[--status]" },
+	{ NULL, NULL, NULL },
+};
+
+const struct admin_cmd admin_cmd_migrate = {
+	"migrate", "Apply the pending schema migrations, or list them",
+	ADMIN_NEEDS_DB, cmd_migrate, migrate_actions,
+};

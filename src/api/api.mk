@@ -68,3 +68,7 @@ tests_unit_test_ledger_logic_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src/api
 tests_unit_test_ledger_logic_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_ledger_logic_LDADD = $(API_LIBS) $(CHECK_LIBS)
 EXTRA_DIST += docs/api.md
+
+# A private API instance (no store) has no core dumps, master and worker.
+TESTS += tests/unit/test_api_no_core.sh
+EXTRA_DIST += tests/unit/test_api_no_core.sh

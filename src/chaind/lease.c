@@ -76,7 +76,10 @@ lease_init(struct lease *l, uint64_t chain_id, unsigned ttl_s)
 	snprintf(l->name, sizeof(l->name), "chain:%" PRIu64, chain_id);
 	lease_hostname(host, sizeof(host));
 	(void)lease_proc_start(getpid(), &start);
-	(void)getrandom(&r, sizeof(r), 0);
+	/* The random part only tells two holders of one PID apart (PID
+	 * namespaces); a failed read leaves it 0, which the start time covers. */
+	if (getrandom(&r, sizeof(r), GRND_NONBLOCK) != (ssize_t)sizeof(r))
+		r = 0;
 	snprintf(l->holder, sizeof(l->holder), "%s:%ld:%llu:%08x", host,
 	    (long)getpid(), start, r);
 	l->ttl_ms = (uint64_t)ttl_s * 1000u;

@@ -29,47 +29,47 @@ FUZZ_LIBS = $(API_LIBS)
 
 tests_fuzz_fuzz_json_request_SOURCES = tests/fuzz/json_request.c $(FUZZ_COMMON)
 tests_fuzz_fuzz_json_request_CPPFLAGS = $(FUZZ_CPPFLAGS)
-tests_fuzz_fuzz_json_request_LDFLAGS = $(FUZZ_TARGET_LDFLAGS)
+tests_fuzz_fuzz_json_request_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_TARGET_LDFLAGS)
 tests_fuzz_fuzz_json_request_LDADD = $(FUZZ_LIBS)
 
 tests_fuzz_fuzz_amount_SOURCES = tests/fuzz/amount.c $(FUZZ_COMMON)
 tests_fuzz_fuzz_amount_CPPFLAGS = $(FUZZ_CPPFLAGS)
-tests_fuzz_fuzz_amount_LDFLAGS = $(FUZZ_TARGET_LDFLAGS)
+tests_fuzz_fuzz_amount_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_TARGET_LDFLAGS)
 tests_fuzz_fuzz_amount_LDADD = $(FUZZ_LIBS)
 
 tests_fuzz_fuzz_http_SOURCES = tests/fuzz/http.c $(FUZZ_COMMON)
 tests_fuzz_fuzz_http_CPPFLAGS = $(FUZZ_CPPFLAGS)
-tests_fuzz_fuzz_http_LDFLAGS = $(FUZZ_TARGET_LDFLAGS)
+tests_fuzz_fuzz_http_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_TARGET_LDFLAGS)
 tests_fuzz_fuzz_http_LDADD = $(FUZZ_LIBS)
 
 tests_fuzz_fuzz_ids_SOURCES = tests/fuzz/ids.c $(FUZZ_COMMON)
 tests_fuzz_fuzz_ids_CPPFLAGS = $(FUZZ_CPPFLAGS)
-tests_fuzz_fuzz_ids_LDFLAGS = $(FUZZ_TARGET_LDFLAGS)
+tests_fuzz_fuzz_ids_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_TARGET_LDFLAGS)
 tests_fuzz_fuzz_ids_LDADD = $(FUZZ_LIBS)
 
 tests_fuzz_fuzz_rlp_SOURCES = tests/fuzz/rlp.c $(FUZZ_COMMON)
 tests_fuzz_fuzz_rlp_CPPFLAGS = $(FUZZ_CPPFLAGS)
-tests_fuzz_fuzz_rlp_LDFLAGS = $(FUZZ_TARGET_LDFLAGS)
+tests_fuzz_fuzz_rlp_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_TARGET_LDFLAGS)
 tests_fuzz_fuzz_rlp_LDADD = $(FUZZ_LIBS)
 
 tests_fuzz_fuzz_abi_SOURCES = tests/fuzz/abi.c $(FUZZ_COMMON)
 tests_fuzz_fuzz_abi_CPPFLAGS = $(FUZZ_CPPFLAGS)
-tests_fuzz_fuzz_abi_LDFLAGS = $(FUZZ_TARGET_LDFLAGS)
+tests_fuzz_fuzz_abi_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_TARGET_LDFLAGS)
 tests_fuzz_fuzz_abi_LDADD = $(FUZZ_LIBS)
 
 tests_fuzz_fuzz_rpc_SOURCES = tests/fuzz/rpc.c $(FUZZ_COMMON)
 tests_fuzz_fuzz_rpc_CPPFLAGS = $(FUZZ_CPPFLAGS)
-tests_fuzz_fuzz_rpc_LDFLAGS = $(FUZZ_TARGET_LDFLAGS)
+tests_fuzz_fuzz_rpc_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_TARGET_LDFLAGS)
 tests_fuzz_fuzz_rpc_LDADD = $(FUZZ_LIBS)
 
 tests_fuzz_fuzz_revert_SOURCES = tests/fuzz/revert.c $(FUZZ_COMMON)
 tests_fuzz_fuzz_revert_CPPFLAGS = $(FUZZ_CPPFLAGS)
-tests_fuzz_fuzz_revert_LDFLAGS = $(FUZZ_TARGET_LDFLAGS)
+tests_fuzz_fuzz_revert_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_TARGET_LDFLAGS)
 tests_fuzz_fuzz_revert_LDADD = $(FUZZ_LIBS)
 
 tests_fuzz_fuzz_config_SOURCES = tests/fuzz/config.c $(FUZZ_COMMON)
 tests_fuzz_fuzz_config_CPPFLAGS = $(FUZZ_CPPFLAGS)
-tests_fuzz_fuzz_config_LDFLAGS = $(FUZZ_TARGET_LDFLAGS)
+tests_fuzz_fuzz_config_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_TARGET_LDFLAGS)
 tests_fuzz_fuzz_config_LDADD = $(FUZZ_LIBS)
 
 .PHONY: fuzz

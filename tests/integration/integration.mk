@@ -20,6 +20,10 @@ HARNESS_LIBS = tests/integration/libharness.a $(TEST_LIBS) -lpthread
 TESTS += tests/integration/test_migrate.sh
 EXTRA_DIST += tests/integration/test_migrate.sh
 
+# The HTTPS nginx site in front of the stack's API socket.
+TESTS += tests/integration/test_nginx_tls.sh
+EXTRA_DIST += tests/integration/test_nginx_tls.sh
+
 check_PROGRAMS += tests/integration/test_api_core tests/integration/test_api_resilience
 TESTS += tests/integration/test_api_core tests/integration/test_api_resilience
 tests_integration_test_api_core_SOURCES = tests/integration/test_api_core.c

@@ -13,9 +13,9 @@
  * lines are limited to CONFIG_LINE_MAX bytes.
  *
  * Secrets never appear in the file or on a command line: the database
- * password is read from password_file at load time (the file must not be
- * accessible to others: mode & 0007 == 0; one trailing newline is
- * stripped) and wiped in config_free().  Secret file paths (password_file,
+ * password is read from password_file at load time by secret_read()
+ * (core/secret.h: owner-only, bounded, one trailing newline stripped)
+ * and wiped in config_free().  Secret file paths (password_file,
  * key_file) are absolute, or relative to $CREDENTIALS_DIRECTORY when that
  * is set (systemd LoadCredential=).  Socket paths must be absolute.
  *
@@ -44,7 +44,6 @@
 /* The [chain] poll_interval_ms default, also used for a chain that has no
  * section in a process's configuration. */
 #define CONFIG_POLL_INTERVAL_MS_DEFAULT 2000
-#define CONFIG_SECRET_MAX	4096	/* bytes in a secret file */
 
 struct db_config {
 	char		*host;		/* "127.0.0.1" */
@@ -143,22 +142,5 @@ const struct chain_config *config_chain(const struct config *cfg,
 
 /* Returns "depth", "safe" or "finalized" ("?" if out of range). */
 const char *config_finality_name(enum config_finality finality);
-
-/*
- * Reads a secret file (for keys and passwords): path must name a regular
- * file not accessible to others (mode & 0007 == 0) of at most
- * CONFIG_SECRET_MAX bytes, without NUL bytes, not empty after one trailing
- * "\n" or "\r\n" is stripped.  On success stores a malloc'd NUL-terminated
- * copy in *out and its length in *out_len; the caller releases it with
- * config_secret_free().  Returns CB_OK, CB_ERR_IO (cannot open/read),
- * CB_ERR_PERM (mode), CB_ERR_INVALID (not regular, empty, NUL, too large)
- * or CB_ERR_NOMEM, with a message (path + reason, never content) in
- * errbuf.  All intermediate copies are wiped.
- */
-enum cb_err config_read_secret(const char *path, char **out, size_t *out_len,
-    char *errbuf, size_t errlen);
-
-/* Wipes len bytes of secret and frees it.  NULL-safe. */
-void config_secret_free(char *secret, size_t len);
 
 #endif

@@ -522,7 +522,10 @@ db_backoff(unsigned attempt)
 	struct timespec ts;
 	long ms;
 
-	(void)getrandom(&r, 1, GRND_NONBLOCK);
+	/* Jitter only: without random bytes there is none, which is fine
+	 * (and _FORTIFY_SOURCE makes an ignored result a warning). */
+	if (getrandom(&r, 1, GRND_NONBLOCK) != 1)
+		r = 0;
 	/* 1..8 ms on the first retry, doubling, capped near 200 ms. */
 	ms = (1L << (attempt < 5 ? attempt : 5)) + (r % 8);
 	ts.tv_sec = 0;
