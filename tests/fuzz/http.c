@@ -2,8 +2,8 @@
  * http.c - fuzz target: what the API's worker reads from a request line
  * and headers before a handler runs (src/api/http.c, src/api/router.c).
  *
- * Input: "METHOD URI", then optionally "\n" and a Content-Type value, then
- * optionally "\n" and an Idempotency-Key value.  The URI goes through the
+ * Input: "METHOD URI", then optionally a line each with the values of
+ * Content-Type, Idempotency-Key and Authorization.  The URI goes through the
  * worker's steps: the path is matched against the real route tables
  * (path parameters percent-decoded), the query string is split and
  * decoded into storage of the worker's size and checked against the
@@ -14,17 +14,21 @@
  * long as they say, without a NUL or (parameters) a '/'; no key is given
  * twice; percent decoding never writes past its buffer and agrees with
  * itself at every buffer size; every answer is one strict JSON object; the
- * response head never carries a raw line break from a value.
+ * response head never carries a raw line break from a value; a bearer
+ * token lies inside its header, trimmed, and a well-formed API key yields
+ * its prefix.
  */
 #include "config.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+#include "auth.h"
 #include "core/uuid.h"
 #include "http.h"
 #include "ledger.h"
 #include "router.h"
+#include "store/apikey.h"
 #include "store/registry.h"
 #include "worker.h"
 #include "fuzz.h"
@@ -94,6 +98,25 @@ fuzz_percent_decode(const char *s, size_t len, bool plus_is_space)
 		free(dst);
 	}
 	free(ref);
+}
+
+/* The Authorization header as auth_check_or_reply() reads it. */
+static void
+fuzz_authorization(const char *header)
+{
+	char prefix[APIKEY_PREFIX_LEN + 1];
+	const char *key;
+	size_t len;
+
+	if (!auth_bearer_parse(header, &key, &len))
+		return;
+	FUZZ_CHECK(len > 0 && key > header &&
+	    key + len <= header + strlen(header));
+	FUZZ_CHECK(key[0] != ' ' && key[len - 1] != ' ' && key[len - 1] != '\t');
+	if (apikey_parse(key, len, prefix)) {
+		FUZZ_CHECK(len == APIKEY_LEN && strlen(prefix) == APIKEY_PREFIX_LEN);
+		FUZZ_CHECK(memcmp(prefix, key, APIKEY_PREFIX_LEN) == 0);
+	}
 }
 
 /* The validators the handlers run on their path parameters. */
@@ -216,7 +239,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_percent_decode(s, (size_t)(nl - s), false);
 
 	/* Header values reach the worker NUL-terminated. */
-	for (n = 0; nl < end && n < 2; n++) {
+	for (n = 0; nl < end && n < 3; n++) {
 		s = nl + 1;
 		if ((nl = memchr(s, '\n', (size_t)(end - s))) == NULL)
 			nl = end;
@@ -224,8 +247,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			break;
 		if (n == 0)
 			(void)http_content_type_is_json(line);
-		else if (http_idempotency_key_valid(line, strlen(line)))
-			FUZZ_CHECK(strpbrk(line, "\r\n") == NULL);
+		else if (n == 1) {
+			if (http_idempotency_key_valid(line, strlen(line)))
+				FUZZ_CHECK(strpbrk(line, "\r\n") == NULL);
+		} else
+			fuzz_authorization(line);
 		free(line);
 	}
 	resp_free(&resp);
