@@ -9,7 +9,8 @@
  * would first need the store (token and reason look-ups are replaced by a
  * made-up token and reason).  Then every string in the document goes
  * through the pure validators: user ids, amounts at several decimals,
- * operation ids, cursors, batch ids, priorities, addresses.
+ * operation ids, cursors, addresses, the registry's names, features and
+ * settlement kinds.
  *
  * Properties: every answer the validators build is one strict JSON object
  * in valid UTF-8; an amount that parses formats to a canonical text that
@@ -84,14 +85,24 @@ static void
 fuzz_string_validators(const char *s, size_t n)
 {
 	char op[UUID_STR_LEN + 1], again[UUID_STR_LEN + 1], cursor[24];
+	char list[128];
 	struct address addr;
 	uint64_t id;
 	size_t i;
+	int bits;
 
 	(void)ledger_user_id_valid(s, n);
 	(void)registry_symbol_valid(s, n);
 	(void)registry_reason_name_valid(s, n);
+	(void)registry_chain_name_valid(s, n);
 	(void)http_idempotency_key_valid(s, n);
+	/* The admin routes' token fields (tokens.c): a feature list that
+	 * parses formats to a list that parses to the same bits. */
+	if ((bits = registry_features_parse(s, n)) >= 0) {
+		registry_features_format((unsigned)bits, list, sizeof(list));
+		FUZZ_CHECK(registry_features_parse(list, strlen(list)) == bits);
+	}
+	FUZZ_CHECK(registry_settlement_parse(s, n) < TOKEN_SETTLE__MAX);
 	for (i = 0; i < sizeof(fuzz_decimals) / sizeof(fuzz_decimals[0]); i++) {
 		fuzz_amount_roundtrip(s, n, fuzz_decimals[i],
 		    AMOUNT_ALLOW_SIGN | AMOUNT_NONZERO);
