@@ -32,6 +32,7 @@ static const struct admin_cmd *const commands[] = {
 	&admin_cmd_apikey,
 	&admin_cmd_signer_address,
 	&admin_cmd_rpc_check,
+	&admin_cmd_staking,
 };
 
 /*

@@ -18,6 +18,7 @@
 
 #include "core/monotime.h"
 #include "auth.h"
+#include "chainrpc.h"
 #include "core/log.h"
 #include "metrics.h"
 #include "store/stmts.h"
@@ -439,6 +440,7 @@ worker_run(struct worker *w)
 out:
 	db_close(w->db);
 	w->db = NULL;
+	chainrpc_cleanup();
 	resp_free(&resp);
 	buf_free(&head);
 	buf_free(&body);

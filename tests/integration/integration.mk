@@ -67,3 +67,24 @@ TESTS += tests/integration/test_ledger_crash
 tests_integration_test_ledger_crash_SOURCES = tests/integration/test_ledger_crash.c $(LEDGER_TEST_UTIL)
 tests_integration_test_ledger_crash_CFLAGS = $(HARNESS_CFLAGS)
 tests_integration_test_ledger_crash_LDADD = $(HARNESS_LIBS)
+
+# The chain data routes (docs/api.md, "Chain data"): rows written into the
+# chain index by the test, staking against anvil, verification and
+# reconciliation; test_chain_util.c is shared.
+CHAIN_TEST_UTIL = tests/integration/test_chain_util.c tests/integration/test_chain_util.h \
+	$(LEDGER_TEST_UTIL)
+check_PROGRAMS += tests/integration/test_chain_read
+TESTS += tests/integration/test_chain_read
+tests_integration_test_chain_read_SOURCES = tests/integration/test_chain_read.c $(CHAIN_TEST_UTIL)
+tests_integration_test_chain_read_CFLAGS = $(HARNESS_CFLAGS)
+tests_integration_test_chain_read_LDADD = $(HARNESS_LIBS)
+check_PROGRAMS += tests/integration/test_staking_live
+TESTS += tests/integration/test_staking_live
+tests_integration_test_staking_live_SOURCES = tests/integration/test_staking_live.c $(CHAIN_TEST_UTIL)
+tests_integration_test_staking_live_CFLAGS = $(HARNESS_CFLAGS)
+tests_integration_test_staking_live_LDADD = $(HARNESS_LIBS)
+check_PROGRAMS += tests/integration/test_verify
+TESTS += tests/integration/test_verify
+tests_integration_test_verify_SOURCES = tests/integration/test_verify.c $(CHAIN_TEST_UTIL)
+tests_integration_test_verify_CFLAGS = $(HARNESS_CFLAGS)
+tests_integration_test_verify_LDADD = $(HARNESS_LIBS)

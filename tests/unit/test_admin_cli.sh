@@ -87,8 +87,13 @@ for form in "${forms[@]}"; do
 		commands+=("$cmd")
 	fi
 done
-[[ "${commands[*]}" == "migrate token strategy reason apikey signer-address rpc-check" ]]
-check "the commands are migrate token strategy reason apikey signer-address rpc-check" $?
+# ... and from the man page: the items (.TP, then .B COMMAND) of COMMANDS.
+mapfile -t man_commands < <(awk '/^\.SH COMMANDS/ { f = 1; next } /^\.SH/ { f = 0 }
+	f && /^\.TP/ { t = 1; next } f && t && /^\.B [a-z]/ { print $2 } { t = 0 }' "$man" |
+	sed 's/\\-/-/g' | awk '!seen[$0]++')
+[[ $(printf '%s\n' "${commands[@]}" | sort | paste -sd' ') == \
+	"$(printf '%s\n' "${man_commands[@]}" | sort | paste -sd' ')" ]]
+check "the tool and the man page list the same commands (${commands[*]})" $?
 
 # ---- every command and action ---------------------------------------------------
 for cmd in "${commands[@]}"; do

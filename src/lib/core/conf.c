@@ -76,6 +76,7 @@ static const struct conf_key conf_api_keys[] = {
 	API(max_json_depth,	CONF_UINT,	2, 64,		"16"),
 	API(shutdown_timeout,	CONF_UINT,	0, 3600,	"10"),
 	API(history_max_limit,	CONF_UINT,	1, 100000,	"200"),
+	API(logs_max_blocks,	CONF_UINT,	1, 1000000,	"10000"),
 };
 
 #define LOGK(f, t, d)			KEY(struct log_config, f, t, 0, 0, d, false)

@@ -70,6 +70,7 @@ struct api_config {
 	unsigned	 max_json_depth; /* 16; 2..64 */
 	unsigned	 shutdown_timeout; /* s, 10; 0..3600 */
 	unsigned	 history_max_limit; /* 200; 1..100000 */
+	unsigned	 logs_max_blocks; /* blocks per GET .../logs, 10000; 1..1000000 */
 };
 
 struct log_config {

@@ -18,5 +18,6 @@ tests_unit_test_apikey_LDADD = $(TEST_LIBS)
 MIGRATIONS = \
 	db/migrations/001_initial.sql \
 	db/migrations/002_seed_reasons.sql \
-	db/migrations/003_chain_daemon.sql
+	db/migrations/003_chain_daemon.sql \
+	db/migrations/004_chain_sync.sql
 EXTRA_DIST += $(MIGRATIONS) db/embed.sh
