@@ -7,8 +7,9 @@
  * worker's steps: the path is matched against the real route tables
  * (path parameters percent-decoded), the query string is split and
  * decoded into storage of the worker's size and checked against the
- * route's whitelist, and the paged-list parameters are read.  The decoded
- * path parameters then go through the validators their handlers use.
+ * route's whitelist, and the paged-list and address parameters are read
+ * (ledger and chain lists).  The decoded path parameters then go through
+ * the validators their handlers use.
  *
  * Properties: decoded parameters and query pairs are NUL-terminated, as
  * long as they say, without a NUL or (parameters) a '/'; no key is given
@@ -24,6 +25,7 @@
 #include <string.h>
 
 #include "auth.h"
+#include "chainread.h"
 #include "core/uuid.h"
 #include "http.h"
 #include "ledger.h"
@@ -121,9 +123,12 @@ fuzz_authorization(const char *header)
 
 /* The validators the handlers run on their path parameters. */
 static void
-fuzz_params(const struct router_match *m)
+fuzz_params(const struct router_match *m, struct resp *resp)
 {
 	char op[UUID_STR_LEN + 1];
+	struct address addr;
+	uint8_t hash[32];
+	uint64_t v;
 	unsigned k;
 
 	for (k = 0; k < m->nparams; k++) {
@@ -137,6 +142,46 @@ fuzz_params(const struct router_match *m)
 		(void)registry_reason_name_valid(p, n);
 		if (ledger_operation_id_parse(p, n, op))
 			FUZZ_CHECK(uuid_valid(op, UUID_STR_LEN));
+		/* The chain data routes' parameters (chainread.h). */
+		if (cr_parse_u64(p, n, CR_BLOCK_MAX, &v))
+			FUZZ_CHECK(v <= CR_BLOCK_MAX && (n == 1 || p[0] != '0'));
+		fuzz_answer_check(resp, cr_chain_id_or_reply(resp, p, n,
+		    "chain_id", &v));
+		fuzz_answer_check(resp, cr_u64_or_reply(resp, p, n, CR_BLOCK_MAX,
+		    "number", "invalid_block", &v));
+		fuzz_answer_check(resp, cr_hash_or_reply(resp, p, n, "hash",
+		    "invalid_hash", hash));
+		fuzz_answer_check(resp, cr_address_or_reply(resp, p, n, "address",
+		    &addr));
+	}
+}
+
+/* The chain lists' page and address parameters (chainread.h). */
+static void
+fuzz_chain_query(struct req *req, struct resp *resp)
+{
+	char cursor[CR_CURSOR_LEN + 1];
+	struct address addr;
+	struct cr_page page;
+	struct cr_pos pos;
+	const char *s;
+	size_t n;
+	bool have;
+	int status;
+
+	status = cr_page_or_reply(req, resp, &page);
+	if (status == 0)
+		FUZZ_CHECK(page.limit >= 1 &&
+		    page.limit <= fuzz_worker.cfg->api.history_max_limit);
+	fuzz_answer_check(resp, status);
+	fuzz_answer_check(resp, cr_query_address_or_reply(req, resp, "address",
+	    &addr, &have));
+	fuzz_answer_check(resp, cr_query_address_or_reply(req, resp, "pool",
+	    &addr, &have));
+	/* A cursor that decodes encodes back to the same text. */
+	if (req_query(req, "cursor", &s, &n) && cr_cursor_decode(s, n, &pos)) {
+		cr_cursor_encode(&pos, cursor);
+		FUZZ_CHECK(n == CR_CURSOR_LEN && memcmp(cursor, s, n) == 0);
 	}
 }
 
@@ -174,7 +219,7 @@ fuzz_uri(enum http_method method, const char *uri, size_t len,
 	if (rr != ROUTER_MATCH)
 		return;
 	FUZZ_CHECK(m.route != NULL && m.route->method == method);
-	fuzz_params(&m);
+	fuzz_params(&m, resp);
 	req.route = m.route;
 	memcpy(req.params, m.params, sizeof(req.params));
 	memcpy(req.param_len, m.param_len, sizeof(req.param_len));
@@ -207,6 +252,7 @@ fuzz_uri(enum http_method method, const char *uri, size_t len,
 		    limit <= fuzz_worker.cfg->api.history_max_limit &&
 		    before != 0);
 	fuzz_answer_check(resp, status);
+	fuzz_chain_query(&req, resp);
 }
 
 int

@@ -3,7 +3,9 @@
  * routes read it (docs/api.md).
  *
  * The input is a body.  It goes through ledger_body_or_reply() with the
- * configured depth, then through the shape of each write route (adjust,
+ * configured depth; one with a "signature" member through the whole
+ * handler of POST /verify/signature (which needs neither store nor node);
+ * then through the shape of each write route (adjust,
  * rewards/distribute, consumption/deduct, wallets) with the same typed
  * getters and validators the handlers use, up to the point where a handler
  * would first need the store (token and reason look-ups are replaced by a
@@ -22,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chainread.h"
 #include "core/uuid.h"
 #include "eth/address.h"
 #include "http.h"
@@ -550,6 +553,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	json_object *doc;
 	bool keys_ok;
 	char *body;
+	int status;
 
 	/* The worker hands handlers a NUL-terminated copy of the body. */
 	if ((body = malloc(size + 1)) == NULL)
@@ -573,6 +577,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    (int)fuzz_worker.cfg->api.max_json_depth, NULL);
 	FUZZ_CHECK(!keys_ok || doc != NULL);
 	if (doc != NULL) {
+		/* POST /verify/signature needs neither store nor node: the
+		 * whole handler runs, signature recovery included. */
+		if (json_object_object_get_ex(doc, "signature", NULL)) {
+			status = h_verify_signature(&req, &resp);
+			FUZZ_CHECK(status == resp.status);
+			FUZZ_CHECK(status == 200 || (status >= 400 && status < 500));
+			FUZZ_CHECK(fuzz_json_valid(resp.body.data, resp.body.len));
+			resp_reset(&resp);
+		}
 		fuzz_adjust(&req, &resp, doc);
 		fuzz_rewards(&req, &resp, doc);
 		fuzz_consumption(&req, &resp, doc);
