@@ -87,5 +87,6 @@ extern const struct admin_cmd admin_cmd_apikey;
 extern const struct admin_cmd admin_cmd_signer_address;
 extern const struct admin_cmd admin_cmd_rpc_check;
 extern const struct admin_cmd admin_cmd_staking;
+extern const struct admin_cmd admin_cmd_purge_idempotency;
 
 #endif

@@ -2,7 +2,7 @@
 sbin_PROGRAMS += src/admin/chainbridge-admin
 src_admin_chainbridge_admin_SOURCES = src/admin/main.c src/admin/admin.h \
 	src/admin/migrations.h src/admin/migrate.c src/admin/registries.c \
-	src/admin/apikeys.c src/admin/chain.c src/admin/staking.c
+	src/admin/apikeys.c src/admin/chain.c src/admin/staking.c src/admin/idempotency.c
 nodist_src_admin_chainbridge_admin_SOURCES = src/admin/migrations_data.c
 src_admin_chainbridge_admin_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src/admin
 src_admin_chainbridge_admin_LDADD = $(CB_LIBS)

@@ -75,8 +75,11 @@ apikey_list(struct admin *adm)
 	printf("%-5s %-24s %-13s %-17s %-21s %s\n", "ID", "NAME", "PREFIX", "SCOPES",
 	    "CREATED", "REVOKED");
 	while ((r = db_fetch(adm->db, ST_APIKEY_LIST, &row)) == 1)
-		printf("%-5s %-24s %-13s %-17s %-21s %s\n", row.val[0], row.val[1], row.val[2],
-		    row.val[3], row.val[4] ? row.val[4] : "-", row.val[5] ? row.val[5] : "-");
+		printf("%-5s %-24s %-13s %-17s %-21s %s\n", row.val[APIKEY_COL_ID],
+		    row.val[APIKEY_COL_NAME], row.val[APIKEY_COL_PREFIX],
+		    row.val[APIKEY_COL_SCOPES],
+		    row.val[APIKEY_COL_CREATED_AT] ? row.val[APIKEY_COL_CREATED_AT] : "-",
+		    row.val[APIKEY_COL_REVOKED_AT] ? row.val[APIKEY_COL_REVOKED_AT] : "-");
 	db_done(adm->db, ST_APIKEY_LIST);
 	return r < 0 ? 1 : 0;
 }

@@ -33,6 +33,7 @@ static const struct admin_cmd *const commands[] = {
 	&admin_cmd_signer_address,
 	&admin_cmd_rpc_check,
 	&admin_cmd_staking,
+	&admin_cmd_purge_idempotency,
 };
 
 /*

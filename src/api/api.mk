@@ -56,7 +56,6 @@ tests_unit_test_metrics_LDADD = $(API_LIBS) $(CHECK_LIBS)
 # one file per resource.
 src_api_libapi_a_SOURCES += src/api/routes.c \
 	src/api/ledger.c src/api/ledger.h \
-	src/api/idempotency.c src/api/idempotency.h \
 	src/api/adjust.c src/api/rewards.c src/api/consumption.c \
 	src/api/balance.c src/api/operations.c src/api/batches.c \
 	src/api/tokens.c src/api/reasons.c src/api/strategies.c \

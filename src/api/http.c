@@ -150,8 +150,14 @@ http_store_unavailable(struct resp *resp)
 int
 http_internal_error(struct resp *resp, const char *event, enum cb_err err)
 {
-	if (err == CB_ERR_DB_GONE)
+	if (err == CB_ERR_DB_GONE || err == CB_ERR_DB_UNKNOWN)
 		return http_store_unavailable(resp);
+	if (err == CB_ERR_TIMEOUT || err == CB_ERR_DB_RETRY) {
+		resp->retry_after = 1;
+		return http_error(resp, 503, "store_busy",
+		    "the rows this request needs stayed locked by other work; nothing was"
+		    " written, retry", NULL);
+	}
 	log_errorx("internal_error", "where=%s err=%s", event, cb_errcode(err));
 	resp->retry_after = 0;
 	return http_error(resp, 500, "internal_error", "internal server error",

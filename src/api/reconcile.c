@@ -145,7 +145,7 @@ recon_stored(struct db *db, const struct token *tok, json_object *e, bool *have_
     u256 *synced)
 {
 	struct db_row row;
-	struct amount confirmed, pending;
+	u256 confirmed, pending;
 	enum cb_err rc;
 	int r;
 
@@ -173,12 +173,15 @@ recon_stored(struct db *db, const struct token *tok, json_object *e, bool *have_
 		return CB_ERR_DB;
 	if ((rc = DB_EXEC(db, ST_RECON_LEDGER_TOTALS, DB_U64(tok->id))) != CB_OK)
 		return rc;
-	/* sum confirmed, sum pending, rows */
+	/* sum confirmed, sum pending, rows.  A sum of balances may pass 65
+	 * digits (each balance is below 10^65, their sum need not be): read
+	 * it as a 256-bit integer, never as a ledger amount. */
 	r = db_fetch(db, ST_RECON_LEDGER_TOTALS, &row);
-	if (r == 1 && recon_col_amount(&row, 0, &confirmed) &&
-	    recon_col_amount(&row, 1, &pending)) {
-		recon_json_signed(e, "ledger_confirmed_total", &confirmed, tok->decimals);
-		recon_json_signed(e, "ledger_pending_total", &pending, tok->decimals);
+	if (r == 1 && row.val[0] != NULL && row.val[1] != NULL &&
+	    u256_from_dec(&confirmed, row.val[0], row.len[0]) == 0 &&
+	    u256_from_dec(&pending, row.val[1], row.len[1]) == 0) {
+		cr_json_u256(e, "ledger_confirmed_total", &confirmed, tok->decimals);
+		cr_json_u256(e, "ledger_pending_total", &pending, tok->decimals);
 		ledger_json_u64(e, "ledger_balances", &row, 2);
 	} else {
 		r = -1;

@@ -88,3 +88,28 @@ TESTS += tests/integration/test_verify
 tests_integration_test_verify_SOURCES = tests/integration/test_verify.c $(CHAIN_TEST_UTIL)
 tests_integration_test_verify_CFLAGS = $(HARNESS_CFLAGS)
 tests_integration_test_verify_LDADD = $(HARNESS_LIBS)
+# Every statement of the one table prepares against the real schema and
+# returns the columns its enum names.
+check_PROGRAMS += tests/integration/test_store_stmts
+TESTS += tests/integration/test_store_stmts
+tests_integration_test_store_stmts_SOURCES = tests/integration/test_store_stmts.c
+tests_integration_test_store_stmts_CFLAGS = $(HARNESS_CFLAGS)
+tests_integration_test_store_stmts_LDADD = $(HARNESS_LIBS)
+
+# A write whose store connection dies during COMMIT, through a
+# fault-injecting proxy (runs alone: it reloads the stack's API).
+check_PROGRAMS += tests/integration/test_ledger_commit_loss
+TESTS += tests/integration/test_ledger_commit_loss
+tests_integration_test_ledger_commit_loss_SOURCES = tests/integration/test_ledger_commit_loss.c \
+	tests/integration/store_proxy.c tests/integration/store_proxy.h $(LEDGER_TEST_UTIL)
+tests_integration_test_ledger_commit_loss_CFLAGS = $(HARNESS_CFLAGS)
+tests_integration_test_ledger_commit_loss_LDADD = $(HARNESS_LIBS)
+
+# The [api] limits at their largest values against the real store (runs
+# alone: it reloads the stack's API and changes a server variable).
+check_PROGRAMS += tests/integration/test_ledger_limits
+TESTS += tests/integration/test_ledger_limits
+tests_integration_test_ledger_limits_SOURCES = tests/integration/test_ledger_limits.c \
+	$(LEDGER_TEST_UTIL)
+tests_integration_test_ledger_limits_CFLAGS = $(HARNESS_CFLAGS)
+tests_integration_test_ledger_limits_LDADD = $(HARNESS_LIBS)

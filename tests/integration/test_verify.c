@@ -765,6 +765,36 @@ anvil_continue(void)
 		kill(anvil_pid, SIGCONT);
 }
 
+/* A token's ledger totals may pass 65 digits (each balance is below
+ * 10^65, their sum need not be): reconcile reports them exactly. */
+START_TEST(test_reconcile_huge_totals)
+{
+	char sym[32], taddr[41], u[2][LT_NAME_MAX], path[256], nines[66], want[80];
+	json_object *doc, *entry;
+	struct hresp r;
+
+	ct_token(CT_STACK_CHAIN_ID, 0, sym, sizeof(sym), taddr);
+	memset(nines, '9', 65);
+	nines[65] = '\0';
+	lt_name(u[0], sizeof(u[0]), "rhA");
+	lt_name(u[1], sizeof(u[1]), "rhB");
+	lt_adjust(harness_env()->api_key, u[0], sym, nines);
+	lt_adjust(harness_env()->api_key, u[1], sym, nines);
+	snprintf(path, sizeof(path), "/api/v1/reconcile?token_symbol=%s", sym);
+	doc = ct_get_ok(path, key_read, &r);
+	entry = json_object_array_get_idx(json_object_object_get(doc, "tokens"), 0);
+	ck_assert_ptr_nonnull(entry);
+	/* 2 * (10^65 - 1) = 1 followed by 64 nines and an 8 */
+	want[0] = '1';
+	memset(want + 1, '9', 64);
+	want[65] = '8';
+	want[66] = '\0';
+	ck_assert_str_eq(lt_str(entry, "ledger_pending_total_raw"), want);
+	ck_assert_str_eq(lt_str(entry, "ledger_confirmed_total_raw"), "0");
+	hresp_free(&r);
+}
+END_TEST
+
 START_TEST(test_chain_unavailable)
 {
 	const char *cpop = harness_getenv("CPOP_ADDRESS");
@@ -818,6 +848,7 @@ verify_suite(void)
 	tcase_add_test(tc, test_verify_signature);
 	tcase_add_test(tc, test_verify_balance);
 	tcase_add_test(tc, test_reconcile);
+	tcase_add_test(tc, test_reconcile_huge_totals);
 	suite_add_tcase(s, tc);
 	/* The teardown runs in the runner, also after a failed or killed case:
 	 * anvil never stays stopped. */

@@ -87,8 +87,22 @@ static const struct {
 	{ DB "[api]\nworkers = 0\n", ":5: workers: must be between 1 and 256" },
 	{ DB "[api]\nworkers = 257\n",
 	  ":5: workers: must be between 1 and 256" },
-	{ DB "[api]\nmax_rows = 100001\n",
-	  ":5: max_rows: must be between 1 and 100000" },
+	/* Limits the store can hold (core/conf.h): TEXT, JSON nesting,
+	 * MEDIUMTEXT; the edge's timeout; a day of idempotency. */
+	{ DB "[api]\nmax_rows = 37001\n",
+	  ":5: max_rows: must be between 1 and 37000" },
+	{ DB "[api]\nmax_reason_detail = 65536\n",
+	  ":5: max_reason_detail: must be between 1 and 65535" },
+	{ DB "[api]\nmax_json_depth = 33\n",
+	  ":5: max_json_depth: must be between 2 and 32" },
+	{ DB "[api]\nwrite_timeout_ms = 999\n",
+	  ":5: write_timeout_ms: must be between 1000 and 30000" },
+	{ DB "[api]\nwrite_timeout_ms = 30001\n",
+	  ":5: write_timeout_ms: must be between 1000 and 30000" },
+	{ DB "[api]\nidempotency_retention = 86399\n",
+	  ":5: idempotency_retention: must be between 86400 and 31536000" },
+	{ DB "[api]\nidempotency_retention = 31536001\n",
+	  ":5: idempotency_retention: must be between 86400 and 31536000" },
 	{ DB "[api]\nworkers = 99999999999999999999999\n",
 	  ":5: workers: not an unsigned decimal number" },
 	{ DB "port = 65536\n", ":4: port: must be between 1 and 65535" },
@@ -293,6 +307,8 @@ START_TEST(test_defaults)
 	ck_assert_uint_eq(cfg->api.max_json_depth, 16);
 	ck_assert_uint_eq(cfg->api.shutdown_timeout, 10);
 	ck_assert_uint_eq(cfg->api.history_max_limit, 200);
+	ck_assert_uint_eq(cfg->api.write_timeout_ms, 15000);
+	ck_assert_uint_eq(cfg->api.idempotency_retention, 86400);
 	ck_assert_int_eq(cfg->log.level, LOG_LEVEL_INFO);
 	ck_assert_int_eq(cfg->log.format, LOG_FORMAT_KV);
 	ck_assert_uint_eq(cfg->nchains, 1);
@@ -349,12 +365,14 @@ START_TEST(test_full)
 	    "socket = /tmp/api.sock\n"
 	    "workers = 256 ; the maximum\n"
 	    "max_body = 2097152\n"
-	    "max_rows = 100000\n"
+	    "max_rows = 37000\n"
 	    "max_reason_detail = 10\n"
 	    "max_metadata = 100\n"
 	    "max_json_depth = 8\n"
 	    "shutdown_timeout = 0\n"
 	    "history_max_limit = 50\n"
+	    "write_timeout_ms = 30000\n"
+	    "idempotency_retention = 604800\n"
 	    "[log]\n"
 	    "level = debug\n"
 	    "format = json\n"
@@ -398,12 +416,14 @@ START_TEST(test_full)
 	ck_assert_str_eq(cfg->api.socket, "/tmp/api.sock");
 	ck_assert_uint_eq(cfg->api.workers, 256);
 	ck_assert_uint_eq(cfg->api.max_body, 2097152);
-	ck_assert_uint_eq(cfg->api.max_rows, 100000);
+	ck_assert_uint_eq(cfg->api.max_rows, 37000);
 	ck_assert_uint_eq(cfg->api.max_reason_detail, 10);
 	ck_assert_uint_eq(cfg->api.max_metadata, 100);
 	ck_assert_uint_eq(cfg->api.max_json_depth, 8);
 	ck_assert_uint_eq(cfg->api.shutdown_timeout, 0);
 	ck_assert_uint_eq(cfg->api.history_max_limit, 50);
+	ck_assert_uint_eq(cfg->api.write_timeout_ms, 30000);
+	ck_assert_uint_eq(cfg->api.idempotency_retention, 604800);
 	ck_assert_int_eq(cfg->log.level, LOG_LEVEL_DEBUG);
 	ck_assert_int_eq(cfg->log.format, LOG_FORMAT_JSON);
 	ck_assert_uint_eq(cfg->nchains, 2);
@@ -521,6 +541,54 @@ START_TEST(test_names)
 }
 END_TEST
 
+/* The upper limits of the ranges are the store's own and load. */
+START_TEST(test_store_limits_load)
+{
+	const char	*path = write_conf(DB "[api]\nmax_rows = 37000\n"
+	    "max_reason_detail = 65535\nmax_json_depth = 32\n"
+	    "write_timeout_ms = 1000\nidempotency_retention = 86400\n");
+	char		 err[512];
+	struct config	*cfg;
+
+	cfg = config_load(path, err, sizeof(err));
+	ck_assert_msg(cfg != NULL, "%s", err);
+	ck_assert_uint_eq(cfg->api.max_rows, CONFIG_MAX_ROWS_MAX);
+	ck_assert_uint_eq(cfg->api.max_reason_detail, CONFIG_REASON_DETAIL_MAX);
+	ck_assert_uint_eq(cfg->api.max_json_depth, CONFIG_JSON_DEPTH_MAX);
+	ck_assert_uint_eq(cfg->api.write_timeout_ms, 1000);
+	config_free(cfg);
+}
+END_TEST
+
+/*
+ * CONFIG_EDGE_TIMEOUT_MS is nginx's fastcgi_read_timeout of location /api/
+ * in the site the project ships: a write's deadline is checked against the
+ * timeout the edge really has.
+ */
+START_TEST(test_edge_timeout_is_nginx)
+{
+	char path[1024], line[512];
+	bool in_api = false, found = false;
+	unsigned seconds = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/nginx/chainbridge-server.conf", CB_TOP_SRCDIR);
+	ck_assert_msg((f = fopen(path, "r")) != NULL, "%s", path);
+	while (fgets(line, sizeof(line), f) != NULL) {
+		const char *p = line + strspn(line, " \t");
+
+		if (strncmp(p, "location ", 9) == 0)
+			in_api = strncmp(p, "location /api/ ", 15) == 0;
+		if (in_api && sscanf(p, "fastcgi_read_timeout %us;", &seconds) == 1)
+			found = true;
+	}
+	fclose(f);
+	ck_assert_msg(found, "no fastcgi_read_timeout in location /api/ of %s", path);
+	ck_assert_uint_eq((uint64_t)seconds * 1000, CONFIG_EDGE_TIMEOUT_MS);
+	ck_assert_uint_lt(CONFIG_WRITE_TIMEOUT_MS_MAX, CONFIG_EDGE_TIMEOUT_MS);
+}
+END_TEST
+
 static Suite *
 config_suite(void)
 {
@@ -542,6 +610,8 @@ config_suite(void)
 	tcase_add_test(tc, test_defaults);
 	tcase_add_test(tc, test_full);
 	tcase_add_test(tc, test_names);
+	tcase_add_test(tc, test_store_limits_load);
+	tcase_add_test(tc, test_edge_timeout_is_nginx);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("secrets");

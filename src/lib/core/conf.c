@@ -70,13 +70,16 @@ static const struct conf_key conf_api_keys[] = {
 	API(socket,		CONF_SOCKET,	0, 0,		"/run/chainbridge/api.sock"),
 	API(workers,		CONF_UINT,	1, 256,		"4"),
 	API(max_body,		CONF_SIZE,	1024, 67108864,	"1048576"),
-	API(max_rows,		CONF_UINT,	1, 100000,	"1000"),
-	API(max_reason_detail,	CONF_SIZE,	1, 65536,	"1024"),
+	API(max_rows,		CONF_UINT,	1, CONFIG_MAX_ROWS_MAX, "1000"),
+	API(max_reason_detail,	CONF_SIZE,	1, CONFIG_REASON_DETAIL_MAX, "1024"),
 	API(max_metadata,	CONF_SIZE,	2, 1048576,	"4096"),
-	API(max_json_depth,	CONF_UINT,	2, 64,		"16"),
+	API(max_json_depth,	CONF_UINT,	2, CONFIG_JSON_DEPTH_MAX, "16"),
 	API(shutdown_timeout,	CONF_UINT,	0, 3600,	"10"),
 	API(history_max_limit,	CONF_UINT,	1, 100000,	"200"),
 	API(logs_max_blocks,	CONF_UINT,	1, 1000000,	"10000"),
+	API(write_timeout_ms,	CONF_UINT,	1000, CONFIG_WRITE_TIMEOUT_MS_MAX, "15000"),
+	API(idempotency_retention, CONF_UINT,	CONFIG_IDEM_RETENTION_MIN,
+	    CONFIG_IDEM_RETENTION_MAX, "86400"),
 };
 
 #define LOGK(f, t, d)			KEY(struct log_config, f, t, 0, 0, d, false)

@@ -30,6 +30,8 @@ tests_unit_test_uuid_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_uuid_LDADD = $(TEST_LIBS)
 tests_unit_test_config_SOURCES = tests/unit/test_config.c
 tests_unit_test_config_CFLAGS = $(TEST_CFLAGS)
+# The shipped nginx site, whose timeout the config's limits are checked against.
+tests_unit_test_config_CPPFLAGS = $(AM_CPPFLAGS) -DCB_TOP_SRCDIR='"$(abs_top_srcdir)"'
 tests_unit_test_config_LDADD = $(TEST_LIBS)
 tests_unit_test_secret_SOURCES = tests/unit/test_secret.c
 tests_unit_test_secret_CFLAGS = $(TEST_CFLAGS)

@@ -1,4 +1,9 @@
-/* stmts.c - the SQL of chainbridge, one entry per enum stmt. */
+/*
+ * stmts.c - the SQL of chainbridge, one entry per enum stmt.  The columns
+ * of each SELECT are named by an enum of stmts.h and counted in
+ * stmts_cols[] at the end: change them together (test_store_stmts checks
+ * the counts against the server).
+ */
 #include "config.h"
 
 #include "store/stmts.h"
@@ -160,10 +165,11 @@ const char *const stmts_sql[ST__MAX] = {
 	[ST_IDEM_FINISH] =
 	    "UPDATE idempotency_keys SET status_code = ?, response_body = ?,"
 	    " operation_id = ? WHERE api_key_id = ? AND idem_key = ?",
-	/* (max age in seconds, max rows) */
+	/* (retention in seconds, max rows): the oldest first, along
+	 * ix_idempotency_created, so a chunk reads only what it deletes */
 	[ST_IDEM_PURGE] =
 	    "DELETE FROM idempotency_keys"
-	    " WHERE created_at < NOW(6) - INTERVAL ? SECOND LIMIT ?",
+	    " WHERE created_at < NOW(6) - INTERVAL ? SECOND ORDER BY created_at LIMIT ?",
 
 	/* ([[user_id, token_id], ...]) -> user_id, token_id, confirmed, pending */
 	[ST_LEDGER_LOCK_BALANCES] =
@@ -178,8 +184,15 @@ const char *const stmts_sql[ST__MAX] = {
 	[ST_LEDGER_OP_INSERT] =
 	    "INSERT INTO operations (operation_uuid, api_key_id, kind, client_batch_id,"
 	    " priority, context, changes_count) VALUES (?, ?, ?, ?, ?, ?, ?)",
-	/* (operation id, [[position, user_id, token_id, amount, before, after,
-	 * reason, detail, metadata?], ...]) */
+	/*
+	 * (operation id, [[position, user_id, token_id, amount, before, after,
+	 * reason, detail, decimals, metadata?], ...]).  A row is inserted only
+	 * while its token still has the decimals the write validated its
+	 * amount with: the token row is read with a shared lock, which a
+	 * decimals change (ST_TOKEN_LOCK) must wait for, and which the foreign
+	 * key check takes anyway, so it costs no extra round trip.  Fewer rows
+	 * than sent means a token changed under the write.
+	 */
 	[ST_LEDGER_CHANGES_INSERT] =
 	    "INSERT INTO balance_changes (operation_id, position, user_id, token_id,"
 	    " amount, balance_before, balance_after, reason_type, reason_detail, metadata)"
@@ -189,7 +202,9 @@ const char *const stmts_sql[ST__MAX] = {
 	    " t INT UNSIGNED PATH '$[2]', a DECIMAL(65,0) PATH '$[3]',"
 	    " bb DECIMAL(65,0) PATH '$[4]', ba DECIMAL(65,0) PATH '$[5]',"
 	    " r VARCHAR(50) CHARACTER SET ascii COLLATE ascii_bin PATH '$[6]',"
-	    " d TEXT CHARACTER SET utf8mb4 PATH '$[7]', m JSON PATH '$[8]')) j",
+	    " d TEXT CHARACTER SET utf8mb4 PATH '$[7]', td TINYINT UNSIGNED PATH '$[8]',"
+	    " m JSON PATH '$[9]')) j"
+	    " STRAIGHT_JOIN tokens k ON k.id = j.t AND k.decimals = j.td LOCK IN SHARE MODE",
 	/* ([[user_id, token_id, pending], ...]); the rows exist and are locked. */
 	[ST_LEDGER_BALANCES_UPSERT] =
 	    "INSERT INTO user_balances (user_id, token_id, pending_balance)"
@@ -292,12 +307,14 @@ const char *const stmts_sql[ST__MAX] = {
 	/* (address, user_id, chain_id) */
 	[ST_WALLET_UPDATE] =
 	    "UPDATE wallets SET address = ? WHERE user_id = ? AND chain_id = ?",
-	/* (user_id, chain_id) -> 1 when a change of the user on that chain has
-	 * been taken into settlement (batched, submitted or confirmed) */
+	/* (user_id, chain_id, statuses) -> 1 when a change of the user on that
+	 * chain is in one of the statuses, a comma list: those that pin the
+	 * wallet, derived from change_status_pins_wallet() (src/lib/ledger/
+	 * wallet.c), so the rule lives in one place */
 	[ST_WALLET_SETTLED] =
 	    "SELECT EXISTS (SELECT 1 FROM balance_changes c JOIN tokens t"
 	    " ON t.id = c.token_id WHERE c.user_id = ? AND t.chain_id = ?"
-	    " AND c.status IN ('batched', 'submitted', 'confirmed'))",
+	    " AND FIND_IN_SET(c.status, ?))",
 	/* (user_id) -> chain_id, address hex, created_at, updated_at */
 	[ST_WALLET_LIST] =
 	    "SELECT chain_id, LOWER(HEX(address)), " ISO_TS("created_at") ", "
@@ -600,4 +617,91 @@ const char *const stmts_sql[ST__MAX] = {
 	    " AND ((b.balance IS NULL AND b.balance_raw IS NOT NULL)"
 	    " OR COALESCE(ub.confirmed_balance, 0) <> COALESCE(b.balance, 0))"
 	    " ORDER BY w.user_id LIMIT ?",
+	/* ---- the ledger core (src/lib/ledger/, src/lib/store/) ---- */
+
+	/* (seconds) the session's row lock wait: db.c sizes it to the time a
+	 * write has left (db_txn_until) */
+	[ST_SESSION_LOCK_WAIT] = "SET SESSION innodb_lock_wait_timeout = ?",
+	/* (operation uuid) -> enum resolve_col.  After a connection was lost
+	 * during COMMIT: a locking read, so while the old session's
+	 * transaction is still open on the server (its uncommitted row is
+	 * locked) this waits for it to end instead of guessing. */
+	[ST_LEDGER_OP_RESOLVE] =
+	    "SELECT id, changes_count FROM operations WHERE operation_uuid = ?"
+	    " LOCK IN SHARE MODE",
+	/* (symbol) -> TOKEN_COLS.  A registry change holds the token row
+	 * exclusively: it waits for the writes of the token in flight (they
+	 * hold it shared, ST_LEDGER_CHANGES_INSERT) and keeps new ones
+	 * waiting until it commits. */
+	[ST_TOKEN_LOCK] = "SELECT " TOKEN_COLS " FROM tokens WHERE symbol = ? FOR UPDATE",
+};
+
+const unsigned char stmts_cols[ST__MAX] = {
+	[ST_PING] = SCALAR_COL__MAX,
+	[ST_MIG_LIST] = MIG_COL__MAX,
+	[ST_MIG_LOCK] = SCALAR_COL__MAX,
+	[ST_MIG_UNLOCK] = SCALAR_COL__MAX,
+	[ST_TOKEN_GET] = TOKEN_COL__MAX,
+	[ST_TOKEN_LIST] = TOKEN_COL__MAX,
+	[ST_TOKEN_HAS_LEDGER] = SCALAR_COL__MAX,
+	[ST_STRATEGY_GET] = STRATEGY_COL__MAX,
+	[ST_REASON_GET] = REASON_COL__MAX,
+	[ST_REASON_LIST] = REASON_COL__MAX,
+	[ST_APIKEY_LIST] = APIKEY_COL__MAX,
+	[ST_APIKEY_BY_PREFIX] = APIKEY_AUTH_COL__MAX,
+	[ST_METRICS_PENDING] = METRICS_PENDING_COL__MAX,
+	[ST_METRICS_BATCHES] = METRICS_BATCHES_COL__MAX,
+	[ST_SYNC_LAG] = SYNC_LAG_COL__MAX,
+	[ST_IDEM_GET] = IDEM_COL__MAX,
+	[ST_LEDGER_LOCK_BALANCES] = LOCK_COL__MAX,
+	[ST_LEDGER_PENDING_STATS] = STATS_COL__MAX,
+	[ST_BALANCE_LIST] = BALANCE_COL__MAX,
+	[ST_BALANCE_GET] = BALANCE_COL__MAX,
+	[ST_HISTORY_USER] = HISTORY_COL__MAX,
+	[ST_HISTORY_USER_TOKEN] = HISTORY_COL__MAX,
+	[ST_OPERATION_GET] = OPERATION_COL__MAX,
+	[ST_OPERATION_CHANGES] = CHANGE_COL__MAX,
+	[ST_BATCH_LIST] = BATCH_COL__MAX,
+	[ST_BATCH_LIST_TOKEN] = BATCH_COL__MAX,
+	[ST_BATCH_LIST_STATUS] = BATCH_COL__MAX,
+	[ST_BATCH_LIST_TOKEN_STATUS] = BATCH_COL__MAX,
+	[ST_BATCH_GET] = BATCH_COL__MAX,
+	[ST_BATCH_ITEMS] = BATCH_ITEM_COL__MAX,
+	[ST_BATCH_ATTEMPTS] = ATTEMPT_COL__MAX,
+	[ST_BATCH_CHANGES_COUNT] = SCALAR_COL__MAX,
+	[ST_WALLET_LOCK] = WALLET_LOCK_COL__MAX,
+	[ST_WALLET_OWNER] = WALLET_OWNER_COL__MAX,
+	[ST_WALLET_SETTLED] = SCALAR_COL__MAX,
+	[ST_WALLET_LIST] = WALLET_COL__MAX,
+	[ST_CHAIN_HAS_TOKEN] = SCALAR_COL__MAX,
+	[ST_LEDGER_OP_RESOLVE] = RESOLVE_COL__MAX,
+	[ST_TOKEN_LOCK] = TOKEN_COL__MAX,
+	[ST_LEASE_PEEK] = LEASE_COL__MAX,
+	[ST_LEASE_LOCK] = LEASE_COL__MAX,
+	[ST_LEASE_FENCE] = SCALAR_COL__MAX,
+	[ST_ISSUE_FIND_OPEN] = ISSUE_COL__MAX,
+	[ST_SYNC_CHECKPOINT_GET] = CHECKPOINT_COL__MAX,
+	[ST_SYNC_ISSUES_OPEN] = OPEN_ISSUES_COL__MAX,
+	[ST_CHAIN_BLOCK_GET] = BLOCK_COL__MAX,
+	[ST_CHAIN_TX_GET] = CHAIN_TX_COL__MAX,
+	[ST_CHAIN_LOGS] = LOG_COL__MAX,
+	[ST_CHAIN_LOGS_ADDRESS] = LOG_COL__MAX,
+	[ST_CHAIN_TOKEN_BY_ADDRESS] = TOKEN_AT_COL__MAX,
+	[ST_ONCHAIN_SUPPLY] = ONCHAIN_COL__MAX,
+	[ST_ONCHAIN_BALANCE] = ONCHAIN_COL__MAX,
+	[ST_ONCHAIN_ALLOWANCE] = ONCHAIN_COL__MAX,
+	[ST_ONCHAIN_TRANSFERS] = TRANSFER_COL__MAX,
+	[ST_ONCHAIN_TRANSFERS_ADDRESS] = TRANSFER_COL__MAX,
+	[ST_STAKING_POOLS] = POOL_COL__MAX,
+	[ST_STAKING_TOTALS] = POOL_TOTAL_COL__MAX,
+	[ST_STAKING_STAKE_GET] = STAKE_COL__MAX,
+	[ST_STAKING_USER_STAKES] = STAKE_COL__MAX,
+	[ST_STAKING_USER_CLAIMS] = CLAIM_COL__MAX,
+	[ST_STAKING_SYNCED] = SYNCED_COL__MAX,
+	[ST_STAKING_EVENTS] = STAKE_EVENT_COL__MAX,
+	[ST_STAKING_POOL_LIST] = POOL_LIST_COL__MAX,
+	[ST_RECON_WALLET_OWNER] = SCALAR_COL__MAX,
+	[ST_RECON_USER_BALANCE] = RECON_BALANCE_COL__MAX,
+	[ST_RECON_LEDGER_TOTALS] = RECON_TOTALS_COL__MAX,
+	[ST_RECON_MISMATCHES] = RECON_MISMATCH_COL__MAX,
 };
