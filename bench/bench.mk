@@ -14,3 +14,15 @@ EXTRA_DIST += bench/run bench/README.md bench/common.lua bench/ping.lua \
 .PHONY: bench
 bench: bench/dbprobe
 	BENCH_DBPROBE=$(abs_top_builddir)/bench/dbprobe $(abs_top_srcdir)/bench/run
+
+# The chain sync benchmark (bench/sync-run, bench/README.md): its helper
+# generates the chain, measures the raw eth_getLogs rate and the head
+# latency.
+noinst_PROGRAMS += bench/syncbench
+bench_syncbench_SOURCES = bench/syncbench.c
+bench_syncbench_LDADD = $(CB_LIBS)
+EXTRA_DIST += bench/sync-run
+
+.PHONY: bench-sync
+bench-sync: bench/syncbench src/chaind/chainbridge-chaind src/admin/chainbridge-admin
+	BENCH_BUILD=$(abs_top_builddir) $(abs_top_srcdir)/bench/sync-run

@@ -18,6 +18,9 @@ const SRC_DIR = path.join(ROOT, 'contracts');
 const OUT_DIR = path.join(SRC_DIR, 'build');
 // Contracts that get an artifact; everything they import is compiled too.
 const CONTRACTS = ['ChainBridgeToken', 'StakingPool'];
+// Test-only contracts: contracts/test/<File>.sol, artifacts in
+// contracts/build/test/<Name>.json, kept apart from the product's.
+const TEST_SOURCES = { SyncTestContracts: ['Sync721Emitter', 'Sync20Emitter'] };
 const EVM_VERSION = 'cancun';
 const OPTIMIZER_RUNS = 200;
 
@@ -45,6 +48,9 @@ function mtime(file) {
 
 function upToDate() {
   const inputs = CONTRACTS.map((n) => path.join(SRC_DIR, `${n}.sol`));
+  for (const f of Object.keys(TEST_SOURCES)) {
+    inputs.push(path.join(SRC_DIR, 'test', `${f}.sol`));
+  }
   inputs.push(__filename, path.join(TOOLS, 'solc', 'package.json'),
     path.join(TOOLS, '@openzeppelin', 'contracts', 'package.json'));
   let newestInput = 0;
@@ -55,8 +61,14 @@ function upToDate() {
     }
     newestInput = Math.max(newestInput, t);
   }
-  for (const n of CONTRACTS) {
-    const t = mtime(path.join(OUT_DIR, `${n}.json`));
+  const outputs = CONTRACTS.map((n) => path.join(OUT_DIR, `${n}.json`));
+  for (const names of Object.values(TEST_SOURCES)) {
+    for (const n of names) {
+      outputs.push(path.join(OUT_DIR, 'test', `${n}.json`));
+    }
+  }
+  for (const out of outputs) {
+    const t = mtime(out);
     if (t === null || t < newestInput) {
       return false;
     }
@@ -90,6 +102,10 @@ function main() {
     const file = path.join(SRC_DIR, `${n}.sol`);
     sources[`${n}.sol`] = { content: fs.readFileSync(file, 'utf8') };
   }
+  for (const f of Object.keys(TEST_SOURCES)) {
+    const file = path.join(SRC_DIR, 'test', `${f}.sol`);
+    sources[`test/${f}.sol`] = { content: fs.readFileSync(file, 'utf8') };
+  }
   const input = {
     language: 'Solidity',
     sources,
@@ -115,9 +131,15 @@ function main() {
   if (errors > 0) {
     fail(`${errors} compiler error(s)`);
   }
-  fs.mkdirSync(OUT_DIR, { recursive: true });
-  for (const n of CONTRACTS) {
-    const c = output.contracts && output.contracts[`${n}.sol`] && output.contracts[`${n}.sol`][n];
+  fs.mkdirSync(path.join(OUT_DIR, 'test'), { recursive: true });
+  const wanted = CONTRACTS.map((n) => [`${n}.sol`, n, n]);
+  for (const [f, names] of Object.entries(TEST_SOURCES)) {
+    for (const n of names) {
+      wanted.push([`test/${f}.sol`, n, path.join('test', n)]);
+    }
+  }
+  for (const [src, n, outName] of wanted) {
+    const c = output.contracts && output.contracts[src] && output.contracts[src][n];
     if (!c || !c.evm || !c.evm.bytecode.object) {
       fail(`no bytecode produced for ${n}`);
     }
@@ -126,7 +148,7 @@ function main() {
       bytecode: `0x${c.evm.bytecode.object}`,
       deployedBytecode: `0x${c.evm.deployedBytecode.object}`,
     };
-    const out = path.join(OUT_DIR, `${n}.json`);
+    const out = path.join(OUT_DIR, `${outName}.json`);
     const tmp = `${out}.tmp`;
     fs.writeFileSync(tmp, `${JSON.stringify(artifact, null, 2)}\n`);
     fs.renameSync(tmp, out);

@@ -42,21 +42,25 @@ staking_list(struct admin *adm)
 		return staking_fail("staking list", db_error(adm->db));
 	printf("%-4s %-10s %-42s %-10s %-14s %-24s %s\n", "ID", "CHAIN_ID", "ADDRESS", "TOKEN",
 	    "RULE", "RATE", "ENABLED");
-	/* id, chain_id, address, symbol, reward_rule, reward_rate, enabled */
 	while ((r = db_fetch(adm->db, ST_STAKING_POOL_LIST, &row)) == 1) {
-		if (row.val[2] == NULL || row.len[2] != 40)
+		const char *symbol = row.val[POOL_LIST_COL_SYMBOL];
+		const char *rule = row.val[POOL_LIST_COL_RULE];
+		const char *rate = row.val[POOL_LIST_COL_RATE];
+		const char *enabled = row.val[POOL_LIST_COL_ENABLED];
+
+		if (row.val[POOL_LIST_COL_ADDRESS] == NULL || row.len[POOL_LIST_COL_ADDRESS] != 40)
 			continue;
 		text[0] = '0';
 		text[1] = 'x';
-		memcpy(text + 2, row.val[2], 40);
+		memcpy(text + 2, row.val[POOL_LIST_COL_ADDRESS], 40);
 		text[ADDRESS_HEX_LEN] = '\0';
 		if (address_parse(text, ADDRESS_HEX_LEN, &a) != ADDRESS_OK)
 			continue;
 		address_to_checksum(&a, addr);
-		printf("%-4s %-10s %-42s %-10s %-14s %-24s %s\n", row.val[0], row.val[1], addr,
-		    row.val[3] ? row.val[3] : "-", row.val[4] ? row.val[4] : "-",
-		    row.val[5] ? row.val[5] : "-",
-		    row.val[6] != NULL && row.val[6][0] == '1' ? "yes" : "no");
+		printf("%-4s %-10s %-42s %-10s %-14s %-24s %s\n", row.val[POOL_LIST_COL_ID],
+		    row.val[POOL_LIST_COL_CHAIN_ID], addr, symbol ? symbol : "-",
+		    rule ? rule : "-", rate ? rate : "-",
+		    enabled != NULL && enabled[0] == '1' ? "yes" : "no");
 	}
 	db_done(adm->db, ST_STAKING_POOL_LIST);
 	return r < 0 ? 1 : 0;

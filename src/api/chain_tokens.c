@@ -35,20 +35,20 @@ tokens_value(struct db *db, unsigned idx, const struct token *tok, const char *k
 	enum cb_err rc = CB_ERR_DB;
 	int r;
 
-	/* last synced block, value, LOWER(HEX(raw)), updated_block */
 	r = db_fetch(db, idx, &row);
 	if (r == 1) {
-		if (row.val[1] == NULL && row.val[2] == NULL) {
+		if (row.val[ONCHAIN_COL_VALUE] == NULL && row.val[ONCHAIN_COL_RAW] == NULL) {
 			u256_zero(&v);
 			rc = CB_OK;
-		} else if (cr_value_from_row(row.val[1], row.len[1], row.val[2], row.len[2],
-		    &v)) {
+		} else if (cr_value_from_row(row.val[ONCHAIN_COL_VALUE],
+		    row.len[ONCHAIN_COL_VALUE], row.val[ONCHAIN_COL_RAW],
+		    row.len[ONCHAIN_COL_RAW], &v)) {
 			rc = CB_OK;
 		}
 		if (rc == CB_OK) {
 			cr_json_u256(doc, key, &v, tok->decimals);
-			ledger_json_u64(doc, "block", &row, 0);
-			ledger_json_u64(doc, "updated_block", &row, 3);
+			ledger_json_u64(doc, "block", &row, ONCHAIN_COL_SYNCED_BLOCK);
+			ledger_json_u64(doc, "updated_block", &row, ONCHAIN_COL_UPDATED_BLOCK);
 		}
 	}
 	db_done(db, idx);
@@ -153,16 +153,18 @@ tokens_transfer_item(const struct db_row *row, const struct token *tok,
 	json_object *e;
 	u256 v;
 
-	/* tx hash, log_index, block, from, to, value, LOWER(HEX(value_raw)) */
-	if (!db_col_u64(row, 1, &pos->index) || !db_col_u64(row, 2, &pos->block) ||
-	    !cr_value_from_row(row->val[5], row->len[5], row->val[6], row->len[6], &v))
+	if (!db_col_u64(row, TRANSFER_COL_LOG_INDEX, &pos->index) ||
+	    !db_col_u64(row, TRANSFER_COL_BLOCK, &pos->block) ||
+	    !cr_value_from_row(row->val[TRANSFER_COL_VALUE], row->len[TRANSFER_COL_VALUE],
+	    row->val[TRANSFER_COL_RAW], row->len[TRANSFER_COL_RAW], &v))
 		return NULL;
 	e = json_object_new_object();
-	cr_json_hash(e, "tx_hash", row->val[0], row->len[0]);
+	cr_json_hash(e, "tx_hash", row->val[TRANSFER_COL_TX_HASH],
+	    row->len[TRANSFER_COL_TX_HASH]);
 	json_object_object_add(e, "log_index", json_object_new_uint64(pos->index));
 	json_object_object_add(e, "block", json_object_new_uint64(pos->block));
-	ledger_json_address(e, "from", row->val[3], row->len[3]);
-	ledger_json_address(e, "to", row->val[4], row->len[4]);
+	ledger_json_address(e, "from", row->val[TRANSFER_COL_FROM], row->len[TRANSFER_COL_FROM]);
+	ledger_json_address(e, "to", row->val[TRANSFER_COL_TO], row->len[TRANSFER_COL_TO]);
 	cr_json_u256(e, "value", &v, tok->decimals);
 	json_object_object_add(e, "confirmed",
 	    json_object_new_boolean(have_confirmed && pos->block <= confirmed));

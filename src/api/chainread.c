@@ -138,12 +138,15 @@ cr_checkpoint_get(struct db *db, uint64_t chain_id, struct cr_checkpoint *cp)
 	r = db_fetch(db, ST_SYNC_CHECKPOINT_GET, &row);
 	rc = CB_OK;
 	if (r == 1) {
-		/* CHECKPOINT_COLS: last, hash, safe, finalized, head, ... */
 		cp->found = true;
-		if (!cr_col_opt(&row, 0, &cp->has_last, &cp->last_block) ||
-		    !cr_col_opt(&row, 2, &cp->has_safe, &cp->safe_block) ||
-		    !cr_col_opt(&row, 3, &cp->has_finalized, &cp->finalized_block) ||
-		    !cr_col_opt(&row, 4, &cp->has_head, &cp->head_block))
+		if (!cr_col_opt(&row, CHECKPOINT_COL_LAST_BLOCK, &cp->has_last,
+		    &cp->last_block) ||
+		    !cr_col_opt(&row, CHECKPOINT_COL_SAFE_BLOCK, &cp->has_safe,
+		    &cp->safe_block) ||
+		    !cr_col_opt(&row, CHECKPOINT_COL_FINALIZED_BLOCK, &cp->has_finalized,
+		    &cp->finalized_block) ||
+		    !cr_col_opt(&row, CHECKPOINT_COL_HEAD_BLOCK, &cp->has_head,
+		    &cp->head_block))
 			rc = CB_ERR_DB;
 	} else if (r < 0) {
 		rc = CB_ERR_DB;

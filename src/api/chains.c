@@ -46,17 +46,20 @@ chains_checker(struct db *db, uint64_t chain_id, const char *run_at, size_t run_
 		json_object_put(kinds);
 		return rc;
 	}
-	/* kind, count, latest detected_at (ISO text sorts like time) */
+	/* The latest detected_at is ISO text, which sorts like time. */
 	while ((r = db_fetch(db, ST_SYNC_ISSUES_OPEN, &row)) == 1) {
-		if (row.val[0] == NULL || !db_col_u64(&row, 1, &n)) {
+		const char *kind = row.val[OPEN_ISSUES_COL_KIND];
+		const char *at = row.val[OPEN_ISSUES_COL_LATEST];
+		size_t at_len = row.len[OPEN_ISSUES_COL_LATEST];
+
+		if (kind == NULL || !db_col_u64(&row, OPEN_ISSUES_COL_COUNT, &n)) {
 			r = -1;
 			break;
 		}
-		json_object_object_add(kinds, row.val[0], json_object_new_uint64(n));
+		json_object_object_add(kinds, kind, json_object_new_uint64(n));
 		total += n;
-		if (row.val[2] != NULL && row.len[2] < sizeof(latest) &&
-		    strcmp(row.val[2], latest) > 0)
-			memcpy(latest, row.val[2], row.len[2] + 1);
+		if (at != NULL && at_len < sizeof(latest) && strcmp(at, latest) > 0)
+			memcpy(latest, at, at_len + 1);
 	}
 	db_done(db, ST_SYNC_ISSUES_OPEN);
 	json_object_object_add(checker, "open_issues", json_object_new_uint64(total));
@@ -94,35 +97,37 @@ h_chains_status(struct req *req, struct resp *resp)
 		goto out;
 	}
 	if (r == 1) {
-		/* CHECKPOINT_COLS: 0 last, 1 hash, 2 safe, 3 finalized, 4 head,
-		 * 5 reorg_count, 6 halted, 7 halt_reason, 8 reorg depth, 9 reorg
-		 * at, 10 reorg from, 11 checker run at, 12 updated_at */
-		chains_json_u64(doc, "head_block", &row, 4);
-		chains_json_u64(doc, "synced_block", &row, 0);
-		cr_json_hash(doc, "synced_hash", row.val[1], row.len[1]);
-		chains_json_u64(doc, "safe_block", &row, 2);
-		chains_json_u64(doc, "finalized_block", &row, 3);
+		chains_json_u64(doc, "head_block", &row, CHECKPOINT_COL_HEAD_BLOCK);
+		chains_json_u64(doc, "synced_block", &row, CHECKPOINT_COL_LAST_BLOCK);
+		cr_json_hash(doc, "synced_hash", row.val[CHECKPOINT_COL_LAST_HASH],
+		    row.len[CHECKPOINT_COL_LAST_HASH]);
+		chains_json_u64(doc, "safe_block", &row, CHECKPOINT_COL_SAFE_BLOCK);
+		chains_json_u64(doc, "finalized_block", &row, CHECKPOINT_COL_FINALIZED_BLOCK);
 		if (cp.has_head && cp.has_last)
 			json_object_object_add(doc, "lag_blocks", json_object_new_uint64(
 			    cp.head_block > cp.last_block ? cp.head_block - cp.last_block : 0));
 		else
 			json_object_object_add(doc, "lag_blocks", NULL);
-		cr_json_bool(doc, "halted", row.val[6], row.len[6]);
-		ledger_json_str(doc, "halt_reason", row.val[7], row.len[7]);
-		chains_json_u64(doc, "reorg_count", &row, 5);
-		if (db_col_u64(&row, 8, &depth)) {
+		cr_json_bool(doc, "halted", row.val[CHECKPOINT_COL_HALTED],
+		    row.len[CHECKPOINT_COL_HALTED]);
+		ledger_json_str(doc, "halt_reason", row.val[CHECKPOINT_COL_HALT_REASON],
+		    row.len[CHECKPOINT_COL_HALT_REASON]);
+		chains_json_u64(doc, "reorg_count", &row, CHECKPOINT_COL_REORG_COUNT);
+		if (db_col_u64(&row, CHECKPOINT_COL_LAST_REORG_DEPTH, &depth)) {
 			reorg = json_object_new_object();
 			json_object_object_add(reorg, "depth", json_object_new_uint64(depth));
-			ledger_json_str(reorg, "at", row.val[9], row.len[9]);
-			chains_json_u64(reorg, "from_block", &row, 10);
+			ledger_json_str(reorg, "at", row.val[CHECKPOINT_COL_LAST_REORG_AT],
+			    row.len[CHECKPOINT_COL_LAST_REORG_AT]);
+			chains_json_u64(reorg, "from_block", &row, CHECKPOINT_COL_LAST_REORG_FROM);
 			json_object_object_add(doc, "last_reorg", reorg);
 		} else {
 			json_object_object_add(doc, "last_reorg", NULL);
 		}
-		ledger_json_str(doc, "updated_at", row.val[12], row.len[12]);
+		ledger_json_str(doc, "updated_at", row.val[CHECKPOINT_COL_UPDATED_AT],
+		    row.len[CHECKPOINT_COL_UPDATED_AT]);
 		/* The row buffers stay valid until the next use of the statement. */
-		run_at = row.val[11];
-		run_len = row.len[11];
+		run_at = row.val[CHECKPOINT_COL_CHECKER_RUN_AT];
+		run_len = row.len[CHECKPOINT_COL_CHECKER_RUN_AT];
 	} else {
 		/* Configured but never synced. */
 		json_object_object_add(doc, "head_block", NULL);
@@ -180,19 +185,19 @@ h_chains_block(struct req *req, struct resp *resp)
 	if ((rc = DB_EXEC(db, ST_CHAIN_BLOCK_GET, DB_U64(chain_id), DB_U64(number))) != CB_OK)
 		return http_internal_error(resp, "chains_block", rc);
 	r = db_fetch(db, ST_CHAIN_BLOCK_GET, &row);
-	if (r == 1 && db_col_u64(&row, 3, &ts)) {
-		/* number, hash, parent hash, timestamp, base fee, gas_used,
-		 * tx_count, log_count */
+	if (r == 1 && db_col_u64(&row, BLOCK_COL_TIMESTAMP, &ts)) {
 		doc = json_object_new_object();
 		json_object_object_add(doc, "chain_id", json_object_new_uint64(chain_id));
 		json_object_object_add(doc, "number", json_object_new_uint64(number));
-		cr_json_hash(doc, "hash", row.val[1], row.len[1]);
-		cr_json_hash(doc, "parent_hash", row.val[2], row.len[2]);
+		cr_json_hash(doc, "hash", row.val[BLOCK_COL_HASH], row.len[BLOCK_COL_HASH]);
+		cr_json_hash(doc, "parent_hash", row.val[BLOCK_COL_PARENT_HASH],
+		    row.len[BLOCK_COL_PARENT_HASH]);
 		cr_json_time(doc, ts);
-		ledger_json_str(doc, "base_fee_per_gas", row.val[4], row.len[4]);
-		ledger_json_u64(doc, "gas_used", &row, 5);
-		ledger_json_u64(doc, "tx_count", &row, 6);
-		ledger_json_u64(doc, "log_count", &row, 7);
+		ledger_json_str(doc, "base_fee_per_gas", row.val[BLOCK_COL_BASE_FEE],
+		    row.len[BLOCK_COL_BASE_FEE]);
+		ledger_json_u64(doc, "gas_used", &row, BLOCK_COL_GAS_USED);
+		ledger_json_u64(doc, "tx_count", &row, BLOCK_COL_TX_COUNT);
+		ledger_json_u64(doc, "log_count", &row, BLOCK_COL_LOG_COUNT);
 		chains_json_confirmed(doc, have_confirmed, confirmed, number);
 	}
 	db_done(db, ST_CHAIN_BLOCK_GET);
@@ -230,29 +235,30 @@ h_chains_transaction(struct req *req, struct resp *resp)
 	if ((rc = DB_EXEC(db, ST_CHAIN_TX_GET, DB_U64(chain_id), DB_BLOB(hash, 32))) != CB_OK)
 		return http_internal_error(resp, "chains_transaction", rc);
 	r = db_fetch(db, ST_CHAIN_TX_GET, &row);
-	/* 0 hash, 1 block, 2 tx_index, 3 from, 4 to, 5 value, 6 value_raw,
-	 * 7 nonce, 8 status, 9 gas_used, 10 input_head, 11 block hash,
-	 * 12 block timestamp */
-	if (r == 1 && db_col_u64(&row, 1, &block) &&
-	    cr_value_from_row(row.val[5], row.len[5], row.val[6], row.len[6], &value)) {
+	if (r == 1 && db_col_u64(&row, CHAIN_TX_COL_BLOCK, &block) &&
+	    cr_value_from_row(row.val[CHAIN_TX_COL_VALUE], row.len[CHAIN_TX_COL_VALUE],
+	    row.val[CHAIN_TX_COL_VALUE_RAW], row.len[CHAIN_TX_COL_VALUE_RAW], &value)) {
 		doc = json_object_new_object();
 		json_object_object_add(doc, "chain_id", json_object_new_uint64(chain_id));
-		cr_json_hash(doc, "hash", row.val[0], row.len[0]);
+		cr_json_hash(doc, "hash", row.val[CHAIN_TX_COL_HASH], row.len[CHAIN_TX_COL_HASH]);
 		json_object_object_add(doc, "block", json_object_new_uint64(block));
-		cr_json_hash(doc, "block_hash", row.val[11], row.len[11]);
-		ledger_json_u64(doc, "tx_index", &row, 2);
-		ledger_json_address(doc, "from", row.val[3], row.len[3]);
-		ledger_json_address(doc, "to", row.val[4], row.len[4]);
+		cr_json_hash(doc, "block_hash", row.val[CHAIN_TX_COL_BLOCK_HASH],
+		    row.len[CHAIN_TX_COL_BLOCK_HASH]);
+		ledger_json_u64(doc, "tx_index", &row, CHAIN_TX_COL_TX_INDEX);
+		ledger_json_address(doc, "from", row.val[CHAIN_TX_COL_FROM],
+		    row.len[CHAIN_TX_COL_FROM]);
+		ledger_json_address(doc, "to", row.val[CHAIN_TX_COL_TO], row.len[CHAIN_TX_COL_TO]);
 		cr_json_u256(doc, "value", &value, CR_NATIVE_DECIMALS);
-		ledger_json_u64(doc, "nonce", &row, 7);
-		if (db_col_u64(&row, 8, &status_code))
+		ledger_json_u64(doc, "nonce", &row, CHAIN_TX_COL_NONCE);
+		if (db_col_u64(&row, CHAIN_TX_COL_STATUS, &status_code))
 			json_object_object_add(doc, "status", json_object_new_string(
 			    status_code == 1 ? "success" : "reverted"));
 		else
 			json_object_object_add(doc, "status", NULL);
-		ledger_json_u64(doc, "gas_used", &row, 9);
-		ledger_json_hex(doc, "input_head", row.val[10], row.len[10]);
-		ledger_json_u64(doc, "timestamp", &row, 12);
+		ledger_json_u64(doc, "gas_used", &row, CHAIN_TX_COL_GAS_USED);
+		ledger_json_hex(doc, "input_head", row.val[CHAIN_TX_COL_INPUT_HEAD],
+		    row.len[CHAIN_TX_COL_INPUT_HEAD]);
+		ledger_json_u64(doc, "timestamp", &row, CHAIN_TX_COL_BLOCK_TIMESTAMP);
 		chains_json_confirmed(doc, have_confirmed, confirmed, block);
 	}
 	db_done(db, ST_CHAIN_TX_GET);
@@ -267,6 +273,9 @@ h_chains_transaction(struct req *req, struct resp *resp)
 }
 
 /* -------------------------------------------------------------------- logs */
+
+/* The topic columns of a LOG_COLS row, LOG_COL_TOPIC0 to LOG_COL_TOPIC3. */
+#define LOGS_TOPIC_COLS		(LOG_COL_TOPIC3 - LOG_COL_TOPIC0 + 1)
 
 struct logs_query {
 	uint64_t	 chain_id;
@@ -360,25 +369,26 @@ logs_item(const struct db_row *row, struct cr_pos *pos)
 	json_object *e, *topics;
 	uint64_t count, i;
 
-	/* 0 address, 1 topic_count, 2..5 topics, 6 data, 7 block, 8 block hash,
-	 * 9 tx hash, 10 tx_index, 11 log_index, 12 removed */
-	if (!db_col_u64(row, 1, &count) || count > 4 || !db_col_u64(row, 7, &pos->block) ||
-	    !db_col_u64(row, 11, &pos->index) || row->val[6] == NULL)
+	if (!db_col_u64(row, LOG_COL_TOPIC_COUNT, &count) || count > LOGS_TOPIC_COLS ||
+	    !db_col_u64(row, LOG_COL_BLOCK, &pos->block) ||
+	    !db_col_u64(row, LOG_COL_LOG_INDEX, &pos->index) || row->val[LOG_COL_DATA] == NULL)
 		return NULL;
 	e = json_object_new_object();
-	ledger_json_address(e, "address", row->val[0], row->len[0]);
+	ledger_json_address(e, "address", row->val[LOG_COL_ADDRESS], row->len[LOG_COL_ADDRESS]);
 	topics = json_object_new_array();
 	for (i = 0; i < count; i++) {
-		json_object_array_add(topics, cr_hex_value(row->val[2 + i], row->len[2 + i]));
+		json_object_array_add(topics, cr_hex_value(row->val[LOG_COL_TOPIC0 + i],
+		    row->len[LOG_COL_TOPIC0 + i]));
 	}
 	json_object_object_add(e, "topics", topics);
-	ledger_json_hex(e, "data", row->val[6], row->len[6]);
+	ledger_json_hex(e, "data", row->val[LOG_COL_DATA], row->len[LOG_COL_DATA]);
 	json_object_object_add(e, "block", json_object_new_uint64(pos->block));
-	cr_json_hash(e, "block_hash", row->val[8], row->len[8]);
-	cr_json_hash(e, "tx_hash", row->val[9], row->len[9]);
-	ledger_json_u64(e, "tx_index", row, 10);
+	cr_json_hash(e, "block_hash", row->val[LOG_COL_BLOCK_HASH],
+	    row->len[LOG_COL_BLOCK_HASH]);
+	cr_json_hash(e, "tx_hash", row->val[LOG_COL_TX_HASH], row->len[LOG_COL_TX_HASH]);
+	ledger_json_u64(e, "tx_index", row, LOG_COL_TX_INDEX);
 	json_object_object_add(e, "log_index", json_object_new_uint64(pos->index));
-	cr_json_bool(e, "removed", row->val[12], row->len[12]);
+	cr_json_bool(e, "removed", row->val[LOG_COL_REMOVED], row->len[LOG_COL_REMOVED]);
 	return e;
 }
 

@@ -103,10 +103,66 @@ health_chains(struct worker *w, json_object *chains)
 	return rc;
 }
 
+/*
+ * Adds each chain's syncer state (sync_checkpoints: halted, why, reorgs,
+ * oversize values) to its entry of chains, and sets *halted when a
+ * syncer stopped itself (a reorg deeper than finality, docs/sync.md).
+ */
+static enum cb_err
+health_sync_state(struct worker *w, json_object *chains, bool *halted)
+{
+	struct db_row row;
+	enum cb_err rc;
+	size_t i, n;
+	int fr;
+
+	*halted = false;
+	if ((rc = DB_EXEC0(w->db, ST_SYNC_HEALTH)) != CB_OK)
+		return rc;
+	n = json_object_array_length(chains);
+	while ((fr = db_fetch(w->db, ST_SYNC_HEALTH, &row)) == 1) {
+		json_object *c = NULL, *v;
+		uint64_t id, h = 0;
+
+		if (row.ncols != SYNC_HEALTH_COL__MAX || !db_col_u64(&row, SYNC_HEALTH_COL_CHAIN_ID, &id) ||
+		    !db_col_u64(&row, SYNC_HEALTH_COL_HALTED, &h)) {
+			rc = CB_ERR_DB;
+			break;
+		}
+		for (i = 0; i < n; i++) {
+			json_object *e = json_object_array_get_idx(chains, i);
+
+			if (json_object_object_get_ex(e, "chain_id", &v) &&
+			    json_object_get_uint64(v) == id) {
+				c = e;
+				break;
+			}
+		}
+		if (c == NULL)
+			continue;
+		json_object_object_add(c, "sync_halted", json_object_new_boolean(h != 0));
+		if (h != 0) {
+			*halted = true;
+			json_object_object_add(c, "halt_reason",
+			    row.val[SYNC_HEALTH_COL_HALT_REASON] != NULL ?
+			    json_object_new_string_len(row.val[SYNC_HEALTH_COL_HALT_REASON],
+			    (int)row.len[SYNC_HEALTH_COL_HALT_REASON]) : NULL);
+		}
+		json_object_object_add(c, "reorgs", health_u64_or_null(&row, SYNC_HEALTH_COL_REORGS));
+		json_object_object_add(c, "oversize_values",
+		    health_u64_or_null(&row, SYNC_HEALTH_COL_OVERSIZE));
+	}
+	if (fr < 0 && rc == CB_OK)
+		rc = CB_ERR_DB;
+	db_done(w->db, ST_SYNC_HEALTH);
+	return rc;
+}
+
 int
 h_healthz(struct req *req, struct resp *resp)
 {
 	json_object *obj = NULL, *chains = NULL;
+	bool halted = false;
 	enum cb_err rc;
 	int status;
 
@@ -116,6 +172,8 @@ h_healthz(struct req *req, struct resp *resp)
 			rc = CB_ERR_NOMEM;
 		else
 			rc = health_chains(req->w, chains);
+		if (rc == CB_OK)
+			rc = health_sync_state(req->w, chains, &halted);
 		if (rc == CB_ERR_DB_GONE)
 			req->w->db_suspect = true;
 		if (rc != CB_OK && rc != CB_ERR_DB_GONE && rc != CB_ERR_NOMEM) {
@@ -145,11 +203,13 @@ h_healthz(struct req *req, struct resp *resp)
 		status = http_internal_error(resp, "healthz", rc);
 		goto out;
 	}
-	json_object_object_add(obj, "status", json_object_new_string("ok"));
+	/* A halted syncer needs an operator: the chain is not healthy. */
+	json_object_object_add(obj, "status",
+	    json_object_new_string(halted ? "sync_halted" : "ok"));
 	json_object_object_add(obj, "store", json_object_new_string("up"));
 	json_object_object_add(obj, "chains", chains);
 	chains = NULL;
-	status = http_json(resp, 200, obj);
+	status = http_json(resp, halted ? 503 : 200, obj);
 out:
 	json_object_put(chains);
 	json_object_put(obj);
@@ -324,6 +384,58 @@ health_gauges_sync(struct db *db, struct buf *out)
 	return rc != CB_OK ? rc : err;
 }
 
+/* The syncer's state per chain: halted (0/1), reorgs handled, event
+ * values stored only in their raw column. */
+static enum cb_err
+health_gauges_sync_state(struct db *db, struct buf *out)
+{
+	static const char *const names[3] = {
+		"chainbridge_sync_halted", "chainbridge_sync_reorgs_total",
+		"chainbridge_sync_oversize_values",
+	};
+	static const char *const help[3] = {
+		"# HELP chainbridge_sync_halted 1 when the syncer stopped at a reorg deeper than finality.\n"
+		"# TYPE chainbridge_sync_halted gauge\n",
+		"# HELP chainbridge_sync_reorgs_total Reorganisations the syncer rolled back.\n"
+		"# TYPE chainbridge_sync_reorgs_total counter\n",
+		"# HELP chainbridge_sync_oversize_values Synced event values past 65 digits (kept raw).\n"
+		"# TYPE chainbridge_sync_oversize_values gauge\n",
+	};
+	struct buf part[3] = { BUF_INITIALIZER(HTTP_RESP_MAX / 8),
+	    BUF_INITIALIZER(HTTP_RESP_MAX / 8), BUF_INITIALIZER(HTTP_RESP_MAX / 8) };
+	struct db_row row;
+	enum cb_err rc, err = CB_OK;
+	uint64_t id, v[3];
+	size_t k;
+	int fr = 0;
+
+	if ((rc = DB_EXEC0(db, ST_SYNC_HEALTH)) != CB_OK)
+		return rc;
+	for (k = 0; k < 3 && err == CB_OK; k++)
+		err = buf_puts(&part[k], help[k]);
+	while (err == CB_OK && (fr = db_fetch(db, ST_SYNC_HEALTH, &row)) == 1) {
+		if (row.ncols != SYNC_HEALTH_COL__MAX || !db_col_u64(&row, SYNC_HEALTH_COL_CHAIN_ID, &id) ||
+		    !db_col_u64(&row, SYNC_HEALTH_COL_HALTED, &v[0]) ||
+		    !db_col_u64(&row, SYNC_HEALTH_COL_REORGS, &v[1]) ||
+		    !db_col_u64(&row, SYNC_HEALTH_COL_OVERSIZE, &v[2])) {
+			rc = CB_ERR_DB;
+			break;
+		}
+		for (k = 0; k < 3 && err == CB_OK; k++)
+			err = buf_printf(&part[k], "%s{chain_id=\"%" PRIu64 "\"} %" PRIu64 "\n",
+			    names[k], id, v[k]);
+	}
+	if (err == CB_OK && rc == CB_OK && fr < 0)
+		rc = CB_ERR_DB;
+	for (k = 0; k < 3; k++) {
+		if (err == CB_OK && rc == CB_OK)
+			err = buf_append(out, part[k].data != NULL ? part[k].data : "", part[k].len);
+		buf_free(&part[k]);
+	}
+	db_done(db, ST_SYNC_HEALTH);
+	return rc != CB_OK ? rc : err;
+}
+
 typedef enum cb_err (*health_gauges_fn)(struct db *, struct buf *);
 
 int
@@ -333,6 +445,7 @@ h_metrics(struct req *req, struct resp *resp)
 		health_gauges_pending,
 		health_gauges_batches,
 		health_gauges_sync,
+		health_gauges_sync_state,
 	};
 	struct worker *w = req->w;
 	struct buf *b = &resp->body;

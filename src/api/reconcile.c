@@ -59,6 +59,26 @@ recon_col_amount(const struct db_row *row, unsigned col, struct amount *out)
 	    amount_from_db(out, row->val[col], row->len[col]) == 0;
 }
 
+/*
+ * Reads a SUM of DECIMAL(65,0) balances: it may have more digits than one
+ * balance, and a sum of confirmed balances may be negative, so it is read
+ * as a sign and any 256-bit magnitude.  False when NULL or malformed.
+ */
+static bool
+recon_col_total(const struct db_row *row, unsigned col, struct amount *out)
+{
+	const char *s = row->val[col];
+	size_t len = row->len[col], sign;
+
+	if (s == NULL)
+		return false;
+	sign = len > 0 && s[0] == '-' ? 1 : 0;
+	if (u256_from_dec(&out->mag, s + sign, len - sign) != 0)
+		return false;
+	out->neg = sign == 1 && !u256_is_zero(&out->mag);
+	return true;
+}
+
 /* *d = on - ledger, signed and unbounded by the 65-digit range; false on
  * overflow. */
 static bool
@@ -94,26 +114,29 @@ recon_mismatches(struct db *db, const struct token *tok, json_object *e)
 	    DB_BLOB(tok->address.bytes, ADDRESS_LEN), DB_U64(tok->chain_id),
 	    DB_U64(RECONCILE_MISMATCHES_MAX + 1))) != CB_OK)
 		return rc;
-	/* user_id, address, confirmed, synced balance, LOWER(HEX(raw)) */
 	while ((r = db_fetch(db, ST_RECON_MISMATCHES, &row)) == 1) {
 		if (count == RECONCILE_MISMATCHES_MAX) {
 			more = true;
 			continue;
 		}
-		if (!recon_col_amount(&row, 2, &ledger)) {
+		if (!recon_col_amount(&row, RECON_MISMATCH_COL_CONFIRMED, &ledger)) {
 			r = -1;
 			break;
 		}
-		if (row.val[3] == NULL && row.val[4] == NULL)
+		if (row.val[RECON_MISMATCH_COL_SYNCED] == NULL &&
+		    row.val[RECON_MISMATCH_COL_RAW] == NULL)
 			u256_zero(&synced);
-		else if (!cr_value_from_row(row.val[3], row.len[3], row.val[4], row.len[4],
-		    &synced)) {
+		else if (!cr_value_from_row(row.val[RECON_MISMATCH_COL_SYNCED],
+		    row.len[RECON_MISMATCH_COL_SYNCED], row.val[RECON_MISMATCH_COL_RAW],
+		    row.len[RECON_MISMATCH_COL_RAW], &synced)) {
 			r = -1;
 			break;
 		}
 		m = json_object_new_object();
-		ledger_json_str(m, "user_id", row.val[0], row.len[0]);
-		ledger_json_address(m, "address", row.val[1], row.len[1]);
+		ledger_json_str(m, "user_id", row.val[RECON_MISMATCH_COL_USER_ID],
+		    row.len[RECON_MISMATCH_COL_USER_ID]);
+		ledger_json_address(m, "address", row.val[RECON_MISMATCH_COL_ADDRESS],
+		    row.len[RECON_MISMATCH_COL_ADDRESS]);
 		cr_json_u256(m, "onchain_balance", &synced, tok->decimals);
 		recon_json_signed(m, "ledger_confirmed_balance", &ledger, tok->decimals);
 		if (recon_difference(&synced, &ledger, &diff)) {
@@ -145,7 +168,7 @@ recon_stored(struct db *db, const struct token *tok, json_object *e, bool *have_
     u256 *synced)
 {
 	struct db_row row;
-	u256 confirmed, pending;
+	struct amount confirmed, pending;
 	enum cb_err rc;
 	int r;
 
@@ -153,19 +176,19 @@ recon_stored(struct db *db, const struct token *tok, json_object *e, bool *have_
 	if ((rc = DB_EXEC(db, ST_ONCHAIN_SUPPLY, DB_U64(tok->chain_id), DB_U64(tok->chain_id),
 	    DB_BLOB(tok->address.bytes, ADDRESS_LEN))) != CB_OK)
 		return rc;
-	/* last synced block, supply, raw, updated_block */
 	r = db_fetch(db, ST_ONCHAIN_SUPPLY, &row);
 	if (r == 1) {
-		if (row.val[1] == NULL && row.val[2] == NULL) {
+		if (row.val[ONCHAIN_COL_VALUE] == NULL && row.val[ONCHAIN_COL_RAW] == NULL) {
 			u256_zero(synced);
 			*have_synced = true;
 		} else {
-			*have_synced = cr_value_from_row(row.val[1], row.len[1], row.val[2],
-			    row.len[2], synced);
+			*have_synced = cr_value_from_row(row.val[ONCHAIN_COL_VALUE],
+			    row.len[ONCHAIN_COL_VALUE], row.val[ONCHAIN_COL_RAW],
+			    row.len[ONCHAIN_COL_RAW], synced);
 		}
 		if (*have_synced) {
 			cr_json_u256(e, "synced_supply", synced, tok->decimals);
-			ledger_json_u64(e, "synced_block", &row, 0);
+			ledger_json_u64(e, "synced_block", &row, ONCHAIN_COL_SYNCED_BLOCK);
 		}
 	}
 	db_done(db, ST_ONCHAIN_SUPPLY);
@@ -173,16 +196,14 @@ recon_stored(struct db *db, const struct token *tok, json_object *e, bool *have_
 		return CB_ERR_DB;
 	if ((rc = DB_EXEC(db, ST_RECON_LEDGER_TOTALS, DB_U64(tok->id))) != CB_OK)
 		return rc;
-	/* sum confirmed, sum pending, rows.  A sum of balances may pass 65
-	 * digits (each balance is below 10^65, their sum need not be): read
-	 * it as a 256-bit integer, never as a ledger amount. */
+	/* A sum of balances may pass 65 digits (each balance is below 10^65,
+	 * their sum need not be): recon_col_total, never a ledger amount. */
 	r = db_fetch(db, ST_RECON_LEDGER_TOTALS, &row);
-	if (r == 1 && row.val[0] != NULL && row.val[1] != NULL &&
-	    u256_from_dec(&confirmed, row.val[0], row.len[0]) == 0 &&
-	    u256_from_dec(&pending, row.val[1], row.len[1]) == 0) {
-		cr_json_u256(e, "ledger_confirmed_total", &confirmed, tok->decimals);
-		cr_json_u256(e, "ledger_pending_total", &pending, tok->decimals);
-		ledger_json_u64(e, "ledger_balances", &row, 2);
+	if (r == 1 && recon_col_total(&row, RECON_TOTALS_COL_CONFIRMED, &confirmed) &&
+	    recon_col_total(&row, RECON_TOTALS_COL_PENDING, &pending)) {
+		recon_json_signed(e, "ledger_confirmed_total", &confirmed, tok->decimals);
+		recon_json_signed(e, "ledger_pending_total", &pending, tok->decimals);
+		ledger_json_u64(e, "ledger_balances", &row, RECON_TOTALS_COL_ROWS);
 	} else {
 		r = -1;
 	}

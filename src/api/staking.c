@@ -114,11 +114,13 @@ h_staking_total(struct req *req, struct resp *resp)
 	    json_object_new_uint64(cp.last_block) : NULL);
 	pools = json_object_new_array();
 	json_object_object_add(doc, "pools", pools);
-	/* pool, symbol, decimals, sum staked, sum unstaked, stakers */
 	while ((r = db_fetch(db, ST_STAKING_TOTALS, &row)) == 1) {
-		if (!db_col_u64(&row, 2, &decimals) || decimals > AMOUNT_DECIMALS_MAX ||
-		    !cr_value_from_row(row.val[3], row.len[3], NULL, 0, &staked) ||
-		    !cr_value_from_row(row.val[4], row.len[4], NULL, 0, &unstaked)) {
+		if (!db_col_u64(&row, POOL_TOTAL_COL_DECIMALS, &decimals) ||
+		    decimals > AMOUNT_DECIMALS_MAX ||
+		    !cr_value_from_row(row.val[POOL_TOTAL_COL_STAKED],
+		    row.len[POOL_TOTAL_COL_STAKED], NULL, 0, &staked) ||
+		    !cr_value_from_row(row.val[POOL_TOTAL_COL_UNSTAKED],
+		    row.len[POOL_TOTAL_COL_UNSTAKED], NULL, 0, &unstaked)) {
 			r = -1;
 			break;
 		}
@@ -126,10 +128,12 @@ h_staking_total(struct req *req, struct resp *resp)
 		if (u256_sub(&total, &staked, &unstaked) != 0)
 			u256_zero(&total);
 		e = json_object_new_object();
-		ledger_json_address(e, "pool", row.val[0], row.len[0]);
-		ledger_json_str(e, "token_symbol", row.val[1], row.len[1]);
+		ledger_json_address(e, "pool", row.val[POOL_TOTAL_COL_ADDRESS],
+		    row.len[POOL_TOTAL_COL_ADDRESS]);
+		ledger_json_str(e, "token_symbol", row.val[POOL_TOTAL_COL_SYMBOL],
+		    row.len[POOL_TOTAL_COL_SYMBOL]);
 		cr_json_u256(e, "total_staked", &total, (unsigned)decimals);
-		ledger_json_u64(e, "stakers", &row, 5);
+		ledger_json_u64(e, "stakers", &row, POOL_TOTAL_COL_STAKERS);
 		json_object_array_add(pools, e);
 	}
 	db_done(db, ST_STAKING_TOTALS);
@@ -153,28 +157,30 @@ staking_stake_json(uint64_t chain_id, const struct db_row *row, bool have_confir
 	u256 remaining;
 	char id[32 + CR_HASH_STR_SIZE];
 
-	/* 0 tx hash, 1 log_index, 2 pool, 3 user, 4 amount, 5 remaining,
-	 * 6 staked_at, 7 block, 8 symbol, 9 decimals */
-	if (!db_col_u64(row, 1, &pos->index) || !db_col_u64(row, 7, &pos->block) ||
-	    !db_col_u64(row, 6, &ts) || !db_col_u64(row, 9, &decimals) ||
-	    decimals > AMOUNT_DECIMALS_MAX || row->val[0] == NULL || row->len[0] != 64 ||
-	    !cr_value_from_row(row->val[5], row->len[5], NULL, 0, &remaining))
+	if (!db_col_u64(row, STAKE_COL_LOG_INDEX, &pos->index) ||
+	    !db_col_u64(row, STAKE_COL_BLOCK, &pos->block) ||
+	    !db_col_u64(row, STAKE_COL_STAKED_AT, &ts) ||
+	    !db_col_u64(row, STAKE_COL_DECIMALS, &decimals) || decimals > AMOUNT_DECIMALS_MAX ||
+	    row->val[STAKE_COL_TX_HASH] == NULL || row->len[STAKE_COL_TX_HASH] != 64 ||
+	    !cr_value_from_row(row->val[STAKE_COL_REMAINING], row->len[STAKE_COL_REMAINING],
+	    NULL, 0, &remaining))
 		return NULL;
 	e = json_object_new_object();
-	snprintf(id, sizeof(id), "%" PRIu64 ":0x%s:%" PRIu64, chain_id, row->val[0],
-	    pos->index);
+	snprintf(id, sizeof(id), "%" PRIu64 ":0x%s:%" PRIu64, chain_id,
+	    row->val[STAKE_COL_TX_HASH], pos->index);
 	json_object_object_add(e, "stake_id", json_object_new_string(id));
-	ledger_json_address(e, "pool", row->val[2], row->len[2]);
-	ledger_json_str(e, "token_symbol", row->val[8], row->len[8]);
-	ledger_json_address(e, "user", row->val[3], row->len[3]);
-	if (!staking_json_amount(e, "amount", row, 4, (unsigned)decimals)) {
+	ledger_json_address(e, "pool", row->val[STAKE_COL_POOL], row->len[STAKE_COL_POOL]);
+	ledger_json_str(e, "token_symbol", row->val[STAKE_COL_SYMBOL],
+	    row->len[STAKE_COL_SYMBOL]);
+	ledger_json_address(e, "user", row->val[STAKE_COL_USER], row->len[STAKE_COL_USER]);
+	if (!staking_json_amount(e, "amount", row, STAKE_COL_AMOUNT, (unsigned)decimals)) {
 		json_object_put(e);
 		return NULL;
 	}
 	cr_json_u256(e, "remaining", &remaining, (unsigned)decimals);
 	json_object_object_add(e, "active", json_object_new_boolean(!u256_is_zero(&remaining)));
 	json_object_object_add(e, "block", json_object_new_uint64(pos->block));
-	cr_json_hash(e, "tx_hash", row->val[0], row->len[0]);
+	cr_json_hash(e, "tx_hash", row->val[STAKE_COL_TX_HASH], row->len[STAKE_COL_TX_HASH]);
 	json_object_object_add(e, "log_index", json_object_new_uint64(pos->index));
 	cr_json_time(e, ts);
 	json_object_object_add(e, "confirmed",
@@ -337,23 +343,23 @@ staking_claim_json(const struct db_row *row, bool have_confirmed, uint64_t confi
 	json_object *e;
 	uint64_t decimals, ts;
 
-	/* 0 tx hash, 1 log_index, 2 pool, 3 user, 4 amount, 5 block time,
-	 * 6 block, 7 symbol, 8 decimals */
-	if (!db_col_u64(row, 1, &pos->index) || !db_col_u64(row, 6, &pos->block) ||
-	    !db_col_u64(row, 8, &decimals) || decimals > AMOUNT_DECIMALS_MAX)
+	if (!db_col_u64(row, CLAIM_COL_LOG_INDEX, &pos->index) ||
+	    !db_col_u64(row, CLAIM_COL_BLOCK, &pos->block) ||
+	    !db_col_u64(row, CLAIM_COL_DECIMALS, &decimals) || decimals > AMOUNT_DECIMALS_MAX)
 		return NULL;
 	e = json_object_new_object();
-	ledger_json_address(e, "pool", row->val[2], row->len[2]);
-	ledger_json_str(e, "token_symbol", row->val[7], row->len[7]);
-	ledger_json_address(e, "user", row->val[3], row->len[3]);
-	if (!staking_json_amount(e, "amount", row, 4, (unsigned)decimals)) {
+	ledger_json_address(e, "pool", row->val[CLAIM_COL_POOL], row->len[CLAIM_COL_POOL]);
+	ledger_json_str(e, "token_symbol", row->val[CLAIM_COL_SYMBOL],
+	    row->len[CLAIM_COL_SYMBOL]);
+	ledger_json_address(e, "user", row->val[CLAIM_COL_USER], row->len[CLAIM_COL_USER]);
+	if (!staking_json_amount(e, "amount", row, CLAIM_COL_AMOUNT, (unsigned)decimals)) {
 		json_object_put(e);
 		return NULL;
 	}
 	json_object_object_add(e, "block", json_object_new_uint64(pos->block));
-	cr_json_hash(e, "tx_hash", row->val[0], row->len[0]);
+	cr_json_hash(e, "tx_hash", row->val[CLAIM_COL_TX_HASH], row->len[CLAIM_COL_TX_HASH]);
 	json_object_object_add(e, "log_index", json_object_new_uint64(pos->index));
-	if (db_col_u64(row, 5, &ts)) {
+	if (db_col_u64(row, CLAIM_COL_TIME, &ts)) {
 		cr_json_time(e, ts);
 	} else {
 		json_object_object_add(e, "timestamp", NULL);
@@ -435,7 +441,6 @@ staking_pools_load(struct db *db, uint64_t chain_id, const struct staking_filter
 	*npools = 0;
 	if ((rc = DB_EXEC(db, ST_STAKING_POOLS, DB_U64(chain_id), POOL_PARAMS(f))) != CB_OK)
 		return rc;
-	/* pool, symbol, decimals, reward_rule, reward_rate, enabled, token_id */
 	while ((r = db_fetch(db, ST_STAKING_POOLS, &row)) == 1) {
 		struct staking_pool *p = &pools[*npools];
 
@@ -443,23 +448,26 @@ staking_pools_load(struct db *db, uint64_t chain_id, const struct staking_filter
 			rc = CB_ERR_TOO_LARGE;
 			break;
 		}
-		if (row.val[0] == NULL || row.len[0] != 40 || row.val[1] == NULL ||
-		    row.len[1] > TOKEN_SYMBOL_MAX || row.val[3] == NULL ||
-		    row.len[3] >= sizeof(p->rule) || !db_col_u64(&row, 2, &decimals) ||
+		if (row.val[POOL_COL_ADDRESS] == NULL || row.len[POOL_COL_ADDRESS] != 40 ||
+		    row.val[POOL_COL_SYMBOL] == NULL ||
+		    row.len[POOL_COL_SYMBOL] > TOKEN_SYMBOL_MAX ||
+		    row.val[POOL_COL_RULE] == NULL || row.len[POOL_COL_RULE] >= sizeof(p->rule) ||
+		    !db_col_u64(&row, POOL_COL_DECIMALS, &decimals) ||
 		    decimals > AMOUNT_DECIMALS_MAX ||
-		    !cr_value_from_row(row.val[4], row.len[4], NULL, 0, &p->rate)) {
+		    !cr_value_from_row(row.val[POOL_COL_RATE], row.len[POOL_COL_RATE], NULL, 0,
+		    &p->rate)) {
 			rc = CB_ERR_DB;
 			break;
 		}
 		text[0] = '0';
 		text[1] = 'x';
-		memcpy(text + 2, row.val[0], 40);
+		memcpy(text + 2, row.val[POOL_COL_ADDRESS], 40);
 		if (address_parse(text, ADDRESS_HEX_LEN, &p->address) != ADDRESS_OK) {
 			rc = CB_ERR_DB;
 			break;
 		}
-		memcpy(p->symbol, row.val[1], row.len[1] + 1);
-		memcpy(p->rule, row.val[3], row.len[3] + 1);
+		memcpy(p->symbol, row.val[POOL_COL_SYMBOL], row.len[POOL_COL_SYMBOL] + 1);
+		memcpy(p->rule, row.val[POOL_COL_RULE], row.len[POOL_COL_RULE] + 1);
 		p->decimals = (unsigned)decimals;
 		(*npools)++;
 	}
@@ -510,18 +518,18 @@ staking_replay(struct db *db, uint64_t chain_id, const struct staking_pool *p,
 	    DB_U64((uint64_t)STAKING_EVENTS_MAX + 1));
 	if (rc != CB_OK)
 		return rc;
-	/* kind, amount, timestamp, block, log index */
 	while ((r = db_fetch(db, ST_STAKING_EVENTS, &row)) == 1) {
 		if (++count > STAKING_EVENTS_MAX) {
 			*outcome = REPLAY_TOO_MANY;
 			break;
 		}
-		if (!db_col_u64(&row, 0, &kind) ||
-		    !cr_value_from_row(row.val[1], row.len[1], NULL, 0, &ev.amount)) {
+		if (!db_col_u64(&row, STAKE_EVENT_COL_KIND, &kind) ||
+		    !cr_value_from_row(row.val[STAKE_EVENT_COL_AMOUNT],
+		    row.len[STAKE_EVENT_COL_AMOUNT], NULL, 0, &ev.amount)) {
 			rc = CB_ERR_DB;
 			break;
 		}
-		if (!db_col_u64(&row, 2, &ev.timestamp)) {
+		if (!db_col_u64(&row, STAKE_EVENT_COL_TIME, &ev.timestamp)) {
 			*outcome = REPLAY_NO_TIME;
 			break;
 		}
@@ -579,8 +587,8 @@ h_staking_user_rewards(struct req *req, struct resp *resp)
 	if ((rc = DB_EXEC(db, ST_STAKING_SYNCED, DB_U64(chain_id))) != CB_OK)
 		return http_internal_error(resp, "staking_rewards", rc);
 	r = db_fetch(db, ST_STAKING_SYNCED, &row);
-	if (r == 1 && db_col_u64(&row, 0, &block))
-		have_time = db_col_u64(&row, 1, &at);
+	if (r == 1 && db_col_u64(&row, SYNCED_COL_LAST_BLOCK, &block))
+		have_time = db_col_u64(&row, SYNCED_COL_TIMESTAMP, &at);
 	db_done(db, ST_STAKING_SYNCED);
 	if (r < 0)
 		return http_internal_error(resp, "staking_rewards", CB_ERR_DB);

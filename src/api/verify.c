@@ -165,11 +165,12 @@ verify_known_token(struct db *db, uint64_t chain_id, const struct address *addr,
 	if ((rc = DB_EXEC(db, ST_CHAIN_TOKEN_BY_ADDRESS, DB_U64(chain_id),
 	    DB_BLOB(addr->bytes, ADDRESS_LEN))) != CB_OK)
 		return rc;
-	/* symbol, decimals */
 	r = db_fetch(db, ST_CHAIN_TOKEN_BY_ADDRESS, &row);
-	if (r == 1 && row.val[0] != NULL && row.len[0] <= TOKEN_SYMBOL_MAX &&
-	    db_col_u64(&row, 1, &decimals) && decimals <= AMOUNT_DECIMALS_MAX) {
-		memcpy(k->symbol, row.val[0], row.len[0] + 1);
+	if (r == 1 && row.val[TOKEN_AT_COL_SYMBOL] != NULL &&
+	    row.len[TOKEN_AT_COL_SYMBOL] <= TOKEN_SYMBOL_MAX &&
+	    db_col_u64(&row, TOKEN_AT_COL_DECIMALS, &decimals) &&
+	    decimals <= AMOUNT_DECIMALS_MAX) {
+		memcpy(k->symbol, row.val[TOKEN_AT_COL_SYMBOL], row.len[TOKEN_AT_COL_SYMBOL] + 1);
 		k->decimals = (unsigned)decimals;
 		k->found = true;
 	}
@@ -613,15 +614,17 @@ verify_wallet(struct db *db, const struct token *tok, const struct address *addr
 	enum cb_err rc;
 	int r;
 
-	if ((rc = DB_EXEC(db, ST_RECON_WALLET_OWNER, DB_U64(tok->chain_id),
+	if ((rc = DB_EXEC(db, ST_WALLET_OWNER, DB_U64(tok->chain_id),
 	    DB_BLOB(addr->bytes, ADDRESS_LEN))) != CB_OK)
 		return rc;
-	r = db_fetch(db, ST_RECON_WALLET_OWNER, &row);
-	if (r == 1 && (row.val[0] == NULL || row.len[0] > LEDGER_USER_ID_MAX))
+	r = db_fetch(db, ST_WALLET_OWNER, &row);
+	if (r == 1 && (row.val[WALLET_OWNER_COL_USER_ID] == NULL ||
+	    row.len[WALLET_OWNER_COL_USER_ID] > LEDGER_USER_ID_MAX))
 		r = -1;
 	if (r == 1)
-		memcpy(user, row.val[0], row.len[0] + 1);
-	db_done(db, ST_RECON_WALLET_OWNER);
+		memcpy(user, row.val[WALLET_OWNER_COL_USER_ID],
+		    row.len[WALLET_OWNER_COL_USER_ID] + 1);
+	db_done(db, ST_WALLET_OWNER);
 	if (r < 0)
 		return CB_ERR_DB;
 	if (r == 0) {
@@ -632,10 +635,11 @@ verify_wallet(struct db *db, const struct token *tok, const struct address *addr
 		return rc;
 	u256_zero(&confirmed);
 	u256_zero(&pending);
-	/* confirmed, pending */
 	r = db_fetch(db, ST_RECON_USER_BALANCE, &row);
-	if (r == 1 && (!cr_value_from_row(row.val[0], row.len[0], NULL, 0, &confirmed) ||
-	    !cr_value_from_row(row.val[1], row.len[1], NULL, 0, &pending)))
+	if (r == 1 && (!cr_value_from_row(row.val[RECON_BALANCE_COL_CONFIRMED],
+	    row.len[RECON_BALANCE_COL_CONFIRMED], NULL, 0, &confirmed) ||
+	    !cr_value_from_row(row.val[RECON_BALANCE_COL_PENDING],
+	    row.len[RECON_BALANCE_COL_PENDING], NULL, 0, &pending)))
 		r = -1;
 	db_done(db, ST_RECON_USER_BALANCE);
 	if (r < 0)
@@ -700,19 +704,19 @@ h_verify_balance(struct req *req, struct resp *resp)
 		status = http_internal_error(resp, "verify_balance", rc);
 		goto out;
 	}
-	/* last synced block, balance, raw, updated_block */
 	r = db_fetch(db, ST_ONCHAIN_BALANCE, &row);
 	if (r == 1) {
-		if (row.val[1] == NULL && row.val[2] == NULL) {
+		if (row.val[ONCHAIN_COL_VALUE] == NULL && row.val[ONCHAIN_COL_RAW] == NULL) {
 			u256_zero(&synced);
 			synced_ok = true;
 		} else {
-			synced_ok = cr_value_from_row(row.val[1], row.len[1], row.val[2],
-			    row.len[2], &synced);
+			synced_ok = cr_value_from_row(row.val[ONCHAIN_COL_VALUE],
+			    row.len[ONCHAIN_COL_VALUE], row.val[ONCHAIN_COL_RAW],
+			    row.len[ONCHAIN_COL_RAW], &synced);
 		}
 		if (synced_ok) {
 			cr_json_u256(out, "synced_balance", &synced, tok.decimals);
-			ledger_json_u64(out, "synced_block", &row, 0);
+			ledger_json_u64(out, "synced_block", &row, ONCHAIN_COL_SYNCED_BLOCK);
 			json_object_object_add(out, "synced_matches",
 			    json_object_new_boolean(u256_cmp(&synced, &onchain) == 0));
 		}

@@ -1057,3 +1057,108 @@ harness_db_start(void)
 		harness_sleep_ms(100);
 	}
 }
+
+/* The stack daemon's command line while stopped (NUL-separated). */
+static char	chaind_cmdline[4096];
+static size_t	chaind_cmdline_len;
+
+void
+harness_chaind_stop(void)
+{
+	char path[HARNESS_VAL_MAX], text[32], start[64], now[64];
+	uint64_t deadline;
+	ssize_t n;
+	pid_t pid;
+	FILE *f;
+	int fd;
+
+	if (env.state_dir == NULL)
+		return;
+	snprintf(path, sizeof(path), "%s/pids/chaind.pid", env.state_dir);
+	if ((f = fopen(path, "r")) == NULL)
+		return;
+	pid = fgets(text, sizeof(text), f) != NULL ? (pid_t)strtol(text, NULL, 10) : 0;
+	fclose(f);
+	if (pid <= 0 || !harness_pid_alive(pid))
+		return;
+	/* The recorded process, not a later one that reuses its PID. */
+	snprintf(path, sizeof(path), "%s/pids/chaind.start", env.state_dir);
+	if ((f = fopen(path, "r")) != NULL) {
+		bool same = fgets(start, sizeof(start), f) != NULL &&
+		    harness_start_time(pid, now, sizeof(now)) &&
+		    strncmp(start, now, strlen(now)) == 0;
+
+		fclose(f);
+		if (!same)
+			return;
+	}
+	snprintf(path, sizeof(path), "/proc/%ld/cmdline", (long)pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		harness_die("cannot read %s", path);
+	n = read(fd, chaind_cmdline, sizeof(chaind_cmdline) - 1);
+	close(fd);
+	if (n <= 0 || (size_t)n >= sizeof(chaind_cmdline) - 1)
+		harness_die("cannot read chainbridge-chaind's command line");
+	chaind_cmdline_len = (size_t)n;
+	chaind_cmdline[chaind_cmdline_len] = '\0';
+	if (kill(pid, SIGTERM) != 0)
+		harness_die("kill chainbridge-chaind: %s", strerror(errno));
+	deadline = harness_now_ms() + 45000;
+	while (harness_pid_alive(pid)) {
+		if (harness_now_ms() > deadline)
+			harness_die("chainbridge-chaind did not stop within 45 s");
+		harness_sleep_ms(100);
+	}
+}
+
+void
+harness_chaind_start(void)
+{
+	char *argv[64], path[HARNESS_VAL_MAX], log_path[HARNESS_VAL_MAX];
+	char text[64], start[64];
+	size_t argc = 0, off = 0;
+	pid_t pid;
+
+	if (chaind_cmdline_len == 0)
+		return;
+	while (off < chaind_cmdline_len && argc + 1 < sizeof(argv) / sizeof(argv[0])) {
+		argv[argc++] = chaind_cmdline + off;
+		off += strlen(chaind_cmdline + off) + 1;
+	}
+	argv[argc] = NULL;
+	snprintf(log_path, sizeof(log_path), "%s/log/chaind.log", env.state_dir);
+	if ((pid = fork()) == -1)
+		harness_die("fork: %s", strerror(errno));
+	if (pid == 0) {
+		int fd;
+
+		setsid();
+		if ((fd = open("/dev/null", O_RDONLY)) != -1) {
+			dup2(fd, STDIN_FILENO);
+			close(fd);
+		}
+		if ((fd = open(log_path, O_WRONLY | O_APPEND | O_CREAT, 0644)) != -1 ||
+		    (fd = open("/dev/null", O_WRONLY)) != -1) {
+			dup2(fd, STDOUT_FILENO);
+			dup2(fd, STDERR_FILENO);
+			close(fd);
+		}
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	snprintf(text, sizeof(text), "%ld\n", (long)pid);
+	snprintf(path, sizeof(path), "%s/pids/chaind.pid", env.state_dir);
+	harness_write_file(path, text);
+	if (harness_start_time(pid, start, sizeof(start) - 1)) {
+		size_t sl = strlen(start);
+
+		start[sl] = '\n';
+		start[sl + 1] = '\0';
+		snprintf(path, sizeof(path), "%s/pids/chaind.start", env.state_dir);
+		harness_write_file(path, start);
+	}
+	chaind_cmdline_len = 0;
+	harness_sleep_ms(300);
+	if (!harness_pid_alive(pid))
+		harness_die("chainbridge-chaind exited at restart (see %s)", log_path);
+}

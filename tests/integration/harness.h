@@ -177,6 +177,18 @@ void harness_db_stop(void);
 void harness_db_start(void);
 
 /*
+ * Stops the stack's chainbridge-chaind (the process recorded in
+ * $CHAINBRIDGE_STATE_DIR/pids/chaind.pid: SIGTERM, waits until it exited,
+ * keeps its command line) so that a test can run daemons of its own.
+ * Does nothing when none runs.  harness_chaind_start() starts it again
+ * with the same command line and records the new PID for `scripts/stack
+ * down`; it does nothing when harness_chaind_stop() stopped nothing.
+ * Both abort on failure.
+ */
+void harness_chaind_stop(void);
+void harness_chaind_start(void);
+
+/*
  * Integration tests share one stack.  harness_require_stack() takes a
  * shared lock on $CHAINBRIDGE_STATE_DIR/tests.lock for the life of the
  * process; a test that disturbs the stack (stops MariaDB, kills workers,

@@ -113,3 +113,12 @@ tests_integration_test_ledger_limits_SOURCES = tests/integration/test_ledger_lim
 	$(LEDGER_TEST_UTIL)
 tests_integration_test_ledger_limits_CFLAGS = $(HARNESS_CFLAGS)
 tests_integration_test_ledger_limits_LDADD = $(HARNESS_LIBS)
+
+
+# The chain index (docs/sync.md) against a private anvil, with daemons of
+# its own, reorgs, a refusing proxy and crashes.
+check_PROGRAMS += tests/integration/test_sync
+TESTS += tests/integration/test_sync
+tests_integration_test_sync_SOURCES = tests/integration/test_sync.c
+tests_integration_test_sync_CFLAGS = $(HARNESS_CFLAGS)
+tests_integration_test_sync_LDADD = $(HARNESS_LIBS)

@@ -12,7 +12,8 @@
  *   accepted form, high s refused, malformed input;
  * - verify/balance for an address without and with a bound wallet;
  * - reconcile: a token whose bound wallets' synced balances differ from
- *   their users' confirmed ledger balances;
+ *   their users' confirmed ledger balances; ledger totals past the 65
+ *   digits of one balance, a negative one too;
  * - 503 chain_unavailable while the node does not answer (anvil stopped
  *   with SIGSTOP for the case, exclusive of other tests).
  */
@@ -534,6 +535,29 @@ END_TEST
 
 /* ----------------------------------------------------------------- balance */
 
+/*
+ * The stack's daemon syncs the chain: wait (bounded) until its checkpoint
+ * reached the node's head, so that the synced balance does not move
+ * between the route's answer and the test's own read of it.
+ */
+static void
+wait_synced_head(void)
+{
+	char head[64], last[32];
+	uint64_t deadline = harness_now_ms() + 30000;
+
+	if (ct_cast(head, sizeof(head), "block-number", "--rpc-url", harness_getenv("ETH_RPC_URL"),
+	    NULL) != 0)
+		return;
+	while (harness_now_ms() < deadline) {
+		if (lt_sql_str(last, sizeof(last), "SELECT COALESCE(last_block, 0) FROM"
+		    " sync_checkpoints WHERE chain_id = 31337", NULL) &&
+		    strtoull(last, NULL, 10) >= strtoull(head, NULL, 10))
+			return;
+		harness_sleep_ms(100);
+	}
+}
+
 START_TEST(test_verify_balance)
 {
 	const char *cpop = harness_getenv("CPOP_ADDRESS");
@@ -544,6 +568,7 @@ START_TEST(test_verify_balance)
 	bool have_synced;
 
 	/* Without a bound wallet. */
+	wait_synced_head();
 	doc = verify_ok("balance", "{\"token_symbol\":\"CPOP\",\"address\":\"" HOLDER "\"}", &r);
 	ck_assert(json_object_object_get_ex(doc, "block", &v));
 	snprintf(num, sizeof(num), "%" PRIu64, json_object_get_uint64(v));
@@ -754,6 +779,44 @@ START_TEST(test_reconcile)
 }
 END_TEST
 
+/* NINES65 is the largest DECIMAL(65,0). */
+#define NINES8		"99999999"
+#define NINES64		NINES8 NINES8 NINES8 NINES8 NINES8 NINES8 NINES8 NINES8
+#define NINES65		NINES64 "9"
+
+/*
+ * Confirmed balances are signed (pending ones are not): a negative
+ * confirmed total past 65 digits is reported exactly, with its sign.
+ */
+START_TEST(test_reconcile_signed_totals)
+{
+	char sym[32], taddr[41], u[2][LT_NAME_MAX], path[256];
+	json_object *doc, *entry;
+	struct hresp r;
+	size_t i;
+
+	ct_token(CT_STACK_CHAIN_ID, 0, sym, sizeof(sym), taddr);
+	lt_name(u[0], sizeof(u[0]), "rsA");
+	lt_name(u[1], sizeof(u[1]), "rsB");
+	for (i = 0; i < 2; i++)
+		lt_sql_exec("INSERT INTO user_balances (user_id, token_id, confirmed_balance)"
+		    " VALUES (?, ?, ?)", u[i], ct_token_id(sym), "-" NINES65, NULL);
+
+	snprintf(path, sizeof(path), "/api/v1/reconcile?token_symbol=%s", sym);
+	doc = ct_get_ok(path, key_read, &r);
+	ck_assert_uint_eq(lt_len(doc, "tokens"), 1);
+	entry = lt_idx(doc, "tokens", 0);
+	ct_assert_str(entry, "ledger_confirmed_total", "-1" NINES64 "8.0");
+	ct_assert_str(entry, "ledger_confirmed_total_raw", "-1" NINES64 "8");
+	ct_assert_str(entry, "ledger_pending_total_raw", "0");
+	ct_assert_u64(entry, "ledger_balances", 2);
+	hresp_free(&r);
+
+	lt_sql_exec("DELETE FROM user_balances WHERE token_id = ?", ct_token_id(sym), NULL);
+	ct_token_drop(sym);
+}
+END_TEST
+
 /* --------------------------------------------------------- node stopped */
 
 static pid_t anvil_pid;
@@ -849,6 +912,7 @@ verify_suite(void)
 	tcase_add_test(tc, test_verify_balance);
 	tcase_add_test(tc, test_reconcile);
 	tcase_add_test(tc, test_reconcile_huge_totals);
+	tcase_add_test(tc, test_reconcile_signed_totals);
 	suite_add_tcase(s, tc);
 	/* The teardown runs in the runner, also after a failed or killed case:
 	 * anvil never stays stopped. */

@@ -100,6 +100,15 @@ static const struct rpc_errclass_rule rpc_errclass_rules[] = {
 	{ "range limit", RPC_ERRCLASS_RANGE_LIMIT },
 	{ "is limited to", RPC_ERRCLASS_RANGE_LIMIT },		/* quicknode */
 	{ "limit exceeded", RPC_ERRCLASS_RANGE_LIMIT },
+	{ "range of blocks", RPC_ERRCLASS_RANGE_LIMIT },	/* "max range of blocks exceeded" */
+	{ "range exceeded", RPC_ERRCLASS_RANGE_LIMIT },
+	{ "too many blocks", RPC_ERRCLASS_RANGE_LIMIT },
+	{ "results exceed", RPC_ERRCLASS_RANGE_LIMIT },
+	{ "response is too big", RPC_ERRCLASS_RANGE_LIMIT },
+	{ "response too big", RPC_ERRCLASS_RANGE_LIMIT },
+	{ "logs exceed", RPC_ERRCLASS_RANGE_LIMIT },
+	{ "max logs", RPC_ERRCLASS_RANGE_LIMIT },
+	{ "query timeout exceeded", RPC_ERRCLASS_RANGE_LIMIT }, /* a range too costly */
 };
 
 /* Classifies a JSON-RPC error; see rpc_error.h. */

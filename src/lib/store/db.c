@@ -20,7 +20,10 @@
 
 /* Room each text column starts with; grown on truncation. */
 #define DB_COL_INITIAL	128
-#define DB_MAX_PARAMS	64
+/* Parameters bound from the stack; more (multi-row inserts) are bound
+ * from the heap, up to the protocol's limit. */
+#define DB_STACK_PARAMS	64
+#define DB_MAX_PARAMS	65535
 
 struct db_stmt {
 	MYSQL_STMT	*st;
@@ -384,19 +387,46 @@ db_fill_bind(MYSQL_BIND *b, const struct db_param *p, unsigned long *len)
 	}
 }
 
+static enum cb_err db_exec_bound(struct db *, unsigned, const struct db_param *, unsigned,
+    MYSQL_BIND *, unsigned long *);
+
 enum cb_err
 db_exec(struct db *db, unsigned idx, const struct db_param *params, unsigned nparams)
 {
-	MYSQL_BIND binds[DB_MAX_PARAMS];
-	unsigned long lens[DB_MAX_PARAMS];
-	struct db_stmt *s;
+	MYSQL_BIND stack_binds[DB_STACK_PARAMS], *binds = stack_binds;
+	unsigned long stack_lens[DB_STACK_PARAMS], *lens = stack_lens;
 	enum cb_err rc;
-	unsigned i;
 
 	if (idx >= db->nstmts || nparams > DB_MAX_PARAMS) {
 		db_set_error(db, 0, "bad statement index or too many parameters");
 		return CB_ERR_INTERNAL;
 	}
+	if (nparams > DB_STACK_PARAMS) {
+		binds = malloc(nparams * sizeof(*binds));
+		lens = malloc(nparams * sizeof(*lens));
+		if (binds == NULL || lens == NULL) {
+			free(binds);
+			free(lens);
+			db_set_error(db, 0, "out of memory");
+			return CB_ERR_NOMEM;
+		}
+	}
+	rc = db_exec_bound(db, idx, params, nparams, binds, lens);
+	if (binds != stack_binds) {
+		free(binds);
+		free(lens);
+	}
+	return rc;
+}
+
+static enum cb_err
+db_exec_bound(struct db *db, unsigned idx, const struct db_param *params, unsigned nparams,
+    MYSQL_BIND *binds, unsigned long *lens)
+{
+	struct db_stmt *s;
+	enum cb_err rc;
+	unsigned i;
+
 	s = &db->stmts[idx];
 	db_done(db, idx);
 	if (s->st == NULL && (rc = db_stmt_prepare(db, idx)) != CB_OK)

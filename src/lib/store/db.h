@@ -90,7 +90,8 @@ enum cb_err	 db_reconnect(struct db *);
 enum cb_err	 db_ping(struct db *);
 
 /*
- * Execute statement idx with the given parameters.  For SELECTs the result
+ * Execute statement idx with the given parameters (at most 65535, the
+ * protocol's limit: multi-row inserts).  For SELECTs the result
  * is buffered client-side and read with db_fetch().  Returns CB_OK or the
  * mapped error (CB_ERR_DB_RETRY on deadlock/lock wait timeout, CB_ERR_DB_GONE
  * on lost connection, CB_ERR_CONFLICT on duplicate key, else CB_ERR_DB).

@@ -299,7 +299,8 @@ const char *const stmts_sql[ST__MAX] = {
 	[ST_WALLET_LOCK] =
 	    "SELECT LOWER(HEX(address)) FROM wallets WHERE user_id = ? AND chain_id = ?"
 	    " FOR UPDATE",
-	/* (chain_id, address) -> user_id */
+	/* (chain_id, address) -> user_id of the wallet bound there (the
+	 * ledger's wallet rebind, src/api/verify.c) */
 	[ST_WALLET_OWNER] =
 	    "SELECT user_id FROM wallets WHERE chain_id = ? AND address = ?",
 	[ST_WALLET_INSERT] =
@@ -421,8 +422,8 @@ const char *const stmts_sql[ST__MAX] = {
 	"LOWER(HEX(address)), topic_count, LOWER(HEX(topic0)), LOWER(HEX(topic1))," \
 	" LOWER(HEX(topic2)), LOWER(HEX(topic3)), LOWER(HEX(data)), block_number," \
 	" LOWER(HEX(block_hash)), LOWER(HEX(tx_hash)), tx_index, log_index, removed"
-/* Ascending pages: (..., first block, last block, cursor block, cursor
- * block, cursor log index, topic0 or NULL, topic0 or NULL, limit). */
+/* Ascending pages: (..., first block, last block, first block, log index
+ * to start at in the first block, topic0 or NULL, topic0 or NULL, limit). */
 #define LOG_PAGE \
 	" AND block_number BETWEEN ? AND ? AND (block_number > ? OR log_index >= ?)" \
 	" AND (? IS NULL OR topic0 = ?) ORDER BY block_number, log_index LIMIT ?"
@@ -590,9 +591,6 @@ const char *const stmts_sql[ST__MAX] = {
 	    "SELECT p.id, p.chain_id, LOWER(HEX(p.address)), t.symbol, p.reward_rule,"
 	    " p.reward_rate, p.enabled FROM staking_pools p" POOL_JOIN
 	    " ORDER BY p.chain_id, p.address",
-	/* (chain_id, address) -> user_id of the bound wallet */
-	[ST_RECON_WALLET_OWNER] =
-	    "SELECT user_id FROM wallets WHERE chain_id = ? AND address = ?",
 	/* (user_id, token_id) -> confirmed, pending */
 	[ST_RECON_USER_BALANCE] =
 	    "SELECT confirmed_balance, pending_balance FROM user_balances"
@@ -617,6 +615,326 @@ const char *const stmts_sql[ST__MAX] = {
 	    " AND ((b.balance IS NULL AND b.balance_raw IS NOT NULL)"
 	    " OR COALESCE(ub.confirmed_balance, 0) <> COALESCE(b.balance, 0))"
 	    " ORDER BY w.user_id LIMIT ?",
+
+	/*
+	 * The chain index (src/chaind/syncer.c, sync_store.c, checker.c;
+	 * docs/sync.md).  Multi-row writes take one JSON array of arrays
+	 * unpacked by JSON_TABLE, like the ledger's: hashes, addresses and
+	 * keys as hex without 0x (SYNC_HEX), numbers and amounts as JSON
+	 * strings (exact), null for NULL.  Only the daemon holding the chain's
+	 * lease writes these tables, and every write transaction is fenced.
+	 */
+#define SYNC_HEX(n)	"VARCHAR(" #n ") CHARACTER SET ascii"
+#define SYNC_U64	"BIGINT UNSIGNED"
+#define SYNC_DEC	"DECIMAL(65,0)"
+	[ST_SYNC_CKPT_INIT] =
+	    "INSERT IGNORE INTO sync_checkpoints (chain_id) VALUES (?)",
+	/* (chain_id) -> last_block, last_hash (binary), safe_block,
+	 * finalized_block, undo_from, halted, halt_reason, head_block */
+	[ST_SYNC_CKPT_GET] =
+	    "SELECT last_block, last_hash, safe_block, finalized_block, undo_from, halted,"
+	    " halt_reason, head_block FROM sync_checkpoints WHERE chain_id = ?",
+	/* The same row locked by the writer of a step: (chain_id) ->
+	 * last_block, last_hash, halted */
+	[ST_SYNC_CKPT_LOCK] =
+	    "SELECT last_block, last_hash, halted FROM sync_checkpoints WHERE chain_id = ?"
+	    " FOR UPDATE",
+	/* (last_block, last_hash, head, safe or NULL, finalized or NULL,
+	 * undo_from or NULL, new oversize values, chain_id) */
+	[ST_SYNC_CKPT_ADVANCE] =
+	    "UPDATE sync_checkpoints SET last_block = ?, last_hash = ?, head_block = ?,"
+	    " safe_block = ?, finalized_block = ?, undo_from = ?,"
+	    " oversize_values = oversize_values + ? WHERE chain_id = ?",
+	/* (head, safe or NULL, finalized or NULL, chain_id) */
+	[ST_SYNC_CKPT_HEAD] =
+	    "UPDATE sync_checkpoints SET head_block = ?, safe_block = ?, finalized_block = ?"
+	    " WHERE chain_id = ?",
+	/* After a rollback: (last_block or NULL, last_hash or NULL, blocks
+	 * undone, first block replaced, oversize values removed, chain_id) */
+	[ST_SYNC_CKPT_REWIND] =
+	    "UPDATE sync_checkpoints SET last_block = ?, last_hash = ?,"
+	    " reorg_count = reorg_count + 1, last_reorg_depth = ?, last_reorg_at = NOW(6),"
+	    " last_reorg_from_block = ?,"
+	    " oversize_values = oversize_values - LEAST(oversize_values, ?) WHERE chain_id = ?",
+	/* A checker pass completed: (chain_id) */
+	[ST_SYNC_CKPT_CHECKED] =
+	    "UPDATE sync_checkpoints SET checker_run_at = NOW(6) WHERE chain_id = ?",
+	/* (reason, chain_id) */
+	[ST_SYNC_CKPT_HALT] =
+	    "UPDATE sync_checkpoints SET halted = TRUE, halt_reason = ? WHERE chain_id = ?",
+	/* The contracts the syncer follows: (chain_id, chain_id) -> address
+	 * (binary), kind (0 token, 1 staking pool), token id */
+	[ST_SYNC_TRACKED] =
+	    "SELECT address, 0, id FROM tokens WHERE chain_id = ?"
+	    " UNION ALL SELECT address, 1, token_id FROM staking_pools"
+	    " WHERE chain_id = ? AND enabled ORDER BY 1, 2",
+	/* (chain_id, low, high) -> number, hash (binary), newest first */
+	[ST_SYNC_BLOCK_HASHES] =
+	    "SELECT number, hash FROM blocks WHERE chain_id = ? AND number BETWEEN ? AND ?"
+	    " ORDER BY number DESC",
+	/* (chain_id, [[number, hash, parent, timestamp, base fee, gas used,
+	 * tx count, log count, bloom], ...]) */
+	[ST_SYNC_BLOCKS_INSERT] =
+	    "INSERT INTO blocks (chain_id, number, hash, parent_hash, timestamp, base_fee,"
+	    " gas_used, tx_count, log_count, logs_bloom)"
+	    " SELECT ?, j.n, UNHEX(j.h), UNHEX(j.p), j.t, j.f, j.g, j.c, j.l, UNHEX(j.b)"
+	    " FROM JSON_TABLE(?, '$[*]' COLUMNS (n " SYNC_U64 " PATH '$[0]',"
+	    " h " SYNC_HEX(64) " PATH '$[1]', p " SYNC_HEX(64) " PATH '$[2]',"
+	    " t " SYNC_U64 " PATH '$[3]', f " SYNC_DEC " PATH '$[4]',"
+	    " g " SYNC_U64 " PATH '$[5]', c INT UNSIGNED PATH '$[6]',"
+	    " l INT UNSIGNED PATH '$[7]', b " SYNC_HEX(512) " PATH '$[8]')) j",
+	/* (chain_id, [[hash, block, tx index, from, to, value, value raw,
+	 * nonce, status, gas used, input head], ...]) */
+	[ST_SYNC_TXS_INSERT] =
+	    "INSERT INTO transactions (chain_id, hash, block_number, tx_index, from_addr,"
+	    " to_addr, value, value_raw, nonce, status, gas_used, input_head)"
+	    " SELECT ?, UNHEX(j.h), j.b, j.i, UNHEX(j.f), UNHEX(j.t), j.v, UNHEX(j.r), j.n,"
+	    " j.s, j.g, UNHEX(j.x) FROM JSON_TABLE(?, '$[*]' COLUMNS ("
+	    " h " SYNC_HEX(64) " PATH '$[0]', b " SYNC_U64 " PATH '$[1]',"
+	    " i INT UNSIGNED PATH '$[2]', f " SYNC_HEX(40) " PATH '$[3]',"
+	    " t " SYNC_HEX(40) " PATH '$[4]', v " SYNC_DEC " PATH '$[5]',"
+	    " r " SYNC_HEX(64) " PATH '$[6]', n " SYNC_U64 " PATH '$[7]',"
+	    " s TINYINT UNSIGNED PATH '$[8]', g " SYNC_U64 " PATH '$[9]',"
+	    " x " SYNC_HEX(8) " PATH '$[10]')) j",
+	/* (chain_id, [[block, log index, block hash, tx hash, tx index,
+	 * address, topic0..3, topic count, data], ...]) */
+	[ST_SYNC_LOGS_INSERT] =
+	    "INSERT INTO logs (chain_id, block_number, log_index, block_hash, tx_hash, tx_index,"
+	    " address, topic0, topic1, topic2, topic3, topic_count, data)"
+	    " SELECT ?, j.b, j.i, UNHEX(j.bh), UNHEX(j.th), j.ti, UNHEX(j.a), UNHEX(j.t0),"
+	    " UNHEX(j.t1), UNHEX(j.t2), UNHEX(j.t3), j.tc, UNHEX(COALESCE(j.d, ''))"
+	    " FROM JSON_TABLE(?, '$[*]' COLUMNS (b " SYNC_U64 " PATH '$[0]',"
+	    " i INT UNSIGNED PATH '$[1]', bh " SYNC_HEX(64) " PATH '$[2]',"
+	    " th " SYNC_HEX(64) " PATH '$[3]', ti INT UNSIGNED PATH '$[4]',"
+	    " a " SYNC_HEX(40) " PATH '$[5]', t0 " SYNC_HEX(64) " PATH '$[6]',"
+	    " t1 " SYNC_HEX(64) " PATH '$[7]', t2 " SYNC_HEX(64) " PATH '$[8]',"
+	    " t3 " SYNC_HEX(64) " PATH '$[9]', tc TINYINT UNSIGNED PATH '$[10]',"
+	    " d LONGTEXT CHARACTER SET ascii PATH '$[11]')) j",
+	/*
+	 * The two big tables of a backfill also take ST_SYNC_BULK_ROWS rows
+	 * per statement as plain placeholders (binary protocol, no JSON):
+	 * per row the columns in the order named.
+	 */
+#define SYNC_X10(r)	r "," r "," r "," r "," r "," r "," r "," r "," r "," r
+#define SYNC_ROW9	"(?,?,?,?,?,?,?,?,?)"
+#define SYNC_ROW13	"(?,?,?,?,?,?,?,?,?,?,?,?,?)"
+	[ST_SYNC_LOGS_BULK] =
+	    "INSERT INTO logs (chain_id, block_number, log_index, block_hash, tx_hash, tx_index,"
+	    " address, topic0, topic1, topic2, topic3, topic_count, data) VALUES "
+	    SYNC_X10(SYNC_X10(SYNC_ROW13)),
+	[ST_SYNC_TRANSFERS_BULK] =
+	    "INSERT INTO transfers (chain_id, tx_hash, log_index, block_number, token_address,"
+	    " from_addr, to_addr, value, value_raw) VALUES " SYNC_X10(SYNC_X10(SYNC_ROW9)),
+	/* (chain_id, [[tx, log index, block, token, from, to, value, raw]]) */
+	[ST_SYNC_TRANSFERS_INSERT] =
+	    "INSERT INTO transfers (chain_id, tx_hash, log_index, block_number, token_address,"
+	    " from_addr, to_addr, value, value_raw)"
+	    " SELECT ?, UNHEX(j.h), j.i, j.b, UNHEX(j.t), UNHEX(j.f), UNHEX(j.o), j.v, UNHEX(j.r)"
+	    " FROM JSON_TABLE(?, '$[*]' COLUMNS (h " SYNC_HEX(64) " PATH '$[0]',"
+	    " i INT UNSIGNED PATH '$[1]', b " SYNC_U64 " PATH '$[2]',"
+	    " t " SYNC_HEX(40) " PATH '$[3]', f " SYNC_HEX(40) " PATH '$[4]',"
+	    " o " SYNC_HEX(40) " PATH '$[5]', v " SYNC_DEC " PATH '$[6]',"
+	    " r " SYNC_HEX(64) " PATH '$[7]')) j",
+	/* (chain_id, [[tx, log index, block, token, owner, spender, value, raw]]) */
+	[ST_SYNC_APPROVALS_INSERT] =
+	    "INSERT INTO approvals (chain_id, tx_hash, log_index, block_number, token_address,"
+	    " owner, spender, value, value_raw)"
+	    " SELECT ?, UNHEX(j.h), j.i, j.b, UNHEX(j.t), UNHEX(j.f), UNHEX(j.o), j.v, UNHEX(j.r)"
+	    " FROM JSON_TABLE(?, '$[*]' COLUMNS (h " SYNC_HEX(64) " PATH '$[0]',"
+	    " i INT UNSIGNED PATH '$[1]', b " SYNC_U64 " PATH '$[2]',"
+	    " t " SYNC_HEX(40) " PATH '$[3]', f " SYNC_HEX(40) " PATH '$[4]',"
+	    " o " SYNC_HEX(40) " PATH '$[5]', v " SYNC_DEC " PATH '$[6]',"
+	    " r " SYNC_HEX(64) " PATH '$[7]')) j",
+	/* (chain_id, [[tx, log index, pool, user, amount, raw, remaining,
+	 * remaining raw, staked_at, block]]) */
+	[ST_SYNC_STAKES_INSERT] =
+	    "INSERT INTO stakes (chain_id, tx_hash, log_index, pool_address, user_addr, amount,"
+	    " amount_raw, remaining, remaining_raw, staked_at, block_number)"
+	    " SELECT ?, UNHEX(j.h), j.i, UNHEX(j.p), UNHEX(j.u), j.a, UNHEX(j.ar), j.m,"
+	    " UNHEX(j.mr), j.ts, j.b FROM JSON_TABLE(?, '$[*]' COLUMNS ("
+	    " h " SYNC_HEX(64) " PATH '$[0]', i INT UNSIGNED PATH '$[1]',"
+	    " p " SYNC_HEX(40) " PATH '$[2]', u " SYNC_HEX(40) " PATH '$[3]',"
+	    " a " SYNC_DEC " PATH '$[4]', ar " SYNC_HEX(64) " PATH '$[5]',"
+	    " m " SYNC_DEC " PATH '$[6]', mr " SYNC_HEX(64) " PATH '$[7]',"
+	    " ts " SYNC_U64 " PATH '$[8]', b " SYNC_U64 " PATH '$[9]')) j",
+	/* (chain_id, [[tx, log index, pool, user, amount, raw, unstaked_at, block]]) */
+	[ST_SYNC_UNSTAKES_INSERT] =
+	    "INSERT INTO unstakes (chain_id, tx_hash, log_index, pool_address, user_addr, amount,"
+	    " amount_raw, unstaked_at, block_number)"
+	    " SELECT ?, UNHEX(j.h), j.i, UNHEX(j.p), UNHEX(j.u), j.a, UNHEX(j.ar), j.ts, j.b"
+	    " FROM JSON_TABLE(?, '$[*]' COLUMNS (h " SYNC_HEX(64) " PATH '$[0]',"
+	    " i INT UNSIGNED PATH '$[1]', p " SYNC_HEX(40) " PATH '$[2]',"
+	    " u " SYNC_HEX(40) " PATH '$[3]', a " SYNC_DEC " PATH '$[4]',"
+	    " ar " SYNC_HEX(64) " PATH '$[5]', ts " SYNC_U64 " PATH '$[6]',"
+	    " b " SYNC_U64 " PATH '$[7]')) j",
+	/* (chain_id, [[tx, log index, pool, user, amount, raw, block timestamp,
+	 * block]]) */
+	[ST_SYNC_CLAIMS_INSERT] =
+	    "INSERT INTO reward_claims (chain_id, tx_hash, log_index, pool_address, user_addr,"
+	    " amount, amount_raw, claimed_at, block_number)"
+	    " SELECT ?, UNHEX(j.h), j.i, UNHEX(j.p), UNHEX(j.u), j.a, UNHEX(j.ar), j.ts, j.b"
+	    " FROM JSON_TABLE(?, '$[*]' COLUMNS (h " SYNC_HEX(64) " PATH '$[0]',"
+	    " i INT UNSIGNED PATH '$[1]', p " SYNC_HEX(40) " PATH '$[2]',"
+	    " u " SYNC_HEX(40) " PATH '$[3]', a " SYNC_DEC " PATH '$[4]',"
+	    " ar " SYNC_HEX(64) " PATH '$[5]', ts " SYNC_U64 " PATH '$[6]',"
+	    " b " SYNC_U64 " PATH '$[7]')) j",
+	/*
+	 * Aggregate rows by key.  GET: ([[index, key hex], ...], chain_id) ->
+	 * index, value, raw (binary), updated_block for the rows that exist.
+	 * PUT: (chain_id, [[key hex, value, raw, updated_block], ...]).
+	 * DELETE: (chain_id, key parts as binary).  Keys: token balance =
+	 * token||holder, allowance = token||owner||spender, supply = token,
+	 * pool total = pool.
+	 */
+#define SYNC_KEYS	"JSON_TABLE(?, '$[*]' COLUMNS (i INT UNSIGNED PATH '$[0]'," \
+			" k " SYNC_HEX(120) " PATH '$[1]')) j"
+#define SYNC_PUTS	" FROM JSON_TABLE(?, '$[*]' COLUMNS (k " SYNC_HEX(120) " PATH '$[0]'," \
+			" v " SYNC_DEC " PATH '$[1]', r " SYNC_HEX(64) " PATH '$[2]'," \
+			" b " SYNC_U64 " PATH '$[3]')) j"
+#define SYNC_KEY(n)	"UNHEX(SUBSTRING(j.k, " #n " * 40 + 1, 40))"
+	[ST_SYNC_BALANCES_GET] =
+	    "SELECT j.i, x.balance, x.balance_raw, x.updated_block FROM " SYNC_KEYS
+	    " JOIN token_balances x ON x.chain_id = ? AND x.token_address = " SYNC_KEY(0)
+	    " AND x.holder = " SYNC_KEY(1),
+	[ST_SYNC_BALANCES_PUT] =
+	    "INSERT INTO token_balances (chain_id, token_address, holder, balance, balance_raw,"
+	    " updated_block) SELECT ?, " SYNC_KEY(0) ", " SYNC_KEY(1) ", j.v, UNHEX(j.r), j.b"
+	    SYNC_PUTS " ON DUPLICATE KEY UPDATE balance = VALUES(balance),"
+	    " balance_raw = VALUES(balance_raw), updated_block = VALUES(updated_block)",
+	[ST_SYNC_BALANCE_DELETE] =
+	    "DELETE FROM token_balances WHERE chain_id = ? AND token_address = ? AND holder = ?",
+	[ST_SYNC_ALLOWANCES_GET] =
+	    "SELECT j.i, x.value, x.value_raw, x.updated_block FROM " SYNC_KEYS
+	    " JOIN allowances x ON x.chain_id = ? AND x.token_address = " SYNC_KEY(0)
+	    " AND x.owner = " SYNC_KEY(1) " AND x.spender = " SYNC_KEY(2),
+	[ST_SYNC_ALLOWANCES_PUT] =
+	    "INSERT INTO allowances (chain_id, token_address, owner, spender, value, value_raw,"
+	    " updated_block) SELECT ?, " SYNC_KEY(0) ", " SYNC_KEY(1) ", " SYNC_KEY(2) ","
+	    " j.v, UNHEX(j.r), j.b" SYNC_PUTS " ON DUPLICATE KEY UPDATE value = VALUES(value),"
+	    " value_raw = VALUES(value_raw), updated_block = VALUES(updated_block)",
+	[ST_SYNC_ALLOWANCE_DELETE] =
+	    "DELETE FROM allowances WHERE chain_id = ? AND token_address = ? AND owner = ?"
+	    " AND spender = ?",
+	/* The allowances an owner may spend from: ([[index, token||owner]],
+	 * chain_id) -> index, spender (binary), value, raw, updated_block */
+	[ST_SYNC_ALLOWANCES_OF_OWNERS] =
+	    "SELECT j.i, x.spender, x.value, x.value_raw, x.updated_block FROM " SYNC_KEYS
+	    " JOIN allowances x ON x.chain_id = ? AND x.token_address = " SYNC_KEY(0)
+	    " AND x.owner = " SYNC_KEY(1) " WHERE x.value <> 0 OR x.value_raw IS NOT NULL",
+	[ST_SYNC_SUPPLY_GET] =
+	    "SELECT j.i, x.total_supply, x.supply_raw, x.updated_block FROM " SYNC_KEYS
+	    " JOIN token_supply x ON x.chain_id = ? AND x.token_address = " SYNC_KEY(0),
+	[ST_SYNC_SUPPLY_PUT] =
+	    "INSERT INTO token_supply (chain_id, token_address, total_supply, supply_raw,"
+	    " updated_block) SELECT ?, " SYNC_KEY(0) ", j.v, UNHEX(j.r), j.b" SYNC_PUTS
+	    " ON DUPLICATE KEY UPDATE total_supply = VALUES(total_supply),"
+	    " supply_raw = VALUES(supply_raw), updated_block = VALUES(updated_block)",
+	[ST_SYNC_SUPPLY_DELETE] =
+	    "DELETE FROM token_supply WHERE chain_id = ? AND token_address = ?",
+	[ST_SYNC_POOLTOTAL_GET] =
+	    "SELECT j.i, x.total_staked, x.total_raw, x.updated_block FROM " SYNC_KEYS
+	    " JOIN staking_totals x ON x.chain_id = ? AND x.pool_address = " SYNC_KEY(0),
+	[ST_SYNC_POOLTOTAL_PUT] =
+	    "INSERT INTO staking_totals (chain_id, pool_address, total_staked, total_raw,"
+	    " updated_block) SELECT ?, " SYNC_KEY(0) ", j.v, UNHEX(j.r), j.b" SYNC_PUTS
+	    " ON DUPLICATE KEY UPDATE total_staked = VALUES(total_staked),"
+	    " total_raw = VALUES(total_raw), updated_block = VALUES(updated_block)",
+	[ST_SYNC_POOLTOTAL_DELETE] =
+	    "DELETE FROM staking_totals WHERE chain_id = ? AND pool_address = ?",
+	/* A user's stakes not yet unstaked, oldest first: (chain_id, pool,
+	 * user) -> tx hash, log index, remaining, remaining raw, block */
+	[ST_SYNC_STAKES_OPEN] =
+	    "SELECT tx_hash, log_index, remaining, remaining_raw, block_number FROM stakes"
+	    " WHERE chain_id = ? AND pool_address = ? AND user_addr = ?"
+	    " AND (remaining <> 0 OR remaining_raw IS NOT NULL)"
+	    " ORDER BY block_number, log_index",
+	/* (remaining, remaining raw, chain_id, tx hash, log index) */
+	[ST_SYNC_STAKE_REMAINING] =
+	    "UPDATE stakes SET remaining = ?, remaining_raw = ?"
+	    " WHERE chain_id = ? AND tx_hash = ? AND log_index = ?",
+	/* (chain_id, [[block, seq, target, key hex, exists, value, raw,
+	 * updated_block]]) */
+	[ST_SYNC_UNDO_INSERT] =
+	    "INSERT INTO block_undo (chain_id, block_number, seq, target, row_key, prev_exists,"
+	    " prev_value, prev_raw, prev_block)"
+	    " SELECT ?, j.n, j.s, j.t, UNHEX(j.k), j.e, j.v, UNHEX(j.r), j.b"
+	    " FROM JSON_TABLE(?, '$[*]' COLUMNS (n " SYNC_U64 " PATH '$[0]',"
+	    " s INT UNSIGNED PATH '$[1]', t VARCHAR(16) CHARACTER SET ascii PATH '$[2]',"
+	    " k " SYNC_HEX(192) " PATH '$[3]', e TINYINT PATH '$[4]',"
+	    " v " SYNC_DEC " PATH '$[5]', r " SYNC_HEX(64) " PATH '$[6]',"
+	    " b " SYNC_U64 " PATH '$[7]')) j",
+	/* (chain_id, finalized block): undo at or below finality goes */
+	[ST_SYNC_UNDO_PRUNE] =
+	    "DELETE FROM block_undo WHERE chain_id = ? AND block_number <= ?",
+	/* (chain_id, ancestor) -> block, seq, target, key, exists, value,
+	 * raw, updated_block; oldest first */
+	[ST_SYNC_UNDO_READ] =
+	    "SELECT block_number, seq, target, row_key, prev_exists, prev_value, prev_raw,"
+	    " prev_block FROM block_undo WHERE chain_id = ? AND block_number > ?"
+	    " ORDER BY block_number, seq",
+	/* Event values above a block that live only in *_raw:
+	 * ((chain_id, block) x 6) -> count */
+	[ST_SYNC_OVERSIZE_ABOVE] =
+	    "SELECT (SELECT COUNT(*) FROM transfers WHERE chain_id = ? AND block_number > ?"
+	    " AND value_raw IS NOT NULL)"
+	    " + (SELECT COUNT(*) FROM approvals WHERE chain_id = ? AND block_number > ?"
+	    " AND value_raw IS NOT NULL)"
+	    " + (SELECT COUNT(*) FROM transactions WHERE chain_id = ? AND block_number > ?"
+	    " AND value_raw IS NOT NULL)"
+	    " + (SELECT COUNT(*) FROM stakes WHERE chain_id = ? AND block_number > ?"
+	    " AND amount_raw IS NOT NULL)"
+	    " + (SELECT COUNT(*) FROM unstakes WHERE chain_id = ? AND block_number > ?"
+	    " AND amount_raw IS NOT NULL)"
+	    " + (SELECT COUNT(*) FROM reward_claims WHERE chain_id = ? AND block_number > ?"
+	    " AND amount_raw IS NOT NULL)",
+	/* Rollback: (chain_id, common ancestor) */
+	[ST_SYNC_DEL_BLOCKS] = "DELETE FROM blocks WHERE chain_id = ? AND number > ?",
+	[ST_SYNC_DEL_TXS] = "DELETE FROM transactions WHERE chain_id = ? AND block_number > ?",
+	[ST_SYNC_DEL_LOGS] = "DELETE FROM logs WHERE chain_id = ? AND block_number > ?",
+	[ST_SYNC_DEL_TRANSFERS] = "DELETE FROM transfers WHERE chain_id = ? AND block_number > ?",
+	[ST_SYNC_DEL_APPROVALS] = "DELETE FROM approvals WHERE chain_id = ? AND block_number > ?",
+	[ST_SYNC_DEL_STAKES] = "DELETE FROM stakes WHERE chain_id = ? AND block_number > ?",
+	[ST_SYNC_DEL_UNSTAKES] = "DELETE FROM unstakes WHERE chain_id = ? AND block_number > ?",
+	[ST_SYNC_DEL_CLAIMS] =
+	    "DELETE FROM reward_claims WHERE chain_id = ? AND block_number > ?",
+	[ST_SYNC_DEL_UNDO] = "DELETE FROM block_undo WHERE chain_id = ? AND block_number > ?",
+	/* -> chain_id, halted, halt_reason, reorg_count, oversize_values */
+	[ST_SYNC_HEALTH] =
+	    "SELECT chain_id, halted, halt_reason, reorg_count, oversize_values"
+	    " FROM sync_checkpoints ORDER BY chain_id",
+	/* The checker (src/chaind/checker.c).  (chain_id, low, high) ->
+	 * number, hash (binary), oldest first */
+	[ST_CHECK_BLOCKS_RECENT] =
+	    "SELECT number, hash FROM blocks WHERE chain_id = ? AND number BETWEEN ? AND ?"
+	    " ORDER BY number",
+	/* (chain_id, after, limit) -> number, hash */
+	[ST_CHECK_BLOCKS_AFTER] =
+	    "SELECT number, hash FROM blocks WHERE chain_id = ? AND number > ?"
+	    " ORDER BY number LIMIT ?",
+	/* (chain_id) -> token address, supply, raw, row exists */
+	[ST_CHECK_SUPPLIES] =
+	    "SELECT t.address, s.total_supply, s.supply_raw, s.chain_id IS NOT NULL"
+	    " FROM tokens t LEFT JOIN token_supply s ON s.chain_id = t.chain_id"
+	    " AND s.token_address = t.address WHERE t.chain_id = ? ORDER BY t.address",
+	/* (chain_id, token, after holder, limit) -> holder, balance, raw */
+	[ST_CHECK_BALANCES_AFTER] =
+	    "SELECT holder, balance, balance_raw FROM token_balances"
+	    " WHERE chain_id = ? AND token_address = ? AND holder > ? ORDER BY holder LIMIT ?",
+	/* Bound wallets with their user's confirmed ledger balance and
+	 * whether a settlement of theirs is in flight: (token_id, token_id,
+	 * chain_id, after user, limit) -> user_id, address, confirmed,
+	 * in flight (0/1) */
+	[ST_CHECK_WALLETS_AFTER] =
+	    "SELECT w.user_id, w.address, COALESCE(ub.confirmed_balance, 0),"
+	    " EXISTS (SELECT 1 FROM balance_changes c WHERE c.user_id = w.user_id"
+	    " AND c.token_id = ? AND c.status IN ('batched', 'submitted'))"
+	    " FROM wallets w LEFT JOIN user_balances ub ON ub.user_id = w.user_id"
+	    " AND ub.token_id = ? WHERE w.chain_id = ? AND w.user_id > ?"
+	    " ORDER BY w.user_id LIMIT ?",
+	/* (chain_id) -> kind, subject of the open findings */
+	[ST_CHECK_OPEN_ISSUES] =
+	    "SELECT kind, subject FROM consistency_issues"
+	    " WHERE chain_id = ? AND resolved_at IS NULL ORDER BY id",
 	/* ---- the ledger core (src/lib/ledger/, src/lib/store/) ---- */
 
 	/* (seconds) the session's row lock wait: db.c sizes it to the time a
@@ -700,8 +1018,27 @@ const unsigned char stmts_cols[ST__MAX] = {
 	[ST_STAKING_SYNCED] = SYNCED_COL__MAX,
 	[ST_STAKING_EVENTS] = STAKE_EVENT_COL__MAX,
 	[ST_STAKING_POOL_LIST] = POOL_LIST_COL__MAX,
-	[ST_RECON_WALLET_OWNER] = SCALAR_COL__MAX,
 	[ST_RECON_USER_BALANCE] = RECON_BALANCE_COL__MAX,
 	[ST_RECON_LEDGER_TOTALS] = RECON_TOTALS_COL__MAX,
 	[ST_RECON_MISMATCHES] = RECON_MISMATCH_COL__MAX,
+	/* The chain index (src/chaind/syncer.c, sync_store.c, checker.c). */
+	[ST_SYNC_CKPT_GET] = SYNC_CKPT_COL__MAX,
+	[ST_SYNC_CKPT_LOCK] = SYNC_LOCK_COL__MAX,
+	[ST_SYNC_TRACKED] = SYNC_TRACKED_COL__MAX,
+	[ST_SYNC_BLOCK_HASHES] = SYNC_HASH_COL__MAX,
+	[ST_SYNC_BALANCES_GET] = SYNC_AGG_COL__MAX,
+	[ST_SYNC_ALLOWANCES_GET] = SYNC_AGG_COL__MAX,
+	[ST_SYNC_SUPPLY_GET] = SYNC_AGG_COL__MAX,
+	[ST_SYNC_POOLTOTAL_GET] = SYNC_AGG_COL__MAX,
+	[ST_SYNC_ALLOWANCES_OF_OWNERS] = SYNC_OWNER_COL__MAX,
+	[ST_SYNC_STAKES_OPEN] = SYNC_STAKE_COL__MAX,
+	[ST_SYNC_UNDO_READ] = SYNC_UNDO_COL__MAX,
+	[ST_SYNC_OVERSIZE_ABOVE] = SCALAR_COL__MAX,
+	[ST_SYNC_HEALTH] = SYNC_HEALTH_COL__MAX,
+	[ST_CHECK_BLOCKS_RECENT] = SYNC_HASH_COL__MAX,
+	[ST_CHECK_BLOCKS_AFTER] = SYNC_HASH_COL__MAX,
+	[ST_CHECK_SUPPLIES] = CHECK_SUPPLY_COL__MAX,
+	[ST_CHECK_BALANCES_AFTER] = CHECK_BALANCE_COL__MAX,
+	[ST_CHECK_WALLETS_AFTER] = CHECK_WALLET_COL__MAX,
+	[ST_CHECK_OPEN_ISSUES] = CHECK_ISSUE_COL__MAX,
 };

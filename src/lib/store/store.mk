@@ -20,5 +20,6 @@ MIGRATIONS = \
 	db/migrations/001_initial.sql \
 	db/migrations/002_seed_reasons.sql \
 	db/migrations/003_chain_daemon.sql \
-	db/migrations/004_chain_sync.sql
+	db/migrations/004_chain_sync.sql \
+	db/migrations/005_sync.sql
 EXTRA_DIST += $(MIGRATIONS) db/embed.sh
