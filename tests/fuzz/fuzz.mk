@@ -57,8 +57,10 @@ tests_fuzz_fuzz_abi_CPPFLAGS = $(FUZZ_CPPFLAGS)
 tests_fuzz_fuzz_abi_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_TARGET_LDFLAGS)
 tests_fuzz_fuzz_abi_LDADD = $(FUZZ_LIBS)
 
-tests_fuzz_fuzz_rpc_SOURCES = tests/fuzz/rpc.c $(FUZZ_COMMON)
-tests_fuzz_fuzz_rpc_CPPFLAGS = $(FUZZ_CPPFLAGS)
+# With the chain index's event decoding, as the unit test takes it.
+tests_fuzz_fuzz_rpc_SOURCES = tests/fuzz/rpc.c $(FUZZ_COMMON) \
+	src/chaind/sync_logic.c src/chaind/sync.h
+tests_fuzz_fuzz_rpc_CPPFLAGS = $(FUZZ_CPPFLAGS) -I$(top_srcdir)/src/chaind
 tests_fuzz_fuzz_rpc_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_TARGET_LDFLAGS)
 tests_fuzz_fuzz_rpc_LDADD = $(FUZZ_LIBS)
 

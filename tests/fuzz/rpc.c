@@ -10,8 +10,12 @@
  * the error parser and the revert-data extraction.  Every string found is
  * tried as a QUANTITY, as DATA and as a hash and an address.
  *
+ * Every log parsed goes through the chain index's event decoder and
+ * bloom bits (src/chaind/sync_logic.c).
+ *
  * Properties: a parsed object's counts agree with its arrays and respect
- * the caps (the defaults and small ones); every reward of a fee history
+ * the caps (the defaults and small ones); an event decodes only from its
+ * exact shape; every reward of a fee history
  * can be read; a QUANTITY prints back to its text (lowercase); DATA
  * decodes to half its digits; the error's texts are NUL-terminated and
  * free of control characters.
@@ -27,6 +31,7 @@
 #include "eth/hash32.h"
 #include "eth/revert.h"
 #include "eth/rpc.h"
+#include "sync.h"
 #include "fuzz.h"
 
 /* Strings tried as every kind of value: up to a logsBloom's length. */
@@ -81,6 +86,64 @@ fail:
 	return NULL;
 }
 
+/* A 32-byte topic that holds an address: 12 zero bytes first. */
+static bool
+fuzz_topic_is_address(const struct hash32 *t)
+{
+	static const uint8_t zero[12];
+
+	return memcmp(t->bytes, zero, sizeof(zero)) == 0;
+}
+
+/*
+ * The chain index's reading of a log (src/chaind/sync_logic.c): an event
+ * is decoded only from its exact shape, and the log's bloom bits are what
+ * a bloom built from them tests true for.
+ */
+static void
+fuzz_sync_decode(const struct rpc_log *l)
+{
+	struct sync_event ev;
+	struct sync_bloom_bits bits[1 + RPC_LOG_MAX_TOPICS];
+	uint8_t bloom[256];
+	enum sync_event_kind k;
+	size_t i, j, n = 0;
+
+	k = sync_decode(l, SYNC_CONTRACT_TOKEN, &ev);
+	FUZZ_CHECK(k == SYNC_EV_NONE || k == SYNC_EV_TRANSFER ||
+	    k == SYNC_EV_APPROVAL);
+	if (k != SYNC_EV_NONE)
+		FUZZ_CHECK(ev.kind == k && l->topic_count == 3 &&
+		    l->data_len == 32 && fuzz_topic_is_address(&l->topics[1]) &&
+		    fuzz_topic_is_address(&l->topics[2]) &&
+		    memcmp(ev.a.bytes, l->topics[1].bytes + 12, 20) == 0 &&
+		    memcmp(ev.b.bytes, l->topics[2].bytes + 12, 20) == 0);
+	k = sync_decode(l, SYNC_CONTRACT_POOL, &ev);
+	FUZZ_CHECK(k == SYNC_EV_NONE || k == SYNC_EV_STAKED ||
+	    k == SYNC_EV_UNSTAKED || k == SYNC_EV_CLAIMED);
+	if (k != SYNC_EV_NONE)
+		FUZZ_CHECK(ev.kind == k && l->topic_count == 2 &&
+		    fuzz_topic_is_address(&l->topics[1]) &&
+		    l->data_len == (k == SYNC_EV_CLAIMED ? 32u : 64u));
+
+	sync_bloom_bits(l->address.bytes, ADDRESS_LEN, &bits[n++]);
+	for (i = 0; i < l->topic_count; i++)
+		sync_bloom_bits(l->topics[i].bytes, HASH32_LEN, &bits[n++]);
+	memset(bloom, 0, sizeof(bloom));
+	FUZZ_CHECK(sync_bloom_empty(bloom));
+	for (i = 0; i < n; i++)
+		for (j = 0; j < 3; j++) {
+			FUZZ_CHECK(bits[i].bit[j] < 2048);
+			/* Bit b of the 2048 counts from the low end of the
+			 * big-endian 256 bytes. */
+			bloom[255 - bits[i].bit[j] / 8] |=
+			    (uint8_t)(1u << (bits[i].bit[j] % 8));
+		}
+	FUZZ_CHECK(!sync_bloom_empty(bloom));
+	for (i = 0; i < n; i++)
+		FUZZ_CHECK(sync_bloom_test(bloom, &bits[i]));
+}
+
 static void
 fuzz_check_log(const struct rpc_opts *caps, const struct rpc_log *l)
 {
@@ -130,6 +193,8 @@ fuzz_logs(const struct rpc_opts *caps, json_object *obj)
 
 	if (rpc_log_parse(caps, obj, &l, &bad) == CB_OK) {
 		fuzz_check_log(caps, &l);
+		if (caps == NULL)	/* once per log is enough */
+			fuzz_sync_decode(&l);
 		rpc_log_clear(&l);
 	} else {
 		FUZZ_CHECK(bad != NULL && l.data == NULL);
@@ -139,8 +204,11 @@ fuzz_logs(const struct rpc_opts *caps, json_object *obj)
 		FUZZ_CHECK((list.logs == NULL) == (list.count == 0));
 		FUZZ_CHECK(list.count <= (caps != NULL ? caps :
 		    &fuzz_default_caps)->max_logs);
-		for (i = 0; i < list.count; i++)
+		for (i = 0; i < list.count; i++) {
 			fuzz_check_log(caps, &list.logs[i]);
+			if (caps == NULL)
+				fuzz_sync_decode(&list.logs[i]);
+		}
 		rpc_log_list_clear(&list);
 	} else {
 		FUZZ_CHECK(list.logs == NULL && list.count == 0);
@@ -223,6 +291,9 @@ fuzz_error(json_object *eobj)
 	for (i = 0; err.message[i] != '\0'; i++)
 		FUZZ_CHECK((unsigned char)err.message[i] >= 0x20 &&
 		    err.message[i] != 0x7f);
+	/* A refusal the daemon's range controller halves the span for. */
+	if (err.errclass == RPC_ERRCLASS_RANGE_LIMIT)
+		FUZZ_CHECK(sync_range_refusal(CB_ERR_RPC, &err));
 	rc = rpc_error_revert_data(&err, data, sizeof(data), &n);
 	if (rc == CB_OK) {
 		FUZZ_CHECK(n <= sizeof(data));
