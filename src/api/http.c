@@ -351,7 +351,10 @@ http_parse_query_or_reply(struct req *req, const char *q, size_t len,
 		pair = &req->query[req->nquery];
 		klen = http_percent_decode(q + start, eq - start,
 		    storage + off, cap - off, true);
-		if (klen == (size_t)-1 || klen == 0)
+		/* Keys and values end up in answers (details.parameter) and
+		 * logs, which must be valid UTF-8. */
+		if (klen == (size_t)-1 || klen == 0 ||
+		    !buf_utf8_valid(storage + off, klen))
 			return http_error(resp, 400, "invalid_query_string",
 			    "malformed query string", NULL);
 		pair->key = storage + off;
@@ -360,7 +363,7 @@ http_parse_query_or_reply(struct req *req, const char *q, size_t len,
 		vlen = eq < i ? http_percent_decode(q + eq + 1, i - eq - 1,
 		    storage + off, cap - off, true) :
 		    http_percent_decode("", 0, storage + off, cap - off, true);
-		if (vlen == (size_t)-1)
+		if (vlen == (size_t)-1 || !buf_utf8_valid(storage + off, vlen))
 			return http_error(resp, 400, "invalid_query_string",
 			    "malformed query string", NULL);
 		pair->val = storage + off;

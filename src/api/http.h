@@ -201,8 +201,9 @@ size_t http_percent_decode(const char *s, size_t len, char *dst, size_t cap,
 /*
  * Splits the raw query string q[0..len) into req->query, decoding into
  * storage (cap bytes, at least len + HTTP_QUERY_MAX_PAIRS * 2).  Returns 0,
- * or fills resp with a 400 (invalid_query_string,
- * duplicate_query_parameter, too many pairs) and returns 400.
+ * or fills resp with a 400 (invalid_query_string: a malformed escape, an
+ * empty key, a decoded NUL, a key or value that is not valid UTF-8;
+ * duplicate_query_parameter; too many pairs) and returns 400.
  */
 int http_parse_query_or_reply(struct req *req, const char *q, size_t len,
     char *storage, size_t cap, struct resp *resp);

@@ -233,6 +233,68 @@ START_TEST(test_paths)
 }
 END_TEST
 
+/*
+ * A path or message cut to fit ends after a whole UTF-8 character: it goes
+ * to the client inside JSON.  Found by the json_request fuzz target
+ * (tests/fuzz/corpus/json_request/regress_path_cut_utf8).
+ */
+START_TEST(test_paths_utf8_cut)
+{
+	char			 small[12], key[600];
+	struct json_verr	 err;
+	json_object		*o;
+	struct buf		 b;
+	size_t			 i;
+
+	/* "ab" + U+00E9 U+00E9 ...: every cut position meets a 2-byte one. */
+	for (i = 0; i < 8; i++) {
+		snprintf(key, sizeof(key), "%.*s\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+		    "\xc3\xa9\xc3\xa9", (int)i, "abcdefgh");
+		json_path_key(small, sizeof(small), "", key);
+		ck_assert(buf_utf8_valid(small, strlen(small)));
+		ck_assert_uint_ge(strlen(small), 3);
+		ck_assert_str_eq(small + strlen(small) - 3, "...");
+		json_path_key(small, sizeof(small), "x", key);
+		ck_assert(buf_utf8_valid(small, strlen(small)));
+	}
+	/* A 4-byte character across the cut of json_verr_set. */
+	memset(key, 'a', sizeof(key));
+	memcpy(key + JSON_PATH_MAX - 3, "\xf0\x9f\x98\x80", 4);
+	key[sizeof(key) - 1] = '\0';
+	json_verr_set(&err, key, "c", "%s", key);
+	ck_assert_uint_eq(strlen(err.path), JSON_PATH_MAX - 3);
+	ck_assert(buf_utf8_valid(err.path, strlen(err.path)));
+	ck_assert(buf_utf8_valid(err.message, strlen(err.message)));
+
+	/* An unknown key of 300 two-byte characters, through the parser and
+	 * json_check_keys, and the same key twice. */
+	buf_init(&b, 1 << 20);
+	ck_assert_int_eq(buf_puts(&b, "{\"a\":{\""), CB_OK);
+	for (i = 0; i < 300; i++)
+		ck_assert_int_eq(buf_puts(&b, "\xc3\xa9"), CB_OK);
+	ck_assert_int_eq(buf_puts(&b, "\":1}}"), CB_OK);
+	o = json_parse_strict(b.data, b.len, 8, &err);
+	ck_assert_ptr_nonnull(o);
+	ck_assert(!json_check_keys(json_object_object_get(o, "a"), "a",
+	    (const char *const[]){ NULL }, &err));
+	ck_assert_str_eq(err.code, "unknown_field");
+	ck_assert(buf_utf8_valid(err.path, strlen(err.path)));
+	json_object_put(o);
+	buf_reset(&b);
+	ck_assert_int_eq(buf_puts(&b, "{\""), CB_OK);
+	for (i = 0; i < 300; i++)
+		ck_assert_int_eq(buf_puts(&b, "\xc3\xa9"), CB_OK);
+	ck_assert_int_eq(buf_puts(&b, "\":1,\""), CB_OK);
+	for (i = 0; i < 300; i++)
+		ck_assert_int_eq(buf_puts(&b, "\xc3\xa9"), CB_OK);
+	ck_assert_int_eq(buf_puts(&b, "\":2}"), CB_OK);
+	ck_assert_ptr_null(json_parse_strict(b.data, b.len, 8, &err));
+	ck_assert_str_eq(err.code, "duplicate_key");
+	ck_assert(buf_utf8_valid(err.path, strlen(err.path)));
+	buf_free(&b);
+}
+END_TEST
+
 /* The document the getter tests read. */
 static json_object *
 getter_doc(void)
@@ -500,6 +562,7 @@ json_suite(void)
 
 	tc = tcase_create("paths");
 	tcase_add_test(tc, test_paths);
+	tcase_add_test(tc, test_paths_utf8_cut);
 	tcase_add_test(tc, test_verr_set);
 	suite_add_tcase(s, tc);
 

@@ -23,27 +23,79 @@
 /* Depth limit used whatever the caller asks, to bound the scanner's stack. */
 #define JSON_DEPTH_HARD_MAX	128
 
+/*
+ * Shortens s (len bytes, NUL-terminated, cut at an arbitrary byte from a
+ * longer UTF-8 text) so that it does not end inside a UTF-8 sequence:
+ * what these texts hold goes to clients in JSON, which must be valid UTF-8.
+ */
+static void
+json_utf8_trim(char *s, size_t len)
+{
+	size_t		 back, need;
+	unsigned char	 c;
+
+	for (back = 1; back <= 3 && back <= len; back++) {
+		c = (unsigned char)s[len - back];
+		if ((c & 0xc0) == 0x80)
+			continue;	/* a continuation byte: look further back */
+		need = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
+		if (need > back)
+			s[len - back] = '\0';
+		return;
+	}
+}
+
+/* Copies s up to a NUL or len bytes, cut to fit cap (after a whole UTF-8
+ * character); without printf, since every object key passes here. */
+static void
+json_copy_cut(char *dst, size_t cap, const char *s, size_t len)
+{
+	size_t n = strnlen(s, len < cap ? len : cap - 1);
+
+	memcpy(dst, s, n);
+	dst[n] = '\0';
+	if (len >= cap && n == cap - 1)
+		json_utf8_trim(dst, cap - 1);
+}
+
 void
 json_verr_set(struct json_verr *err, const char *path, const char *code,
     const char *fmt, ...)
 {
 	va_list	 ap;
+	int	 n;
 
 	if (err == NULL)
 		return;
-	snprintf(err->path, sizeof(err->path), "%s", path != NULL ? path : "");
-	snprintf(err->code, sizeof(err->code), "%s", code);
+	if (path == NULL)
+		path = "";
+	json_copy_cut(err->path, sizeof(err->path), path, strlen(path));
+	json_copy_cut(err->code, sizeof(err->code), code, strlen(code));
 	va_start(ap, fmt);
-	vsnprintf(err->message, sizeof(err->message), fmt, ap);
+	n = vsnprintf(err->message, sizeof(err->message), fmt, ap);
 	va_end(ap);
+	if (n < 0)
+		err->message[0] = '\0';
+	else if ((size_t)n >= sizeof(err->message))
+		json_utf8_trim(err->message, sizeof(err->message) - 1);
 }
 
-/* Marks a cut path by ending it in "...". */
+/*
+ * Marks a path that snprintf cut to cap - 1 bytes by ending it in "...",
+ * placed after the last whole character.
+ */
 static const char *
 json_path_cut(char *dst, size_t cap)
 {
-	if (cap >= 4)
-		memcpy(dst + cap - 4, "...", 4);
+	size_t	 end;
+
+	if (cap >= 4) {
+		end = cap - 4;
+		dst[end] = '\0';
+		json_utf8_trim(dst, end);
+		end = strlen(dst);
+		memcpy(dst + end, "...", 4);
+	}
 	return dst;
 }
 
@@ -406,9 +458,7 @@ json_check_dups(struct json_scan *sc, const char *path, struct json_key *k,
 			best = i;
 	if (best == SIZE_MAX)
 		return true;
-	snprintf(key, sizeof(key), "%.*s",
-	    (int)(k[best].len < sizeof(key) ? k[best].len : sizeof(key) - 1),
-	    k[best].p);
+	json_copy_cut(key, sizeof(key), k[best].p, k[best].len);
 	json_verr_set(sc->err, json_path_key(child, sizeof(child), path, key),
 	    "duplicate_key", "key appears more than once in the object");
 	return false;
@@ -455,10 +505,7 @@ json_scan_object(struct json_scan *sc, int depth, const char *path)
 		if (!json_scan_string(sc, path, k))
 			goto out;
 		nkeys++;
-		/* The key as text: up to a decoded NUL, cut to fit. */
-		nlen = strnlen(k->p, k->len < sizeof(name) ? k->len : sizeof(name) - 1);
-		memcpy(name, k->p, nlen);
-		name[nlen] = '\0';
+		json_copy_cut(name, sizeof(name), k->p, k->len);
 		json_path_key(child, sizeof(child), path, name);
 		json_scan_ws(sc);
 		if (sc->pos >= sc->len || sc->s[sc->pos] != ':') {

@@ -48,8 +48,9 @@ struct json_verr {
 
 /*
  * Fills err (if not NULL) with path (NULL means ""), code and a
- * printf-style message; each is cut to fit.  For validators outside this
- * module that want to report in the same shape.
+ * printf-style message; each is cut to fit, after its last whole UTF-8
+ * character.  For validators outside this module that want to report in
+ * the same shape.
  */
 void json_verr_set(struct json_verr *err, const char *path, const char *code,
     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
@@ -69,7 +70,8 @@ json_object *json_parse_strict(const char *s, size_t len, int max_depth,
 /*
  * Path helpers: write parent + "." + key (just key when parent is NULL or
  * empty) or parent + "[index]" into dst (cap bytes).  Return dst, always
- * NUL-terminated; a path that does not fit is cut and ends in "...".
+ * NUL-terminated; a path that does not fit is cut after its last whole
+ * UTF-8 character and ends in "...".
  */
 const char *json_path_key(char *dst, size_t cap, const char *parent,
     const char *key);
