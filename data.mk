@@ -14,3 +14,15 @@ EXTRA_DIST += .ci/run \
 # symlink in sites-enabled).
 nginxsitedir = $(sysconfdir)/nginx/sites-available
 dist_nginxsite_DATA = nginx/chainbridge.conf
+
+# The configuration file, installed with safe defaults: the services do
+# nothing until [database] names a store (chainbridge.conf(5)).
+chainbridgeconfdir = $(sysconfdir)/chainbridge
+dist_chainbridgeconf_DATA = conf/chainbridge.conf
+
+# The migrations, for administrators to read before an upgrade;
+# chainbridge-admin carries the same files compiled in and checks them.
+migrationsdir = $(pkgdatadir)/migrations
+migrations_DATA = $(MIGRATIONS)
+
+EXTRA_DIST += LICENSE debian
