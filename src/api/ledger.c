@@ -185,7 +185,7 @@ ledger_strategy_get(struct db *db, uint32_t token_id, struct strategy *out)
 
 /* ------------------------------------------------------ settlement estimate */
 
-static unsigned
+unsigned
 ledger_poll_seconds(const struct config *cfg, const struct token *tok)
 {
 	const struct chain_config *chain = cfg ? config_chain(cfg, tok->chain) : NULL;

@@ -252,6 +252,12 @@ enum cb_err ledger_strategy_get(struct db *db, uint32_t token_id,
 void	ledger_cache_flush(void);
 
 /*
+ * The daemon's poll interval on tok's chain in whole seconds (rounded up;
+ * the built-in default when this process has no section for the chain).
+ */
+unsigned ledger_poll_seconds(const struct config *cfg, const struct token *tok);
+
+/*
  * The cached estimate of token tok as it stands now (for reads), in unix
  * seconds.  Returns CB_OK or a store error.
  */

@@ -118,7 +118,7 @@ START_TEST(test_estimate_rule)
 		{ 50, 900, 5, -1, 1, 1, true, 101, false, 1001 },
 	};
 	struct strategy st;
-	struct ledger_sync s;
+	struct settle_outlook s;
 	struct token tok;
 	size_t i;
 
@@ -140,9 +140,10 @@ START_TEST(test_estimate_rule)
 		s.has_oldest = cases[i].has_oldest;
 		s.oldest = cases[i].oldest;
 		s.priority = cases[i].priority;
-		ck_assert_msg(ledger_sync_estimate(NULL, &tok, &st, &s) == cases[i].want,
-		    "case %zu: %lld, want %lld", i,
-		    (long long)ledger_sync_estimate(NULL, &tok, &st, &s), (long long)cases[i].want);
+		ck_assert_msg(settle_estimate(&st, &s, ledger_poll_seconds(NULL, &tok)) ==
+		    cases[i].want, "case %zu: %lld, want %lld", i,
+		    (long long)settle_estimate(&st, &s, ledger_poll_seconds(NULL, &tok)),
+		    (long long)cases[i].want);
 	}
 	/* A sum past 65 digits is above any threshold. */
 	registry_strategy_default(&st);
@@ -152,7 +153,7 @@ START_TEST(test_estimate_rule)
 	s.now = 1000;
 	s.count = 1;
 	s.value_huge = true;
-	ck_assert_int_eq(ledger_sync_estimate(NULL, &tok, &st, &s), 1002);
+	ck_assert_int_eq(settle_estimate(&st, &s, ledger_poll_seconds(NULL, &tok)), 1002);
 }
 END_TEST
 
@@ -161,7 +162,7 @@ START_TEST(test_estimate_poll_interval)
 {
 	struct config cfg;
 	struct strategy st;
-	struct ledger_sync s;
+	struct settle_outlook s;
 	struct token tok;
 
 	memset(&cfg, 0, sizeof(cfg));
@@ -175,9 +176,9 @@ START_TEST(test_estimate_poll_interval)
 	s.now = 1000;
 	s.count = 1;
 	s.priority = true;
-	ck_assert_int_eq(ledger_sync_estimate(&cfg, &tok, &st, &s), 1005);
+	ck_assert_int_eq(settle_estimate(&st, &s, ledger_poll_seconds(&cfg, &tok)), 1005);
 	snprintf(tok.chain, sizeof(tok.chain), "other");
-	ck_assert_int_eq(ledger_sync_estimate(&cfg, &tok, &st, &s), 1002);
+	ck_assert_int_eq(settle_estimate(&st, &s, ledger_poll_seconds(&cfg, &tok)), 1002);
 }
 END_TEST
 
