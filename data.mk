@@ -26,3 +26,6 @@ migrationsdir = $(pkgdatadir)/migrations
 migrations_DATA = $(MIGRATIONS)
 
 EXTRA_DIST += LICENSE debian
+
+# The operator's manual: architecture, install, first run, backups, upgrades.
+dist_man_MANS += man/chainbridge.7
