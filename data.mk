@@ -10,10 +10,13 @@ EXTRA_DIST += .ci/run \
 	contracts/ChainBridgeToken.sol contracts/StakingPool.sol contracts/README.md \
 	nginx/stack-nginx.conf.in
 
-# The nginx site, where Debian's nginx looks for sites (enable it with a
-# symlink in sites-enabled).
+# The nginx sites, where Debian's nginx looks for sites (enable them with a
+# symlink in sites-enabled): plain HTTP, and HTTPS once it has a certificate
+# (README.md, "TLS").  What both server blocks share goes to snippets/.
 nginxsitedir = $(sysconfdir)/nginx/sites-available
-dist_nginxsite_DATA = nginx/chainbridge.conf
+dist_nginxsite_DATA = nginx/chainbridge.conf nginx/chainbridge-tls.conf
+nginxsnippetdir = $(sysconfdir)/nginx/snippets
+dist_nginxsnippet_DATA = nginx/chainbridge-server.conf
 
 # The configuration file, installed with safe defaults: the services do
 # nothing until [database] names a store (chainbridge.conf(5)).

@@ -2,29 +2,31 @@
  * dbprobe.c - the raw durable MariaDB ceiling of the ledger's writes.
  *
  * N threads, each with its own connection (the API's workers each own one),
- * run for a fixed time the statements chainbridge-api sends to the store
- * for a POST /api/v1/balance/adjust with one adjustment of +1 whole token
- * under reason "reward" and no Idempotency-Key, in the same order, through
- * the same db_txn().  With -r ROWS (more than one) they send instead what
- * a POST /api/v1/rewards/distribute of +1 to ROWS distinct users does
- * (operation kind "reward" with its context, each change with the
- * reward's metadata):
+ * run for a fixed time what chainbridge-api sends to the store for a POST
+ * /api/v1/balance/adjust with one adjustment of +1 whole token under
+ * reason "reward" and no Idempotency-Key: the auth look-up, then the very
+ * write the API runs, through the shared ledger core
+ * (ledger_write_prepare and ledger_write_commit of src/lib/ledger/write.h),
+ * so the statements and their order are the API's by construction.  With
+ * -r ROWS (more than one) they send instead what a POST
+ * /api/v1/rewards/distribute of +1 to ROWS distinct users does (operation
+ * kind "reward" with its context, each change with the reward's metadata):
  *
  *   ST_APIKEY_BY_PREFIX       auth: the key row by prefix, hash compared
  *                             (skipped with -A)
  *   ST_LEDGER_PENDING_STATS   settlement outlook, autocommit (skipped with -S)
  *   BEGIN
+ *   ST_LEDGER_OP_INSERT
  *   ST_LEDGER_LOCK_BALANCES   the balance rows, FOR UPDATE, in key order
  *   ST_LEDGER_CREATE_BALANCES + ST_LEDGER_LOCK_BALANCES  only when missing
- *   ST_LEDGER_OP_INSERT
  *   ST_LEDGER_CHANGES_INSERT
  *   ST_LEDGER_BALANCES_UPSERT
  *   COMMIT
  *
  * Users are drawn uniformly from PREFIX0 .. PREFIX(U-1); a transaction of
  * several rows takes a window of ROWS consecutive ones, each thread its own
- * sequence of windows.  Token, strategy and API key are read once at start
- * (the API caches them per worker).
+ * sequence of windows.  Token, strategy, reason and API key are read once
+ * at start (the API caches them per worker).
  * Only transactions that complete inside the measured window count; their
  * latencies go into a log-linear histogram (about 3 % resolution).  The
  * last line of the output is "dbprobe key=value ..." for scripts.
@@ -59,13 +61,12 @@
 #include "store/registry.h"
 #include "store/stmts.h"
 #include "store/store.h"
-#include "core/uuid.h"
+#include "ledger/write.h"
 
 #define PROBE_THREADS_MAX	512
 #define PROBE_USER_MAX		64	/* bytes of a generated user id */
 #define PROBE_PREFIX_MAX	32
-#define PROBE_ROWS_MAX		65535	/* balance_changes.position is SMALLINT */
-#define PROBE_JSON_MAX		(64u << 20)	/* bytes of one statement payload */
+#define PROBE_ROWS_MAX		LEDGER_ROWS_HARD_MAX
 /* Histogram: values below 2^(PROBE_SUB_BITS + 1) us are exact; above,
  * each power of two is split in 2^PROBE_SUB_BITS linear steps. */
 #define PROBE_SUB_BITS		5
@@ -104,19 +105,17 @@ struct probe_shared {
 	const struct probe_opts	*opts;
 	struct token		 token;
 	struct strategy		 strategy;
+	struct reason		 reason;
 	struct amount		 delta;		/* +1 whole token, base units */
-	char			 prio_json[512];
 	char			 context[256];	/* operations.context of a reward */
 	char			 key_prefix[APIKEY_PREFIX_LEN + 1];
 	uint8_t			 key_hash[32];
 	_Atomic int		 phase;
 };
 
-struct probe_row {
-	char		 user[PROBE_USER_MAX];
+struct probe_user {
+	char		 id[PROBE_USER_MAX];
 	size_t		 len;
-	bool		 found;
-	struct amount	 confirmed, before, after;
 };
 
 struct probe_thread {
@@ -133,12 +132,9 @@ struct probe_thread {
 	uint64_t		 auth_fail;
 	char			 last_error[160];
 	uint64_t		 hist[PROBE_BUCKETS];
-	/* the transaction in progress */
-	struct probe_row	*rows;		/* request order */
-	size_t			*sorted;	/* rows by primary key: the lock order */
-	size_t			 created_now;	/* rows created by this attempt */
-	struct buf		 keys_json;	/* sorted [[user, token], ...] */
-	struct buf		 scratch;
+	/* the write in progress */
+	struct probe_user	*users;		/* request order */
+	struct ledger_write	 lw;
 };
 
 /* xorshift64*: cheap per-thread randomness for picking users. */
@@ -246,98 +242,29 @@ probe_auth(struct probe_thread *t)
 	fr = db_fetch(t->db, ST_APIKEY_BY_PREFIX, &row);
 	if (fr < 0)
 		rc = CB_ERR_DB;
-	else if (fr == 0 || row.ncols != 3 || row.val[1] == NULL || row.len[1] != 32 ||
-	    !apikey_hash_equal(sh->key_hash, (const uint8_t *)row.val[1]))
+	else if (fr == 0 || row.ncols != APIKEY_AUTH_COL__MAX ||
+	    row.val[APIKEY_AUTH_COL_HASH] == NULL || row.len[APIKEY_AUTH_COL_HASH] != 32 ||
+	    !apikey_hash_equal(sh->key_hash, (const uint8_t *)row.val[APIKEY_AUTH_COL_HASH]))
 		rc = CB_ERR_NOT_FOUND;
 	db_done(t->db, ST_APIKEY_BY_PREFIX);
 	return rc;
 }
 
-/* ST_LEDGER_PENDING_STATS with the strategy's values, result read. */
-static enum cb_err
-probe_stats(struct probe_thread *t)
-{
-	struct probe_shared *sh = t->sh;
-	struct db_row row;
-	enum cb_err rc;
-	int r;
-
-	rc = DB_EXEC(t->db, ST_LEDGER_PENDING_STATS, DB_CSTR(sh->prio_json),
-	    DB_U64(sh->token.id), DB_U64((uint64_t)sh->strategy.max_batch_size + 1));
-	if (rc != CB_OK)
-		return rc;
-	r = db_fetch(t->db, ST_LEDGER_PENDING_STATS, &row);
-	if (r != 1 || row.ncols < 5)
-		rc = CB_ERR_DB;
-	db_done(t->db, ST_LEDGER_PENDING_STATS);
-	return rc;
-}
-
-/* The API's lock order (ledger.c): user_id bytewise, shorter first on a
- * common prefix; one token, so the token id never decides. */
-static int
-probe_row_cmp(const struct probe_row *x, const struct probe_row *y)
-{
-	size_t n = x->len < y->len ? x->len : y->len;
-	int c = memcmp(x->user, y->user, n);
-
-	if (c != 0)
-		return c;
-	return x->len < y->len ? -1 : x->len > y->len;
-}
-
-/* qsort_r's comparator over indices into the rows (arg). */
-static int
-probe_sorted_cmp(const void *a, const void *b, void *arg)
-{
-	const struct probe_row *rows = arg;
-
-	return probe_row_cmp(&rows[*(const size_t *)a], &rows[*(const size_t *)b]);
-}
-
-/* The row of user (len bytes), by binary search in the lock order. */
-static struct probe_row *
-probe_row_find(struct probe_thread *t, const char *user, size_t len)
-{
-	const struct probe_row *rows = t->rows;
-	size_t lo = 0, hi = t->sh->opts->rows, mid;
-	struct probe_row key;
-	int c;
-
-	if (len >= sizeof(key.user))
-		return NULL;
-	memcpy(key.user, user, len);
-	key.len = len;
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		c = probe_row_cmp(&key, &rows[t->sorted[mid]]);
-		if (c == 0)
-			return &t->rows[t->sorted[mid]];
-		if (c < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return NULL;
-}
-
-/* Appends ["user",token] to b. */
-static enum cb_err
-probe_key_json(struct buf *b, const struct probe_row *r, uint32_t token_id)
-{
-	return buf_printf(b, "[\"%.*s\",%" PRIu32 "]", (int)r->len, r->user, token_id);
-}
-
 /*
  * Picks the users of the next request (one at random, or ROWS consecutive
- * ones from a random start) and builds the sorted key array.
+ * ones from a random start) and builds the write as the API's handler
+ * would after validation: the token, the reason, one change of +1 per user.
  */
 static enum cb_err
-probe_pick(struct probe_thread *t)
+probe_build(struct probe_thread *t)
 {
-	const struct probe_opts *o = t->sh->opts;
+	const struct probe_shared *sh = t->sh;
+	const struct probe_opts *o = sh->opts;
+	struct ledger_write *lw = &t->lw;
+	bool reward = o->rows > 1;
 	uint64_t windows = o->users / o->rows, first;
-	size_t i;
+	unsigned token, reason;
+	size_t i, meta_off = 0;
 	enum cb_err rc;
 
 	/* Several rows: thread k takes windows k, k + N, k + 2N, ... so the
@@ -348,196 +275,37 @@ probe_pick(struct probe_thread *t)
 	else
 		first = (t->index + t->seq++ * o->threads) % windows * o->rows;
 
+	ledger_write_reset(lw, reward ? LEDGER_REWARD : LEDGER_ADJUST);
+	lw->no_outlook = !o->stats;
+	if ((rc = ledger_write_token(lw, &sh->token, &sh->strategy, 2, &token)) != CB_OK ||
+	    (rc = ledger_write_reason(lw, &sh->reason, &reason)) != CB_OK)
+		return rc;
+	if (reward &&
+	    ((rc = ledger_write_text(lw, sh->context, strlen(sh->context),
+	    &lw->context_off)) != CB_OK ||
+	    (rc = ledger_write_text(lw, PROBE_REWARD_META, strlen(PROBE_REWARD_META),
+	    &meta_off)) != CB_OK))
+		return rc;
+	lw->context_len = reward ? strlen(sh->context) : 0;
 	for (i = 0; i < o->rows; i++) {
-		struct probe_row *r = &t->rows[i];
+		struct probe_user *u = &t->users[i];
+		struct ledger_change *c;
 
-		r->len = (size_t)snprintf(r->user, sizeof(r->user), "%s%" PRIu64, o->prefix,
+		u->len = (size_t)snprintf(u->id, sizeof(u->id), "%s%" PRIu64, o->prefix,
 		    (first + i) % o->users);
-		t->sorted[i] = i;
+		if ((c = ledger_change_add(lw)) == NULL)
+			return CB_ERR_NOMEM;
+		c->user_id = u->id;
+		c->user_id_len = u->len;
+		c->token = token;
+		c->reason = reason;
+		c->amount = sh->delta;
+		c->detail = reward ? PROBE_REWARD_DETAIL : PROBE_DETAIL;
+		c->detail_len = strlen(c->detail);
+		c->meta_off = meta_off;
+		c->meta_len = reward ? strlen(PROBE_REWARD_META) : 0;
 	}
-	qsort_r(t->sorted, o->rows, sizeof(*t->sorted), probe_sorted_cmp, t->rows);
-	buf_reset(&t->keys_json);
-	if ((rc = buf_putc(&t->keys_json, '[')) != CB_OK)
-		return rc;
-	for (i = 0; i < o->rows; i++) {
-		if ((i > 0 && (rc = buf_putc(&t->keys_json, ',')) != CB_OK) ||
-		    (rc = probe_key_json(&t->keys_json, &t->rows[t->sorted[i]],
-		    t->sh->token.id)) != CB_OK)
-			return rc;
-	}
-	return buf_putc(&t->keys_json, ']');
-}
-
-/* ST_LEDGER_LOCK_BALANCES over the keys; *found counts the rows back. */
-static enum cb_err
-probe_lock(struct probe_thread *t, size_t *found)
-{
-	struct probe_row *r;
-	struct db_row row;
-	enum cb_err rc;
-	int fr;
-
-	*found = 0;
-	rc = DB_EXEC(t->db, ST_LEDGER_LOCK_BALANCES, DB_STR(t->keys_json.data, t->keys_json.len));
-	if (rc != CB_OK)
-		return rc;
-	while ((fr = db_fetch(t->db, ST_LEDGER_LOCK_BALANCES, &row)) == 1) {
-		if (row.ncols < 4 || row.val[0] == NULL || row.val[2] == NULL ||
-		    row.val[3] == NULL ||
-		    (r = probe_row_find(t, row.val[0], row.len[0])) == NULL ||
-		    amount_from_db(&r->confirmed, row.val[2], row.len[2]) != 0 ||
-		    amount_from_db(&r->before, row.val[3], row.len[3]) != 0) {
-			rc = CB_ERR_DB;
-			break;
-		}
-		if (!r->found)
-			(*found)++;
-		r->found = true;
-	}
-	if (fr < 0)
-		rc = CB_ERR_DB;
-	db_done(t->db, ST_LEDGER_LOCK_BALANCES);
-	return rc;
-}
-
-/* Locks every row of the request, creating the missing ones first. */
-static enum cb_err
-probe_lock_all(struct probe_thread *t)
-{
-	const struct probe_opts *o = t->sh->opts;
-	struct buf *b = &t->scratch;
-	size_t i, k, found;
-	enum cb_err rc;
-
-	t->created_now = 0;
-	for (i = 0; i < o->rows; i++)
-		t->rows[i].found = false;
-	if ((rc = probe_lock(t, &found)) != CB_OK || found == o->rows)
-		return rc;
-	buf_reset(b);
-	if ((rc = buf_putc(b, '[')) != CB_OK)
-		return rc;
-	for (i = 0, k = 0; i < o->rows; i++) {
-		const struct probe_row *r = &t->rows[t->sorted[i]];
-
-		if (r->found)
-			continue;
-		if ((k++ > 0 && (rc = buf_putc(b, ',')) != CB_OK) ||
-		    (rc = probe_key_json(b, r, t->sh->token.id)) != CB_OK)
-			return rc;
-	}
-	if ((rc = buf_putc(b, ']')) != CB_OK ||
-	    (rc = DB_EXEC(t->db, ST_LEDGER_CREATE_BALANCES, DB_STR(b->data, b->len))) != CB_OK)
-		return rc;
-	t->created_now = k;
-	for (i = 0; i < o->rows; i++)
-		t->rows[i].found = false;
-	if ((rc = probe_lock(t, &found)) != CB_OK)
-		return rc;
-	return found == o->rows ? CB_OK : CB_ERR_INTERNAL;
-}
-
-/* Appends a DECIMAL(65,0) amount as a JSON string. */
-static enum cb_err
-probe_db_amount(struct buf *b, const struct amount *a)
-{
-	char text[AMOUNT_DB_MAX];
-	size_t n;
-
-	if ((n = amount_to_db(a, text, sizeof(text))) == 0)
-		return CB_ERR_RANGE;
-	return buf_printf(b, "\"%.*s\"", (int)n, text);
-}
-
-/* ST_LEDGER_CHANGES_INSERT with every change, in request order. */
-static enum cb_err
-probe_insert_changes(struct probe_thread *t, uint64_t op_id)
-{
-	const struct probe_shared *sh = t->sh;
-	bool reward = sh->opts->rows > 1;
-	struct buf *b = &t->scratch;
-	size_t i;
-	enum cb_err rc;
-
-	buf_reset(b);
-	if ((rc = buf_putc(b, '[')) != CB_OK)
-		return rc;
-	for (i = 0; i < sh->opts->rows; i++) {
-		const struct probe_row *r = &t->rows[i];
-
-		if ((i > 0 && (rc = buf_putc(b, ',')) != CB_OK) ||
-		    (rc = buf_printf(b, "[%zu,\"%.*s\",%" PRIu32 ",", i, (int)r->len, r->user,
-		    sh->token.id)) != CB_OK ||
-		    (rc = probe_db_amount(b, &sh->delta)) != CB_OK ||
-		    (rc = buf_putc(b, ',')) != CB_OK ||
-		    (rc = probe_db_amount(b, &r->before)) != CB_OK ||
-		    (rc = buf_putc(b, ',')) != CB_OK ||
-		    (rc = probe_db_amount(b, &r->after)) != CB_OK ||
-		    (rc = buf_puts(b, reward ?
-		    ",\"" PROBE_REASON "\",\"" PROBE_REWARD_DETAIL "\"," PROBE_REWARD_META "]" :
-		    ",\"" PROBE_REASON "\",\"" PROBE_DETAIL "\"]")) != CB_OK)
-			return rc;
-	}
-	if ((rc = buf_putc(b, ']')) != CB_OK)
-		return rc;
-	rc = DB_EXEC(t->db, ST_LEDGER_CHANGES_INSERT, DB_U64(op_id), DB_STR(b->data, b->len));
-	if (rc == CB_OK && db_affected(t->db, ST_LEDGER_CHANGES_INSERT) != sh->opts->rows)
-		rc = CB_ERR_INTERNAL;
-	return rc;
-}
-
-/* ST_LEDGER_BALANCES_UPSERT with the new pending balances, in key order. */
-static enum cb_err
-probe_store_balances(struct probe_thread *t)
-{
-	const struct probe_shared *sh = t->sh;
-	struct buf *b = &t->scratch;
-	size_t i;
-	enum cb_err rc;
-
-	buf_reset(b);
-	if ((rc = buf_putc(b, '[')) != CB_OK)
-		return rc;
-	for (i = 0; i < sh->opts->rows; i++) {
-		const struct probe_row *r = &t->rows[t->sorted[i]];
-
-		if ((i > 0 && (rc = buf_putc(b, ',')) != CB_OK) ||
-		    (rc = buf_printf(b, "[\"%.*s\",%" PRIu32 ",", (int)r->len, r->user,
-		    sh->token.id)) != CB_OK ||
-		    (rc = probe_db_amount(b, &r->after)) != CB_OK ||
-		    (rc = buf_putc(b, ']')) != CB_OK)
-			return rc;
-	}
-	if ((rc = buf_putc(b, ']')) != CB_OK)
-		return rc;
-	return DB_EXEC(t->db, ST_LEDGER_BALANCES_UPSERT, DB_STR(b->data, b->len));
-}
-
-/* One attempt of the write transaction (db_txn may repeat it). */
-static enum cb_err
-probe_txn(struct db *db, void *arg)
-{
-	struct probe_thread *t = arg;
-	const struct probe_shared *sh = t->sh;
-	bool reward = sh->opts->rows > 1;
-	char op_uuid[UUID_STR_LEN + 1];
-	size_t i;
-	enum cb_err rc;
-
-	if ((rc = probe_lock_all(t)) != CB_OK)
-		return rc;
-	for (i = 0; i < sh->opts->rows; i++)
-		if (amount_add(&t->rows[i].after, &t->rows[i].before, &sh->delta) != 0)
-			return CB_ERR_RANGE;
-	uuid_v7(op_uuid);
-	rc = DB_EXEC(db, ST_LEDGER_OP_INSERT, DB_CSTR(op_uuid), DB_U64(sh->opts->api_key_id),
-	    DB_CSTR(reward ? "reward" : "adjust"), DB_NULL(), DB_CSTR("normal"),
-	    reward ? DB_CSTR(sh->context) : DB_NULL(), DB_U64(sh->opts->rows));
-	if (rc != CB_OK)
-		return rc;
-	if ((rc = probe_insert_changes(t, db_insert_id(db, ST_LEDGER_OP_INSERT))) != CB_OK)
-		return rc;
-	return probe_store_balances(t);
+	return CB_OK;
 }
 
 /* Counts a failed request and pauses a millisecond, so a store that is
@@ -561,12 +329,16 @@ probe_thread_main(void *arg)
 	struct probe_thread *t = arg;
 	struct probe_shared *sh = t->sh;
 	const struct probe_opts *o = sh->opts;
+	struct ledger_request rq;
 	uint64_t start, end;
 	enum cb_err rc;
 
+	/* As the API without an Idempotency-Key. */
+	memset(&rq, 0, sizeof(rq));
+	rq.api_key_id = o->api_key_id;
 	while (atomic_load(&sh->phase) != PROBE_STOP) {
-		if ((rc = probe_pick(t)) != CB_OK) {
-			probe_note_error(t, "pick", rc);
+		if ((rc = probe_build(t)) != CB_OK) {
+			probe_note_error(t, "build", rc);
 			continue;
 		}
 		start = monotime_us();
@@ -576,11 +348,11 @@ probe_thread_main(void *arg)
 			probe_note_error(t, "auth", rc);
 			continue;
 		}
-		if (o->stats && (rc = probe_stats(t)) != CB_OK) {
-			probe_note_error(t, "pending_stats", rc);
+		if ((rc = ledger_write_prepare(t->db, &t->lw)) != CB_OK) {
+			probe_note_error(t, "prepare", rc);
 			continue;
 		}
-		if ((rc = db_txn(t->db, probe_txn, t)) != CB_OK) {
+		if ((rc = ledger_write_commit(t->db, &t->lw, &rq)) != CB_OK) {
 			probe_note_error(t, "transaction", rc);
 			continue;
 		}
@@ -588,7 +360,7 @@ probe_thread_main(void *arg)
 		/* Counted by completion time: what finished inside the window. */
 		if (atomic_load(&sh->phase) == PROBE_MEASURE) {
 			t->done++;
-			t->created += t->created_now;
+			t->created += t->lw.created;
 			t->hist[probe_bucket(end - start)]++;
 		}
 	}
@@ -693,16 +465,15 @@ bad:
 	return -1;
 }
 
-/* Reads token, strategy and (with auth) the key hash; builds shared texts. */
+/* Reads token, strategy, reason and (with auth) the key hash; builds
+ * shared texts. */
 static int
 probe_setup(struct db *db, struct probe_shared *sh)
 {
 	const struct probe_opts *o = sh->opts;
-	struct buf prio = BUF_INITIALIZER(sizeof(sh->prio_json));
 	const char *key;
 	char whole[AMOUNT_STR_MAX];
 	enum cb_err rc;
-	unsigned i;
 	int status = -1;
 
 	if ((rc = registry_token_get(db, o->symbol, strlen(o->symbol), &sh->token)) != CB_OK) {
@@ -713,24 +484,17 @@ probe_setup(struct db *db, struct probe_shared *sh)
 		fprintf(stderr, "dbprobe: strategy of %s: %s\n", o->symbol, cb_strerror(rc));
 		goto out;
 	}
+	if ((rc = registry_reason_get(db, PROBE_REASON, strlen(PROBE_REASON),
+	    &sh->reason)) != CB_OK) {
+		fprintf(stderr, "dbprobe: reason %s: %s\n", PROBE_REASON, cb_strerror(rc));
+		goto out;
+	}
 	snprintf(whole, sizeof(whole), "+1");
 	if (amount_parse(&sh->delta, whole, strlen(whole), sh->token.decimals,
 	    AMOUNT_ALLOW_SIGN | AMOUNT_NONZERO) != AMOUNT_OK) {
 		fprintf(stderr, "dbprobe: cannot form the amount +1 %s\n", o->symbol);
 		goto out;
 	}
-	if (buf_putc(&prio, '[') != CB_OK)
-		goto out;
-	for (i = 0; i < sh->strategy.npriority; i++) {
-		if ((i > 0 && buf_putc(&prio, ',') != CB_OK) ||
-		    buf_append_json_string(&prio, sh->strategy.priority_reasons[i],
-		    strlen(sh->strategy.priority_reasons[i])) != CB_OK)
-			goto out;
-	}
-	if (buf_putc(&prio, ']') != CB_OK || prio.len >= sizeof(sh->prio_json))
-		goto out;
-	memcpy(sh->prio_json, prio.data, prio.len);
-	sh->prio_json[prio.len] = '\0';
 	/* The reward_batch object as rewards.c stores it (json-c's plain form). */
 	snprintf(sh->context, sizeof(sh->context), "{\"activity_id\":\"bench\","
 	    "\"reward_type\":\"bench\",\"token_symbol\":\"%s\"}", sh->token.symbol);
@@ -745,7 +509,6 @@ probe_setup(struct db *db, struct probe_shared *sh)
 	}
 	status = 0;
 out:
-	buf_free(&prio);
 	return status;
 }
 
@@ -852,11 +615,9 @@ main(int argc, char **argv)
 	for (i = 0; i < opts.threads; i++) {
 		threads[i].sh = &sh;
 		threads[i].index = i;
-		buf_init(&threads[i].keys_json, PROBE_JSON_MAX);
-		buf_init(&threads[i].scratch, PROBE_JSON_MAX);
-		threads[i].rows = calloc(opts.rows, sizeof(*threads[i].rows));
-		threads[i].sorted = calloc(opts.rows, sizeof(*threads[i].sorted));
-		if (threads[i].rows == NULL || threads[i].sorted == NULL) {
+		ledger_write_init(&threads[i].lw, LEDGER_ADJUST);
+		threads[i].users = calloc(opts.rows, sizeof(*threads[i].users));
+		if (threads[i].users == NULL) {
 			fprintf(stderr, "dbprobe: out of memory\n");
 			goto out;
 		}
@@ -871,8 +632,8 @@ main(int argc, char **argv)
 		goto out;
 	printf("dbprobe: %u connections, token %s (id %" PRIu32 "), %" PRIu64
 	    " users %s0.., %u x +1 %s per transaction (%s), api_key_id %" PRIu32 "\n"
-	    "  statements: %s%sBEGIN, LOCK_BALANCES [CREATE_BALANCES, LOCK_BALANCES],"
-	    " OP_INSERT, CHANGES_INSERT, BALANCES_UPSERT, COMMIT\n",
+	    "  statements: %s%sBEGIN, OP_INSERT, LOCK_BALANCES [CREATE_BALANCES,"
+	    " LOCK_BALANCES], CHANGES_INSERT, BALANCES_UPSERT, COMMIT\n",
 	    opts.threads, sh.token.symbol, sh.token.id, opts.users, opts.prefix, opts.rows,
 	    sh.token.symbol, opts.rows > 1 ? "rewards/distribute" : "balance/adjust",
 	    opts.api_key_id, opts.auth ? "APIKEY_BY_PREFIX, " : "",
@@ -905,10 +666,8 @@ join:
 out:
 	for (i = 0; i < opts.threads; i++) {
 		db_close(threads[i].db);
-		buf_free(&threads[i].keys_json);
-		buf_free(&threads[i].scratch);
-		free(threads[i].rows);
-		free(threads[i].sorted);
+		ledger_write_free(&threads[i].lw);
+		free(threads[i].users);
 	}
 	explicit_bzero(sh.key_hash, sizeof(sh.key_hash));
 	config_free(cfg);

@@ -35,15 +35,11 @@ apikey_create(struct admin *adm, const char *name, const char *scopes_text)
 	enum cb_err rc;
 	int scopes_bits;
 
-	if (!name_valid(name)) {
-		fprintf(stderr, "chainbridge-admin: --name: 1..64 of A-Z a-z 0-9 . _ -\n");
-		return 2;
-	}
+	if (!name_valid(name))
+		return admin_usage_error(adm, "--name: 1..64 of A-Z a-z 0-9 . _ -");
 	scopes_bits = apikey_scopes_parse(scopes_text, strlen(scopes_text));
-	if (scopes_bits <= 0) {
-		fprintf(stderr, "chainbridge-admin: --scopes: comma list of read, write, admin\n");
-		return 2;
-	}
+	if (scopes_bits <= 0)
+		return admin_usage_error(adm, "--scopes: comma list of read, write, admin");
 	apikey_scopes_format((unsigned)scopes_bits, scopes, sizeof(scopes));
 	if (apikey_generate(key) != CB_OK || !apikey_parse(key, APIKEY_LEN, prefix)) {
 		fprintf(stderr, "chainbridge-admin: cannot generate a key\n");
@@ -79,49 +75,56 @@ apikey_list(struct admin *adm)
 	printf("%-5s %-24s %-13s %-17s %-21s %s\n", "ID", "NAME", "PREFIX", "SCOPES",
 	    "CREATED", "REVOKED");
 	while ((r = db_fetch(adm->db, ST_APIKEY_LIST, &row)) == 1)
-		printf("%-5s %-24s %-13s %-17s %-21s %s\n", row.val[0], row.val[1], row.val[2],
-		    row.val[3], row.val[4] ? row.val[4] : "-", row.val[5] ? row.val[5] : "-");
+		printf("%-5s %-24s %-13s %-17s %-21s %s\n", row.val[APIKEY_COL_ID],
+		    row.val[APIKEY_COL_NAME], row.val[APIKEY_COL_PREFIX],
+		    row.val[APIKEY_COL_SCOPES],
+		    row.val[APIKEY_COL_CREATED_AT] ? row.val[APIKEY_COL_CREATED_AT] : "-",
+		    row.val[APIKEY_COL_REVOKED_AT] ? row.val[APIKEY_COL_REVOKED_AT] : "-");
 	db_done(adm->db, ST_APIKEY_LIST);
 	return r < 0 ? 1 : 0;
 }
 
-int
-cmd_apikey(struct admin *adm, int argc, char **argv)
+static int
+cmd_apikey(struct admin *adm)
 {
-	static const char *const spec[] = { "name=", "scopes=", NULL };
-	const char *v[3];
+	const char *action = adm->action->name;
+	const char *name = adm->opt[0];
 
-	if (argc < 1) {
-		fprintf(stderr, "usage: chainbridge-admin apikey create|list|revoke ...\n");
-		return 2;
-	}
-	if (admin_opts(argc - 1, argv + 1, spec, v) != 0)
-		return 2;
-	if (strcmp(argv[0], "list") == 0)
+	if (strcmp(action, "list") == 0)
 		return apikey_list(adm);
-	if (strcmp(argv[0], "create") == 0) {
-		if (v[0] == NULL || v[1] == NULL) {
-			fprintf(stderr, "chainbridge-admin: apikey create needs --name and --scopes\n");
-			return 2;
-		}
-		return apikey_create(adm, v[0], v[1]);
+	if (strcmp(action, "create") == 0) {
+		if (name == NULL || adm->opt[1] == NULL)
+			return admin_usage_error(adm, "apikey create needs --name and --scopes");
+		return apikey_create(adm, name, adm->opt[1]);
 	}
-	if (strcmp(argv[0], "revoke") == 0) {
-		if (v[0] == NULL) {
-			fprintf(stderr, "chainbridge-admin: apikey revoke needs --name\n");
-			return 2;
-		}
-		if (DB_EXEC(adm->db, ST_APIKEY_REVOKE, DB_CSTR(v[0])) != CB_OK) {
-			fprintf(stderr, "chainbridge-admin: apikey revoke: %s\n", db_error(adm->db));
-			return 1;
-		}
-		if (db_affected(adm->db, ST_APIKEY_REVOKE) == 0) {
-			fprintf(stderr, "chainbridge-admin: no active key named '%s'\n", v[0]);
-			return 1;
-		}
-		printf("revoked key '%s'\n", v[0]);
-		return 0;
+	/* revoke */
+	if (name == NULL)
+		return admin_usage_error(adm, "apikey revoke needs --name");
+	if (DB_EXEC(adm->db, ST_APIKEY_REVOKE, DB_CSTR(name)) != CB_OK) {
+		fprintf(stderr, "chainbridge-admin: apikey revoke: %s\n", db_error(adm->db));
+		return 1;
 	}
-	fprintf(stderr, "chainbridge-admin: unknown apikey command '%s'\n", argv[0]);
-	return 2;
+	if (db_affected(adm->db, ST_APIKEY_REVOKE) == 0) {
+		fprintf(stderr, "chainbridge-admin: no active key named '%s'\n", name);
+		return 1;
+	}
+	printf("revoked key '%s'\n", name);
+	return 0;
 }
+
+/* Option indices: --name is 0 in both lists; --scopes is 1 for create. */
+static const char *const apikey_create_opts[] = { "name=", "scopes=", NULL };
+static const char *const apikey_revoke_opts[] = { "name=", NULL };
+static const char *const apikey_no_opts[] = { NULL };
+
+static const struct admin_action apikey_actions[] = {
+	{ "create", apikey_create_opts, "--name N --scopes read|write|admin[,...]" },
+	{ "list", apikey_no_opts, "" },
+	{ "revoke", apikey_revoke_opts, "--name N" },
+	{ NULL, NULL, NULL },
+};
+
+const struct admin_cmd admin_cmd_apikey = {
+	"apikey", "Create, list and revoke API keys",
+	ADMIN_NEEDS_DB, cmd_apikey, apikey_actions,
+};

@@ -33,32 +33,33 @@ load_address(const char *path, struct address *out)
 	return 0;
 }
 
-int
-cmd_signer_address(struct admin *adm, int argc, char **argv)
+/*
+ * signer-address --key-file F needs no configuration at all; --chain NAME
+ * loads it to find that chain's key_file.
+ */
+static int
+cmd_signer_address(struct admin *adm)
 {
-	static const char *const spec[] = { "key-file=", "chain=", NULL };
-	const char *v[3];
-	const char *path;
+	const char *key_file = adm->opt[0], *chain = adm->opt[1];
+	const struct chain_config *cc;
 	char text[ADDRESS_STR_SIZE];
 	struct address a;
 
-	if (admin_opts(argc, argv, spec, v) != 0)
-		return 2;
-	path = v[0];
-	if (path == NULL && v[1] != NULL) {
-		const struct chain_config *cc = config_chain(adm->cfg, v[1]);
-
+	if ((key_file == NULL) == (chain == NULL))
+		return admin_usage_error(adm, "signer-address needs --key-file or --chain "
+		    "(one of them)");
+	if (chain != NULL) {
+		if (admin_load_config(adm) != 0)
+			return 1;
+		cc = config_chain(adm->cfg, chain);
 		if (cc == NULL || cc->key_file == NULL) {
-			fprintf(stderr, "chainbridge-admin: no key_file for chain '%s'\n", v[1]);
-			return 2;
+			fprintf(stderr, "chainbridge-admin: no key_file for chain '%s' in %s\n",
+			    chain, adm->cfg->path);
+			return 1;
 		}
-		path = cc->key_file;
+		key_file = cc->key_file;
 	}
-	if (path == NULL) {
-		fprintf(stderr, "usage: chainbridge-admin signer-address --key-file F | --chain NAME\n");
-		return 2;
-	}
-	if (load_address(path, &a) != 0)
+	if (load_address(key_file, &a) != 0)
 		return 1;
 	address_to_checksum(&a, text);
 	printf("%s\n", text);
@@ -126,7 +127,7 @@ check_chain(const struct chain_config *cc)
 	}
 	address_to_checksum(&signer, text);
 	printf("  signer        %s\n", text);
-	if ((rc = rpc_eth_get_balance(c, signer.bytes, pending, &balance, &e)) != CB_OK) {
+	if ((rc = rpc_eth_get_balance(c, &signer, pending, &balance, &e)) != CB_OK) {
 		print_rpc_error("eth_getBalance", rc, &e);
 		problems++;
 	} else {
@@ -136,7 +137,7 @@ check_chain(const struct chain_config *cc)
 		if (u256_is_zero(&balance))
 			problems++;
 	}
-	if ((rc = rpc_eth_get_transaction_count(c, signer.bytes, pending, &nonce, &e)) != CB_OK) {
+	if ((rc = rpc_eth_get_transaction_count(c, &signer, pending, &nonce, &e)) != CB_OK) {
 		print_rpc_error("eth_getTransactionCount", rc, &e);
 		problems++;
 	} else {
@@ -147,16 +148,13 @@ out:
 	return problems;
 }
 
-int
-cmd_rpc_check(struct admin *adm, int argc, char **argv)
+static int
+cmd_rpc_check(struct admin *adm)
 {
-	static const char *const spec[] = { "chain=", NULL };
-	const char *v[2];
+	const char *const *v = adm->opt;
 	size_t i;
 	int problems = 0, checked = 0;
 
-	if (admin_opts(argc, argv, spec, v) != 0)
-		return 2;
 	if (rpc_global_init() != CB_OK) {
 		fprintf(stderr, "chainbridge-admin: cannot initialise libcurl\n");
 		return 1;
@@ -178,3 +176,26 @@ cmd_rpc_check(struct admin *adm, int argc, char **argv)
 	printf("%d problem%s\n", problems, problems == 1 ? "" : "s");
 	return problems == 0 ? 0 : 1;
 }
+
+static const char *const signer_address_opts[] = { "key-file=", "chain=", NULL };
+static const char *const rpc_check_opts[] = { "chain=", NULL };
+
+static const struct admin_action signer_address_actions[] = {
+	{ NULL, signer_address_opts, "--key-file FILE | --chain NAME" },
+	{ NULL, NULL, NULL },
+};
+
+const struct admin_cmd admin_cmd_signer_address = {
+	"signer-address", "Print the address of a signer key: the account to fund",
+	ADMIN_NEEDS_NOTHING, cmd_signer_address, signer_address_actions,
+};
+
+static const struct admin_action rpc_check_actions[] = {
+	{ NULL, rpc_check_opts, "[--chain NAME]" },
+	{ NULL, NULL, NULL },
+};
+
+const struct admin_cmd admin_cmd_rpc_check = {
+	"rpc-check", "Check each chain's node and signer before the daemon starts",
+	ADMIN_NEEDS_CONFIG, cmd_rpc_check, rpc_check_actions,
+};

@@ -78,17 +78,19 @@ migrate_read(struct admin *adm, struct applied *applied)
 		return -1;
 	}
 	while ((r = db_fetch(adm->db, ST_MIG_LIST, &row)) == 1) {
-		if (!db_col_u64(&row, 0, &v) || v == 0 || v >= MIG_MAX) {
+		if (!db_col_u64(&row, MIG_COL_VERSION, &v) || v == 0 || v >= MIG_MAX) {
 			fprintf(stderr, "chainbridge-admin: schema_migrations has version %s,"
 			    " unknown to this binary (is the database newer?)\n",
-			    row.val[0] ? row.val[0] : "NULL");
+			    row.val[MIG_COL_VERSION] ? row.val[MIG_COL_VERSION] : "NULL");
 			bad = 1;
 			continue;
 		}
 		applied[v].present = true;
-		copy_col(&row, 1, applied[v].name, sizeof(applied[v].name));
-		copy_col(&row, 2, applied[v].checksum, sizeof(applied[v].checksum));
-		copy_col(&row, 3, applied[v].applied_at, sizeof(applied[v].applied_at));
+		copy_col(&row, MIG_COL_NAME, applied[v].name, sizeof(applied[v].name));
+		copy_col(&row, MIG_COL_CHECKSUM, applied[v].checksum,
+		    sizeof(applied[v].checksum));
+		copy_col(&row, MIG_COL_APPLIED_AT, applied[v].applied_at,
+		    sizeof(applied[v].applied_at));
 	}
 	db_done(adm->db, ST_MIG_LIST);
 	return r < 0 || bad ? -1 : 0;
@@ -199,22 +201,20 @@ migrate_lock(struct admin *adm, unsigned idx)
 
 	if (DB_EXEC0(adm->db, idx) != CB_OK)
 		return false;
-	ok = db_fetch(adm->db, idx, &row) == 1 && row.val[0] != NULL && row.val[0][0] == '1';
+	ok = db_fetch(adm->db, idx, &row) == 1 && row.val[SCALAR_COL_VALUE] != NULL &&
+	    row.val[SCALAR_COL_VALUE][0] == '1';
 	db_done(adm->db, idx);
 	return ok;
 }
 
-int
-cmd_migrate(struct admin *adm, int argc, char **argv)
+static int
+cmd_migrate(struct admin *adm)
 {
-	static const char *const spec[] = { "status", NULL };
-	const char *vals[2];
+	const char *const *vals = adm->opt;
 	struct applied *applied;
 	unsigned i;
 	int status = 1, pending = 0;
 
-	if (admin_opts(argc, argv, spec, vals) != 0)
-		return 2;
 	for (i = 0; i < migrations_count; i++) {
 		if (migrations[i].version == 0 || migrations[i].version >= MIG_MAX ||
 		    (i > 0 && migrations[i].version <= migrations[i - 1].version)) {
@@ -256,3 +256,15 @@ out:
 	free(applied);
 	return status;
 }
+
+static const char *const migrate_opts[] = { "status", NULL };
+
+static const struct admin_action migrate_actions[] = {
+	{ NULL, migrate_opts, "[--status]" },
+	{ NULL, NULL, NULL },
+};
+
+const struct admin_cmd admin_cmd_migrate = {
+	"migrate", "Apply the pending schema migrations, or list them",
+	ADMIN_NEEDS_DB, cmd_migrate, migrate_actions,
+};

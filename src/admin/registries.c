@@ -81,12 +81,10 @@ token_list(struct admin *adm)
 	return r < 0 ? 1 : 0;
 }
 
-int
-cmd_token(struct admin *adm, int argc, char **argv)
+static int
+cmd_token(struct admin *adm)
 {
-	static const char *const spec[] = { "symbol=", "chain=", "name=", "address=",
-	    "decimals=", "settlement=", "features=", "disable", "enable", NULL };
-	const char *v[ARRAY_LEN(spec)];
+	const char *const *v = adm->opt;	/* by index in token_opts */
 	const struct chain_config *cc;
 	unsigned long long dec;
 	struct token t, old;
@@ -94,15 +92,11 @@ cmd_token(struct admin *adm, int argc, char **argv)
 	bool create;
 	int n;
 
-	if (argc >= 1 && strcmp(argv[0], "list") == 0 && argc == 1)
+	if (strcmp(adm->action->name, "list") == 0)
 		return token_list(adm);
-	if (argc < 1 || (strcmp(argv[0], "add") != 0 && strcmp(argv[0], "update") != 0)) {
-		fprintf(stderr, "usage: chainbridge-admin token add|update|list ...\n");
-		return 2;
-	}
-	create = strcmp(argv[0], "add") == 0;
-	if (admin_opts(argc - 1, argv + 1, spec, v) != 0)
-		return 2;
+	create = strcmp(adm->action->name, "add") == 0;
+	if (v[0] == NULL)
+		return admin_usage_error(adm, "token %s needs --symbol", adm->action->name);
 	memset(&t, 0, sizeof(t));
 	if (copy_opt(t.symbol, sizeof(t.symbol), "symbol", v[0]) != 0)
 		return 2;
@@ -120,7 +114,8 @@ cmd_token(struct admin *adm, int argc, char **argv)
 		t.settlement = TOKEN_SETTLE_PLAIN;
 		t.features = TOKEN_FEAT_MINTABLE | TOKEN_FEAT_BURNABLE;
 		if (v[1] == NULL || v[2] == NULL || v[3] == NULL || v[4] == NULL)
-			return fail("token add", "--chain, --name, --address and --decimals are required");
+			return admin_usage_error(adm, "token add needs --chain, --name, "
+			    "--address and --decimals");
 	}
 	if (v[1] != NULL) {
 		if ((cc = config_chain(adm->cfg, v[1])) == NULL)
@@ -187,32 +182,24 @@ strategy_show(struct admin *adm, const struct token *t)
 	return 0;
 }
 
-int
-cmd_strategy(struct admin *adm, int argc, char **argv)
+static int
+cmd_strategy(struct admin *adm)
 {
-	static const char *const spec[] = { "token=", "max-batch-size=", "max-wait=",
-	    "min-batch-size=", "value-threshold=", "priority-reasons=", NULL };
-	const char *v[ARRAY_LEN(spec)];
+	const char *const *v = adm->opt;	/* by index in strategy_set_opts */
 	unsigned long long n;
 	struct strategy s;
 	struct token t;
 	char err[256];
 	enum cb_err rc;
 
-	if (argc < 1 || (strcmp(argv[0], "set") != 0 && strcmp(argv[0], "show") != 0)) {
-		fprintf(stderr, "usage: chainbridge-admin strategy set|show --token S ...\n");
-		return 2;
-	}
-	if (admin_opts(argc - 1, argv + 1, spec, v) != 0)
-		return 2;
 	if (v[0] == NULL)
-		return fail("strategy", "--token is required");
+		return admin_usage_error(adm, "strategy %s needs --token", adm->action->name);
 	rc = registry_token_get(adm->db, v[0], strlen(v[0]), &t);
 	if (rc == CB_ERR_NOT_FOUND)
 		return fail("strategy", "no token with that symbol");
 	if (rc != CB_OK)
 		return fail("strategy", db_error(adm->db));
-	if (strcmp(argv[0], "show") == 0)
+	if (strcmp(adm->action->name, "show") == 0)
 		return strategy_show(adm, &t);
 	if (registry_strategy_get(adm->db, t.id, &s) != CB_OK)
 		return fail("strategy", db_error(adm->db));
@@ -289,26 +276,18 @@ yes_no(const char *opt, const char *v, bool *out)
 	return 0;
 }
 
-int
-cmd_reason(struct admin *adm, int argc, char **argv)
+static int
+cmd_reason(struct admin *adm)
 {
-	static const char *const spec[] = { "name=", "description=", "allowed-metadata=",
-	    "any-metadata", "auto-batch=", "high-priority=", "disable", "enable", NULL };
-	const char *v[ARRAY_LEN(spec)];
+	const char *const *v = adm->opt;	/* by index in reason_opts */
 	struct reason r;
 	char err[256];
 	enum cb_err rc;
 
-	if (argc == 1 && strcmp(argv[0], "list") == 0)
+	if (strcmp(adm->action->name, "list") == 0)
 		return reason_list(adm);
-	if (argc < 1 || strcmp(argv[0], "set") != 0) {
-		fprintf(stderr, "usage: chainbridge-admin reason set|list ...\n");
-		return 2;
-	}
-	if (admin_opts(argc - 1, argv + 1, spec, v) != 0)
-		return 2;
 	if (v[0] == NULL)
-		return fail("reason set", "--name is required");
+		return admin_usage_error(adm, "reason set needs --name");
 	rc = registry_reason_get(adm->db, v[0], strlen(v[0]), &r);
 	if (rc == CB_ERR_NOT_FOUND) {
 		memset(&r, 0, sizeof(r));
@@ -349,3 +328,56 @@ cmd_reason(struct admin *adm, int argc, char **argv)
 	printf("reason %s saved\n", r.name);
 	return 0;
 }
+
+/* Option lists; the commands read adm->opt by these indices. */
+static const char *const no_opts[] = { NULL };
+static const char *const token_opts[] = { "symbol=", "chain=", "name=", "address=",
+    "decimals=", "settlement=", "features=", "disable", "enable", NULL };
+static const char *const strategy_set_opts[] = { "token=", "max-batch-size=",
+    "max-wait=", "min-batch-size=", "value-threshold=", "priority-reasons=", NULL };
+static const char *const strategy_show_opts[] = { "token=", NULL };
+static const char *const reason_opts[] = { "name=", "description=", "allowed-metadata=",
+    "any-metadata", "auto-batch=", "high-priority=", "disable", "enable", NULL };
+
+_Static_assert(ARRAY_LEN(token_opts) <= ADMIN_OPTS_MAX, "too many options");
+_Static_assert(ARRAY_LEN(strategy_set_opts) <= ADMIN_OPTS_MAX, "too many options");
+_Static_assert(ARRAY_LEN(reason_opts) <= ADMIN_OPTS_MAX, "too many options");
+
+static const struct admin_action token_actions[] = {
+	{ "add", token_opts, "--symbol S --chain NAME --name N --address 0x... "
+	  "--decimals D [--settlement plain|keyed] [--features LIST] [--disable|--enable]" },
+	{ "update", token_opts, "--symbol S [--chain NAME] [--name N] [--address 0x...] "
+	  "[--decimals D] [--settlement plain|keyed] [--features LIST] [--disable|--enable]" },
+	{ "list", no_opts, "" },
+	{ NULL, NULL, NULL },
+};
+
+const struct admin_cmd admin_cmd_token = {
+	"token", "Register, change and list tokens",
+	ADMIN_NEEDS_DB, cmd_token, token_actions,
+};
+
+static const struct admin_action strategy_actions[] = {
+	{ "set", strategy_set_opts, "--token S [--max-batch-size N] [--max-wait SECONDS] "
+	  "[--min-batch-size N] [--value-threshold AMOUNT] [--priority-reasons LIST]" },
+	{ "show", strategy_show_opts, "--token S" },
+	{ NULL, NULL, NULL },
+};
+
+const struct admin_cmd admin_cmd_strategy = {
+	"strategy", "Set and show a token's batch strategy",
+	ADMIN_NEEDS_DB, cmd_strategy, strategy_actions,
+};
+
+static const struct admin_action reason_actions[] = {
+	{ "set", reason_opts, "--name N [--description TEXT] "
+	  "[--allowed-metadata LIST|--any-metadata] [--auto-batch yes|no] "
+	  "[--high-priority yes|no] [--disable|--enable]" },
+	{ "list", no_opts, "" },
+	{ NULL, NULL, NULL },
+};
+
+const struct admin_cmd admin_cmd_reason = {
+	"reason", "Create, change and list the reasons of ledger changes",
+	ADMIN_NEEDS_DB, cmd_reason, reason_actions,
+};

@@ -69,11 +69,15 @@ h_balance_adjust(struct req *req, struct resp *resp)
 	const struct api_config *api = &req->w->cfg->api;
 	struct ledger_write lw;
 	struct json_verr err;
-	json_object *doc, *rows;
+	json_object *doc = NULL, *rows;
 	size_t n, i, max_rows;
 	int status;
 
-	ledger_write_init(&lw, LEDGER_ADJUST, "adjustments");
+	ledger_write_init(&lw, LEDGER_ADJUST);
+	/* A stored answer is returned as it was, before today's rules judge
+	 * the body again. */
+	if ((status = ledger_replay_or_reply(req, resp)) != 0)
+		goto out;
 	if ((doc = ledger_body_or_reply(req, resp, adjust_keys)) == NULL) {
 		status = resp->status;
 		goto out;
@@ -89,7 +93,7 @@ h_balance_adjust(struct req *req, struct resp *resp)
 		if ((status = adjust_row_or_reply(req, resp, &lw,
 		    json_object_array_get_idx(rows, i), i)) != 0)
 			goto out;
-	status = ledger_commit_or_reply(req, resp, &lw);
+	status = ledger_commit_or_reply(req, resp, &lw, "adjustments");
 out:
 	json_object_put(doc);
 	ledger_write_free(&lw);

@@ -56,7 +56,6 @@ tests_unit_test_metrics_LDADD = $(API_LIBS) $(CHECK_LIBS)
 # one file per resource.
 src_api_libapi_a_SOURCES += src/api/routes.c \
 	src/api/ledger.c src/api/ledger.h \
-	src/api/idempotency.c src/api/idempotency.h \
 	src/api/adjust.c src/api/rewards.c src/api/consumption.c \
 	src/api/balance.c src/api/operations.c src/api/batches.c \
 	src/api/tokens.c src/api/reasons.c src/api/strategies.c \
@@ -68,3 +67,19 @@ tests_unit_test_ledger_logic_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src/api
 tests_unit_test_ledger_logic_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_ledger_logic_LDADD = $(API_LIBS) $(CHECK_LIBS)
 EXTRA_DIST += docs/api.md
+
+# A private API instance (no store) has no core dumps, master and worker.
+TESTS += tests/unit/test_api_no_core.sh
+EXTRA_DIST += tests/unit/test_api_no_core.sh
+# The chain data routes (docs/api.md, "Chain data"): the synced chain index,
+# tokens and staking, verification against the node, reconciliation.
+src_api_libapi_a_SOURCES += src/api/stake_rewards.c src/api/stake_rewards.h \
+	src/api/chainread.c src/api/chainread.h src/api/chains.c \
+	src/api/chain_tokens.c src/api/staking.c \
+	src/api/chainrpc.c src/api/chainrpc.h src/api/verify.c src/api/reconcile.c
+check_PROGRAMS += tests/unit/test_stake_rewards
+TESTS += tests/unit/test_stake_rewards
+tests_unit_test_stake_rewards_SOURCES = tests/unit/test_stake_rewards.c
+tests_unit_test_stake_rewards_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src/api
+tests_unit_test_stake_rewards_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_stake_rewards_LDADD = $(API_LIBS) $(CHECK_LIBS)

@@ -144,13 +144,16 @@ auth_lookup(struct db *db, const char *prefix, const uint8_t hash[32],
 		rc = CB_ERR_NOT_FOUND;
 		goto out;
 	}
-	if (row.ncols != 3 || row.val[1] == NULL || row.len[1] != 32 ||
-	    !db_col_u64(&row, 0, &v) || v > UINT32_MAX || row.val[2] == NULL ||
-	    (scopes = apikey_scopes_parse(row.val[2], row.len[2])) < 0) {
+	if (row.ncols != APIKEY_AUTH_COL__MAX || row.val[APIKEY_AUTH_COL_HASH] == NULL ||
+	    row.len[APIKEY_AUTH_COL_HASH] != 32 ||
+	    !db_col_u64(&row, APIKEY_AUTH_COL_ID, &v) || v > UINT32_MAX ||
+	    row.val[APIKEY_AUTH_COL_SCOPES] == NULL ||
+	    (scopes = apikey_scopes_parse(row.val[APIKEY_AUTH_COL_SCOPES],
+	    row.len[APIKEY_AUTH_COL_SCOPES])) < 0) {
 		rc = CB_ERR_DB;
 		goto out;
 	}
-	match = apikey_hash_equal(hash, (const uint8_t *)row.val[1]);
+	match = apikey_hash_equal(hash, (const uint8_t *)row.val[APIKEY_AUTH_COL_HASH]);
 	if (!match) {
 		rc = CB_ERR_NOT_FOUND;
 		goto out;

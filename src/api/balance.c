@@ -67,25 +67,30 @@ balance_entry(struct req *req, const struct db_row *row, json_object *list)
 	int64_t est;
 	enum cb_err rc = CB_ERR_DB;
 
-	/* symbol, decimals, token_id, confirmed, pending, last_sync_at, last_change_at */
-	if (!db_col_u64(row, 1, &decimals) || decimals > AMOUNT_DECIMALS_MAX ||
-	    row->val[3] == NULL || row->val[4] == NULL ||
-	    amount_from_db(&confirmed, row->val[3], row->len[3]) != 0 ||
-	    amount_from_db(&pending, row->val[4], row->len[4]) != 0 ||
+	if (!db_col_u64(row, BALANCE_COL_DECIMALS, &decimals) ||
+	    decimals > AMOUNT_DECIMALS_MAX || row->val[BALANCE_COL_CONFIRMED] == NULL ||
+	    row->val[BALANCE_COL_PENDING] == NULL ||
+	    amount_from_db(&confirmed, row->val[BALANCE_COL_CONFIRMED],
+	    row->len[BALANCE_COL_CONFIRMED]) != 0 ||
+	    amount_from_db(&pending, row->val[BALANCE_COL_PENDING],
+	    row->len[BALANCE_COL_PENDING]) != 0 ||
 	    amount_sub(&diff, &pending, &confirmed) != 0)
 		goto out;
-	ledger_json_str(e, "token_symbol", row->val[0], row->len[0]);
-	ledger_json_amount(e, "confirmed_balance", row->val[3], row->len[3],
-	    (unsigned)decimals, false);
-	ledger_json_amount(e, "pending_balance", row->val[4], row->len[4],
-	    (unsigned)decimals, false);
+	ledger_json_str(e, "token_symbol", row->val[BALANCE_COL_SYMBOL],
+	    row->len[BALANCE_COL_SYMBOL]);
+	ledger_json_amount(e, "confirmed_balance", row->val[BALANCE_COL_CONFIRMED],
+	    row->len[BALANCE_COL_CONFIRMED], (unsigned)decimals, false);
+	ledger_json_amount(e, "pending_balance", row->val[BALANCE_COL_PENDING],
+	    row->len[BALANCE_COL_PENDING], (unsigned)decimals, false);
 	amount_format(&diff, (unsigned)decimals, true, text, sizeof(text));
 	json_object_object_add(e, "pending_changes", json_object_new_string(text));
-	ledger_json_str(e, "last_sync_time", row->val[5], row->len[5]);
+	ledger_json_str(e, "last_sync_time", row->val[BALANCE_COL_LAST_SYNC_AT],
+	    row->len[BALANCE_COL_LAST_SYNC_AT]);
 	if (amount_is_zero(&diff)) {
 		json_object_object_add(e, "next_sync_estimate", NULL);
 	} else {
-		if ((rc = ledger_token_get(req->w->db, row->val[0], row->len[0], &tok)) != CB_OK ||
+		if ((rc = ledger_token_get(req->w->db, row->val[BALANCE_COL_SYMBOL],
+		    row->len[BALANCE_COL_SYMBOL], &tok)) != CB_OK ||
 		    (rc = ledger_token_estimate(req->w->db, req->w->cfg, &tok, &est)) != CB_OK)
 			goto out;
 		ledger_iso_time(est, when, sizeof(when));
@@ -162,29 +167,37 @@ balance_history_item(const struct db_row *row, json_object *list, uint64_t *id)
 	json_object *e;
 	uint64_t decimals;
 
-	/* id, uuid, created_at, amount, before, after, reason, detail,
-	 * metadata, status, tx hash, symbol, decimals, batch_id */
-	if (!db_col_u64(row, 0, id) || !db_col_u64(row, 12, &decimals) ||
+	if (!db_col_u64(row, HISTORY_COL_ID, id) ||
+	    !db_col_u64(row, HISTORY_COL_DECIMALS, &decimals) ||
 	    decimals > AMOUNT_DECIMALS_MAX)
 		return false;
 	e = json_object_new_object();
-	ledger_json_str(e, "operation_id", row->val[1], row->len[1]);
-	ledger_json_str(e, "timestamp", row->val[2], row->len[2]);
-	ledger_json_str(e, "token_symbol", row->val[11], row->len[11]);
-	if (!ledger_json_amount(e, "amount", row->val[3], row->len[3], (unsigned)decimals, true) ||
-	    !ledger_json_amount(e, "balance_before", row->val[4], row->len[4],
-	    (unsigned)decimals, false) ||
-	    !ledger_json_amount(e, "balance_after", row->val[5], row->len[5],
-	    (unsigned)decimals, false)) {
+	ledger_json_str(e, "operation_id", row->val[HISTORY_COL_OPERATION_UUID],
+	    row->len[HISTORY_COL_OPERATION_UUID]);
+	ledger_json_str(e, "timestamp", row->val[HISTORY_COL_CREATED_AT],
+	    row->len[HISTORY_COL_CREATED_AT]);
+	ledger_json_str(e, "token_symbol", row->val[HISTORY_COL_SYMBOL],
+	    row->len[HISTORY_COL_SYMBOL]);
+	if (!ledger_json_amount(e, "amount", row->val[HISTORY_COL_AMOUNT],
+	    row->len[HISTORY_COL_AMOUNT], (unsigned)decimals, true) ||
+	    !ledger_json_amount(e, "balance_before", row->val[HISTORY_COL_BALANCE_BEFORE],
+	    row->len[HISTORY_COL_BALANCE_BEFORE], (unsigned)decimals, false) ||
+	    !ledger_json_amount(e, "balance_after", row->val[HISTORY_COL_BALANCE_AFTER],
+	    row->len[HISTORY_COL_BALANCE_AFTER], (unsigned)decimals, false)) {
 		json_object_put(e);
 		return false;
 	}
-	ledger_json_str(e, "reason_type", row->val[6], row->len[6]);
-	ledger_json_str(e, "reason_detail", row->val[7], row->len[7]);
-	ledger_json_raw(e, "metadata", row->val[8], row->len[8]);
-	ledger_json_str(e, "sync_status", row->val[9], row->len[9]);
-	ledger_json_hex(e, "blockchain_tx", row->val[10], row->len[10]);
-	ledger_json_u64(e, "settlement_batch_id", row, 13);
+	ledger_json_str(e, "reason_type", row->val[HISTORY_COL_REASON_TYPE],
+	    row->len[HISTORY_COL_REASON_TYPE]);
+	ledger_json_str(e, "reason_detail", row->val[HISTORY_COL_REASON_DETAIL],
+	    row->len[HISTORY_COL_REASON_DETAIL]);
+	ledger_json_raw(e, "metadata", row->val[HISTORY_COL_METADATA],
+	    row->len[HISTORY_COL_METADATA]);
+	ledger_json_str(e, "sync_status", row->val[HISTORY_COL_STATUS],
+	    row->len[HISTORY_COL_STATUS]);
+	ledger_json_hex(e, "blockchain_tx", row->val[HISTORY_COL_TX_HASH],
+	    row->len[HISTORY_COL_TX_HASH]);
+	ledger_json_u64(e, "settlement_batch_id", row, HISTORY_COL_BATCH_ID);
 	json_object_array_add(list, e);
 	return true;
 }

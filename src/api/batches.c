@@ -24,40 +24,38 @@ batch_json(const struct db_row *row, uint64_t *id)
 	json_object *e;
 	uint64_t decimals;
 
-	/* id, round_id, symbol, decimals, chain_id, op, status, trigger_reason,
-	 * items_count, total, batch_key, signer, nonce, gas_limit, gas_used,
-	 * tx_hash, block_number, block_hash, revert_count, last_error,
-	 * created_at, submitted_at, confirmed_at, updated_at */
-	if (!db_col_u64(row, 0, id) || !db_col_u64(row, 3, &decimals) ||
+	if (!db_col_u64(row, BATCH_COL_ID, id) ||
+	    !db_col_u64(row, BATCH_COL_DECIMALS, &decimals) ||
 	    decimals > AMOUNT_DECIMALS_MAX)
 		return NULL;
 	e = json_object_new_object();
 	json_object_object_add(e, "id", json_object_new_uint64(*id));
-	ledger_json_u64(e, "round_id", row, 1);
-	ledger_json_str(e, "token_symbol", row->val[2], row->len[2]);
-	ledger_json_u64(e, "chain_id", row, 4);
-	ledger_json_str(e, "op", row->val[5], row->len[5]);
-	ledger_json_str(e, "status", row->val[6], row->len[6]);
-	ledger_json_str(e, "trigger_reason", row->val[7], row->len[7]);
-	ledger_json_u64(e, "items_count", row, 8);
-	if (!ledger_json_amount(e, "total", row->val[9], row->len[9], (unsigned)decimals, false)) {
+	ledger_json_u64(e, "round_id", row, BATCH_COL_ROUND_ID);
+	ledger_json_col(e, "token_symbol", row, BATCH_COL_SYMBOL);
+	ledger_json_u64(e, "chain_id", row, BATCH_COL_CHAIN_ID);
+	ledger_json_col(e, "op", row, BATCH_COL_OP);
+	ledger_json_col(e, "status", row, BATCH_COL_STATUS);
+	ledger_json_col(e, "trigger_reason", row, BATCH_COL_TRIGGER_REASON);
+	ledger_json_u64(e, "items_count", row, BATCH_COL_ITEMS_COUNT);
+	if (!ledger_json_amount(e, "total", row->val[BATCH_COL_TOTAL], row->len[BATCH_COL_TOTAL],
+	    (unsigned)decimals, false)) {
 		json_object_put(e);
 		return NULL;
 	}
-	ledger_json_hex(e, "batch_key", row->val[10], row->len[10]);
-	ledger_json_address(e, "signer", row->val[11], row->len[11]);
-	ledger_json_u64(e, "nonce", row, 12);
-	ledger_json_u64(e, "gas_limit", row, 13);
-	ledger_json_u64(e, "gas_used", row, 14);
-	ledger_json_hex(e, "tx_hash", row->val[15], row->len[15]);
-	ledger_json_u64(e, "block_number", row, 16);
-	ledger_json_hex(e, "block_hash", row->val[17], row->len[17]);
-	ledger_json_u64(e, "revert_count", row, 18);
-	ledger_json_str(e, "last_error", row->val[19], row->len[19]);
-	ledger_json_str(e, "created_at", row->val[20], row->len[20]);
-	ledger_json_str(e, "submitted_at", row->val[21], row->len[21]);
-	ledger_json_str(e, "confirmed_at", row->val[22], row->len[22]);
-	ledger_json_str(e, "updated_at", row->val[23], row->len[23]);
+	ledger_json_col_hex(e, "batch_key", row, BATCH_COL_BATCH_KEY);
+	ledger_json_col_address(e, "signer", row, BATCH_COL_SIGNER);
+	ledger_json_u64(e, "nonce", row, BATCH_COL_NONCE);
+	ledger_json_u64(e, "gas_limit", row, BATCH_COL_GAS_LIMIT);
+	ledger_json_u64(e, "gas_used", row, BATCH_COL_GAS_USED);
+	ledger_json_col_hex(e, "tx_hash", row, BATCH_COL_TX_HASH);
+	ledger_json_u64(e, "block_number", row, BATCH_COL_BLOCK_NUMBER);
+	ledger_json_col_hex(e, "block_hash", row, BATCH_COL_BLOCK_HASH);
+	ledger_json_u64(e, "revert_count", row, BATCH_COL_REVERT_COUNT);
+	ledger_json_col(e, "last_error", row, BATCH_COL_LAST_ERROR);
+	ledger_json_col(e, "created_at", row, BATCH_COL_CREATED_AT);
+	ledger_json_col(e, "submitted_at", row, BATCH_COL_SUBMITTED_AT);
+	ledger_json_col(e, "confirmed_at", row, BATCH_COL_CONFIRMED_AT);
+	ledger_json_col(e, "updated_at", row, BATCH_COL_UPDATED_AT);
 	return e;
 }
 
@@ -170,8 +168,9 @@ batch_details(struct db *db, uint64_t id, unsigned decimals, json_object *doc)
 		return rc;
 	while ((r = db_fetch(db, ST_BATCH_ITEMS, &row)) == 1) {
 		e = json_object_new_object();
-		ledger_json_address(e, "wallet", row.val[0], row.len[0]);
-		if (!ledger_json_amount(e, "amount", row.val[1], row.len[1], decimals, false)) {
+		ledger_json_col_address(e, "wallet", &row, BATCH_ITEM_COL_WALLET);
+		if (!ledger_json_amount(e, "amount", row.val[BATCH_ITEM_COL_AMOUNT],
+		    row.len[BATCH_ITEM_COL_AMOUNT], decimals, false)) {
 			json_object_put(e);
 			r = -1;
 			break;
@@ -183,20 +182,19 @@ batch_details(struct db *db, uint64_t id, unsigned decimals, json_object *doc)
 		return CB_ERR_DB;
 	if ((rc = DB_EXEC(db, ST_BATCH_ATTEMPTS, DB_U64(id))) != CB_OK)
 		return rc;
-	/* id, nonce, tx hash, max fee, max priority fee, gas_limit, status,
-	 * send_error, created_at, sent_at; fees are wei as decimal strings */
+	/* Fees are wei as decimal strings. */
 	while ((r = db_fetch(db, ST_BATCH_ATTEMPTS, &row)) == 1) {
 		e = json_object_new_object();
-		ledger_json_u64(e, "id", &row, 0);
-		ledger_json_u64(e, "nonce", &row, 1);
-		ledger_json_hex(e, "tx_hash", row.val[2], row.len[2]);
-		ledger_json_str(e, "max_fee_per_gas", row.val[3], row.len[3]);
-		ledger_json_str(e, "max_priority_fee_per_gas", row.val[4], row.len[4]);
-		ledger_json_u64(e, "gas_limit", &row, 5);
-		ledger_json_str(e, "status", row.val[6], row.len[6]);
-		ledger_json_str(e, "error", row.val[7], row.len[7]);
-		ledger_json_str(e, "created_at", row.val[8], row.len[8]);
-		ledger_json_str(e, "sent_at", row.val[9], row.len[9]);
+		ledger_json_u64(e, "id", &row, ATTEMPT_COL_ID);
+		ledger_json_u64(e, "nonce", &row, ATTEMPT_COL_NONCE);
+		ledger_json_col_hex(e, "tx_hash", &row, ATTEMPT_COL_TX_HASH);
+		ledger_json_col(e, "max_fee_per_gas", &row, ATTEMPT_COL_MAX_FEE);
+		ledger_json_col(e, "max_priority_fee_per_gas", &row, ATTEMPT_COL_MAX_PRIORITY_FEE);
+		ledger_json_u64(e, "gas_limit", &row, ATTEMPT_COL_GAS_LIMIT);
+		ledger_json_col(e, "status", &row, ATTEMPT_COL_STATUS);
+		ledger_json_col(e, "error", &row, ATTEMPT_COL_SEND_ERROR);
+		ledger_json_col(e, "created_at", &row, ATTEMPT_COL_CREATED_AT);
+		ledger_json_col(e, "sent_at", &row, ATTEMPT_COL_SENT_AT);
 		json_object_array_add(attempts, e);
 	}
 	db_done(db, ST_BATCH_ATTEMPTS);
@@ -205,7 +203,7 @@ batch_details(struct db *db, uint64_t id, unsigned decimals, json_object *doc)
 	if ((rc = DB_EXEC(db, ST_BATCH_CHANGES_COUNT, DB_U64(id))) != CB_OK)
 		return rc;
 	if (db_fetch(db, ST_BATCH_CHANGES_COUNT, &row) == 1)
-		ledger_json_u64(doc, "changes_count", &row, 0);
+		ledger_json_u64(doc, "changes_count", &row, SCALAR_COL_VALUE);
 	db_done(db, ST_BATCH_CHANGES_COUNT);
 	return CB_OK;
 }
@@ -235,7 +233,7 @@ h_batches_get(struct req *req, struct resp *resp)
 	if ((rc = DB_EXEC(db, ST_BATCH_GET, DB_U64(id))) != CB_OK)
 		return http_internal_error(resp, "batches_get", rc);
 	r = db_fetch(db, ST_BATCH_GET, &row);
-	if (r == 1 && db_col_u64(&row, 3, &decimals))
+	if (r == 1 && db_col_u64(&row, BATCH_COL_DECIMALS, &decimals))
 		doc = batch_json(&row, &id);
 	db_done(db, ST_BATCH_GET);
 	if (r == 0) {

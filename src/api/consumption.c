@@ -36,7 +36,7 @@ h_consumption_deduct(struct req *req, struct resp *resp)
 	const struct api_config *api = &req->w->cfg->api;
 	struct ledger_write lw;
 	struct json_verr err;
-	json_object *doc, *service, *rows, *row;
+	json_object *doc = NULL, *service, *rows, *row;
 	const char *type, *id, *sym, *vals[2];
 	size_t type_len, id_len, sym_len, lens[2];
 	size_t n, i, max_rows, meta_off, meta_len;
@@ -44,7 +44,11 @@ h_consumption_deduct(struct req *req, struct resp *resp)
 	unsigned token, reason;
 	int status;
 
-	ledger_write_init(&lw, LEDGER_DEDUCT, "deductions");
+	ledger_write_init(&lw, LEDGER_DEDUCT);
+	/* A stored answer is returned as it was, before today's rules judge
+	 * the body again. */
+	if ((status = ledger_replay_or_reply(req, resp)) != 0)
+		goto out;
 	if ((doc = ledger_body_or_reply(req, resp, consumption_keys)) == NULL) {
 		status = resp->status;
 		goto out;
@@ -111,7 +115,7 @@ h_consumption_deduct(struct req *req, struct resp *resp)
 			goto out;
 		}
 	}
-	status = ledger_commit_or_reply(req, resp, &lw);
+	status = ledger_commit_or_reply(req, resp, &lw, "deductions");
 out:
 	json_object_put(doc);
 	ledger_write_free(&lw);

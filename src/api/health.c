@@ -82,7 +82,8 @@ health_chains(struct worker *w, json_object *chains)
 			break;
 		}
 		json_object_array_add(chains, c);
-		if (row.ncols != 4 || !db_col_u64(&row, 0, &id)) {
+		if (row.ncols != SYNC_LAG_COL__MAX ||
+		    !db_col_u64(&row, SYNC_LAG_COL_CHAIN_ID, &id)) {
 			rc = CB_ERR_DB;
 			break;
 		}
@@ -90,9 +91,11 @@ health_chains(struct worker *w, json_object *chains)
 		if ((name = health_chain_name(w->cfg, id)) != NULL)
 			json_object_object_add(c, "chain",
 			    json_object_new_string(name));
-		json_object_object_add(c, "last_block", health_u64_or_null(&row, 1));
-		json_object_object_add(c, "head_block", health_u64_or_null(&row, 2));
-		json_object_object_add(c, "lag", health_u64_or_null(&row, 3));
+		json_object_object_add(c, "last_block",
+		    health_u64_or_null(&row, SYNC_LAG_COL_LAST_BLOCK));
+		json_object_object_add(c, "head_block",
+		    health_u64_or_null(&row, SYNC_LAG_COL_HEAD_BLOCK));
+		json_object_object_add(c, "lag", health_u64_or_null(&row, SYNC_LAG_COL_LAG));
 	}
 	if (fr < 0 && rc == CB_OK)
 		rc = CB_ERR_DB;
@@ -211,23 +214,28 @@ health_gauges_pending(struct db *db, struct buf *out)
 		    "# HELP chainbridge_pending_amount Net amount of those changes, in the token's base units.\n"
 		    "# TYPE chainbridge_pending_amount gauge\n");
 	while (err == CB_OK && (fr = db_fetch(db, ST_METRICS_PENDING, &row)) == 1) {
-		if (row.ncols != 3 || row.val[0] == NULL ||
-		    !health_is_integer(row.val[1], row.len[1]) ||
-		    !health_is_integer(row.val[2], row.len[2])) {
+		if (row.ncols != METRICS_PENDING_COL__MAX ||
+		    row.val[METRICS_PENDING_COL_SYMBOL] == NULL ||
+		    !health_is_integer(row.val[METRICS_PENDING_COL_CHANGES],
+		    row.len[METRICS_PENDING_COL_CHANGES]) ||
+		    !health_is_integer(row.val[METRICS_PENDING_COL_AMOUNT],
+		    row.len[METRICS_PENDING_COL_AMOUNT])) {
 			rc = CB_ERR_DB;
 			break;
 		}
 		err = buf_puts(out, "chainbridge_pending_changes{token=\"");
 		if (err == CB_OK)
-			err = health_label(out, row.val[0], row.len[0]);
+			err = health_label(out, row.val[METRICS_PENDING_COL_SYMBOL],
+			    row.len[METRICS_PENDING_COL_SYMBOL]);
 		if (err == CB_OK)
-			err = buf_printf(out, "\"} %s\n", row.val[1]);
+			err = buf_printf(out, "\"} %s\n", row.val[METRICS_PENDING_COL_CHANGES]);
 		if (err == CB_OK)
 			err = buf_puts(&amounts, "chainbridge_pending_amount{token=\"");
 		if (err == CB_OK)
-			err = health_label(&amounts, row.val[0], row.len[0]);
+			err = health_label(&amounts, row.val[METRICS_PENDING_COL_SYMBOL],
+			    row.len[METRICS_PENDING_COL_SYMBOL]);
 		if (err == CB_OK)
-			err = buf_printf(&amounts, "\"} %s\n", row.val[2]);
+			err = buf_printf(&amounts, "\"} %s\n", row.val[METRICS_PENDING_COL_AMOUNT]);
 	}
 	if (err == CB_OK && rc == CB_OK && fr < 0)
 		rc = CB_ERR_DB;
@@ -252,16 +260,19 @@ health_gauges_batches(struct db *db, struct buf *out)
 	    "# HELP chainbridge_batches Settlement batches, by status.\n"
 	    "# TYPE chainbridge_batches gauge\n");
 	while (err == CB_OK && (fr = db_fetch(db, ST_METRICS_BATCHES, &row)) == 1) {
-		if (row.ncols != 2 || row.val[0] == NULL ||
-		    !health_is_integer(row.val[1], row.len[1])) {
+		if (row.ncols != METRICS_BATCHES_COL__MAX ||
+		    row.val[METRICS_BATCHES_COL_STATUS] == NULL ||
+		    !health_is_integer(row.val[METRICS_BATCHES_COL_COUNT],
+		    row.len[METRICS_BATCHES_COL_COUNT])) {
 			rc = CB_ERR_DB;
 			break;
 		}
 		err = buf_puts(out, "chainbridge_batches{status=\"");
 		if (err == CB_OK)
-			err = health_label(out, row.val[0], row.len[0]);
+			err = health_label(out, row.val[METRICS_BATCHES_COL_STATUS],
+			    row.len[METRICS_BATCHES_COL_STATUS]);
 		if (err == CB_OK)
-			err = buf_printf(out, "\"} %s\n", row.val[1]);
+			err = buf_printf(out, "\"} %s\n", row.val[METRICS_BATCHES_COL_COUNT]);
 	}
 	if (err == CB_OK && rc == CB_OK && fr < 0)
 		rc = CB_ERR_DB;
@@ -288,15 +299,18 @@ health_gauges_sync(struct db *db, struct buf *out)
 		    "# HELP chainbridge_sync_lag_blocks Blocks between the node's head and the last block synced.\n"
 		    "# TYPE chainbridge_sync_lag_blocks gauge\n");
 	while (err == CB_OK && (fr = db_fetch(db, ST_SYNC_LAG, &row)) == 1) {
-		if (row.ncols != 4 || !db_col_u64(&row, 0, &id)) {
+		if (row.ncols != SYNC_LAG_COL__MAX ||
+		    !db_col_u64(&row, SYNC_LAG_COL_CHAIN_ID, &id)) {
 			rc = CB_ERR_DB;
 			break;
 		}
-		if (row.val[2] != NULL && db_col_u64(&row, 2, &v))
+		if (row.val[SYNC_LAG_COL_HEAD_BLOCK] != NULL &&
+		    db_col_u64(&row, SYNC_LAG_COL_HEAD_BLOCK, &v))
 			err = buf_printf(out,
 			    "chainbridge_sync_head_block{chain_id=\"%" PRIu64 "\"} %" PRIu64 "\n",
 			    id, v);
-		if (err == CB_OK && row.val[3] != NULL && db_col_u64(&row, 3, &v))
+		if (err == CB_OK && row.val[SYNC_LAG_COL_LAG] != NULL &&
+		    db_col_u64(&row, SYNC_LAG_COL_LAG, &v))
 			err = buf_printf(&lag,
 			    "chainbridge_sync_lag_blocks{chain_id=\"%" PRIu64 "\"} %" PRIu64 "\n",
 			    id, v);

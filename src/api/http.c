@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "http.h"
+#include "core/hex.h"
 #include "core/log.h"
 
 /* What a client sees when not even an error body can be built. */
@@ -149,8 +150,14 @@ http_store_unavailable(struct resp *resp)
 int
 http_internal_error(struct resp *resp, const char *event, enum cb_err err)
 {
-	if (err == CB_ERR_DB_GONE)
+	if (err == CB_ERR_DB_GONE || err == CB_ERR_DB_UNKNOWN)
 		return http_store_unavailable(resp);
+	if (err == CB_ERR_TIMEOUT || err == CB_ERR_DB_RETRY) {
+		resp->retry_after = 1;
+		return http_error(resp, 503, "store_busy",
+		    "the rows this request needs stayed locked by other work; nothing was"
+		    " written, retry", NULL);
+	}
 	log_errorx("internal_error", "where=%s err=%s", event, cb_errcode(err));
 	resp->retry_after = 0;
 	return http_error(resp, 500, "internal_error", "internal server error",
@@ -280,18 +287,6 @@ http_idempotency_key_valid(const char *key, size_t len)
 	return true;
 }
 
-static int
-http_hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 size_t
 http_percent_decode(const char *s, size_t len, char *dst, size_t cap,
     bool plus_is_space)
@@ -306,8 +301,8 @@ http_percent_decode(const char *s, size_t len, char *dst, size_t cap,
 
 			if (i + 2 >= len)
 				return (size_t)-1;
-			hi = http_hexval(s[i + 1]);
-			lo = http_hexval(s[i + 2]);
+			hi = hex_digit_value(s[i + 1]);
+			lo = hex_digit_value(s[i + 2]);
 			if (hi < 0 || lo < 0)
 				return (size_t)-1;
 			c = (char)(hi << 4 | lo);

@@ -86,6 +86,9 @@ struct req {
 	unsigned		 scopes;
 	/* The worker: w->db (struct db *), w->cfg (const struct config *). */
 	struct worker		*w;
+	/* When the worker accepted the request (monotime_ms()): deadlines
+	 * such as [api] write_timeout_ms count from here. */
+	uint64_t		 started_ms;
 	/* The parsed query string (see req_query). */
 	struct http_qpair	 query[HTTP_QUERY_MAX_PAIRS];
 	size_t			 nquery;
@@ -157,7 +160,11 @@ int http_store_unavailable(struct resp *resp);
 /*
  * 500 internal_error with a generic message; logs event and the error
  * name (never sent to the client).  A CB_ERR_DB_GONE becomes
- * http_store_unavailable() instead.  Returns the status set.
+ * http_store_unavailable() instead, and so does CB_ERR_DB_UNKNOWN (a
+ * COMMIT whose answer was lost): only for work that is safe to repeat -
+ * a ledger write answers that case itself.  CB_ERR_TIMEOUT and an
+ * exhausted CB_ERR_DB_RETRY are 503 store_busy with Retry-After: 1
+ * (rolled back, nothing written).  Returns the status set.
  */
 int http_internal_error(struct resp *resp, const char *event, enum cb_err err);
 

@@ -1,13 +1,14 @@
 /*
- * ledger.h - the write path of the ledger API (docs/api.md) and what the
- * resource handlers share: identifier rules, registry look-ups with a short
- * per-worker cache, the settlement estimate, and the handlers themselves.
+ * ledger.h - what the API's ledger resources share: validation that
+ * answers the client (identifiers, tokens and reasons through the
+ * per-worker cache, amounts, metadata), the HTTP side of a write, JSON
+ * output helpers, and the handlers themselves.
  *
  * A write handler parses and validates its whole request into a struct
- * ledger_write (nothing touches the store before validation is complete),
- * then calls ledger_commit_or_reply(), which runs idempotency, locking, the
- * no-overdraft check and all inserts in one retried transaction and
- * answers the client.
+ * ledger_write (src/lib/ledger/write.h; nothing touches the store before
+ * validation is complete but the cached registries), then calls
+ * ledger_commit_or_reply(), which runs the shared write core and turns its
+ * outcome into the HTTP answer of docs/api.md.
  */
 #ifndef CB_API_LEDGER_H
 #define CB_API_LEDGER_H
@@ -18,130 +19,23 @@
 
 #include <json-c/json.h>
 
-#include "money/amount.h"
 #include "core/buf.h"
-#include "store/db.h"
-#include "http.h"
 #include "core/json.h"
+#include "http.h"
+#include "ledger/cache.h"
+#include "ledger/write.h"
+#include "money/amount.h"
+#include "store/db.h"
 #include "store/registry.h"
-#include "ledger/rule.h"
-#include "ledger/rule.h"
 
 struct config;
 
-#define LEDGER_USER_ID_MAX	128	/* user_balances.user_id */
-#define LEDGER_BATCH_ID_MAX	128	/* operations.client_batch_id */
-/* balance_changes.position is SMALLINT UNSIGNED: rows per operation. */
-#define LEDGER_ROWS_HARD_MAX	65535
-/* Registry entries (tokens, reasons, strategies, estimates) are reused by a
- * worker for this long before being read again. */
-#define LEDGER_CACHE_TTL_MS	1000
-/* Rows per multi-row INSERT of ledger changes. */
-#define LEDGER_CHUNK_ROWS	2000
-
-enum ledger_kind {
-	LEDGER_ADJUST = 0,
-	LEDGER_REWARD,
-	LEDGER_DEDUCT,
-	LEDGER_KIND__MAX
-};
-
-enum ledger_priority {
-	LEDGER_PRIO_LOW = 0,
-	LEDGER_PRIO_NORMAL,
-	LEDGER_PRIO_HIGH,
-	LEDGER_PRIO__MAX
-};
-
-struct ledger_change {
-	const char	*user_id;	/* borrowed from the request */
-	size_t		 user_id_len;
-	unsigned	 token;		/* index into ledger_write.tokens */
-	unsigned	 reason;	/* index into ledger_write.reasons */
-	struct amount	 amount;	/* signed, never zero */
-	const char	*detail;	/* reason_detail, borrowed, may be "" */
-	size_t		 detail_len;
-	size_t		 meta_off;	/* metadata JSON text in ledger_write.arena */
-	size_t		 meta_len;	/* 0 = no metadata */
-	/* set by the transaction */
-	unsigned	 balance;	/* index into the sorted balances */
-	struct amount	 before, after;
-};
-
-struct ledger_balance {
-	const char	*user_id;
-	size_t		 user_id_len;
-	unsigned	 token;		/* index into ledger_write.tokens */
-	uint32_t	 token_id;
-	bool		 found;		/* row existed (or was created) and is locked */
-	struct amount	 confirmed;
-	struct amount	 start;		/* pending balance before the request */
-	struct amount	 pending;	/* running pending balance */
-	unsigned	 first_change;	/* request order of the response entries */
-};
-
-enum ledger_outcome {
-	LEDGER_OK = 0,
-	LEDGER_IDEM_EXISTS,	/* the key was committed by another request */
-	LEDGER_IDEM_IN_FLIGHT,	/* the key is held by a request still running */
-	LEDGER_INSUFFICIENT,	/* a debit would overdraw */
-	LEDGER_BALANCE_RANGE,	/* a balance would pass 10^65 - 1 */
-	LEDGER_BATCH_CONFLICT,	/* batch_id already used by this API key */
-};
-
-struct ledger_write {
-	enum ledger_kind	 kind;
-	const char		*rows_field;	/* "adjustments", "recipients", ... */
-	enum ledger_priority	 priority;
-	const char		*batch_id;	/* NULL = none; borrowed */
-	size_t			 batch_id_len;
-	size_t			 context_off;	/* operations.context in arena */
-	size_t			 context_len;	/* 0 = none */
-	struct ledger_change	*changes;
-	size_t			 nchanges, changes_cap;
-	struct token		*tokens;
-	size_t			 ntokens;
-	struct reason		*reasons;
-	size_t			 nreasons;
-	struct buf		 arena;		/* metadata and context texts */
-	/* private to ledger.c */
-	struct ledger_balance	*balances;
-	size_t			 nbalances;
-	size_t			*order;		/* balances in order of first use */
-	struct strategy		*strategies;	/* one per token */
-	struct settle_outlook	*syncs;		/* one per token */
-	bool			 will_be_batched;
-	uint64_t		 batch_size;
-	int64_t			 estimate;	/* unix s */
-	struct buf		 keys_json;	/* sorted [[user, token], ...] */
-	struct buf		 scratch;	/* statement payloads */
-	struct buf		 response;	/* the response body */
-	struct req		*req;
-	enum ledger_outcome	 outcome;
-	size_t			 failed_change;	/* for LEDGER_INSUFFICIENT/RANGE */
-	struct amount		 failed_available;
-	char			 operation_id[40];
-	uint64_t		 op_row_id;
-	uint8_t			 request_hash[32];
-};
-
-/* Prepares lw for a request of kind; rows_field names the rows array. */
-void	ledger_write_init(struct ledger_write *lw, enum ledger_kind kind,
-	    const char *rows_field);
-/* Frees everything lw owns.  NULL-safe. */
-void	ledger_write_free(struct ledger_write *lw);
-
-/*
- * Appends a zeroed change and returns it (owned by lw), or NULL when out of
- * memory.  Pointers to earlier changes may move.
- */
-struct ledger_change *ledger_change_add(struct ledger_write *lw);
-
 /*
  * Resolves the token called symbol (sym_len bytes) to an index into
- * lw->tokens, adding it on first use.  An unknown or disabled token
- * answers 400 unknown_token naming path.  Returns 0 with *idx set, or the
- * status it answered with.
+ * lw->tokens, adding it (with its batch strategy and the poll interval of
+ * its chain) on first use.  An unknown or disabled token answers 400
+ * unknown_token naming path.  Returns 0 with *idx set, or the status it
+ * answered with.
  */
 int	ledger_token_or_reply(struct req *req, struct resp *resp,
 	    struct ledger_write *lw, const char *symbol, size_t sym_len,
@@ -173,9 +67,6 @@ int	ledger_amount_or_reply(struct resp *resp, json_object *obj,
  */
 int	ledger_user_id_or_reply(struct resp *resp, json_object *obj,
 	    const char *parent, const char *key, const char **out, size_t *len);
-
-/* True when s[0..len) is a valid user id (see above). */
-bool	ledger_user_id_valid(const char *s, size_t len);
 
 /*
  * Validates a client metadata object against reason r and the [api]
@@ -226,46 +117,37 @@ json_object *ledger_body_or_reply(struct req *req, struct resp *resp,
 	    const char *const allowed[]);
 
 /*
- * Runs the write: idempotency (fast replay path, then the key claimed in
- * the transaction), balance rows locked in primary-key order, the
- * no-overdraft check in request order, the operation, its changes and the
- * new balances, and the stored response - all in one transaction retried
- * on deadlock.  Answers the client: 201 with the body of docs/api.md, 200 for
- * a replay (Idempotent-Replayed), 409 insufficient_balance /
- * batch_id_conflict / idempotency_in_flight / balance_out_of_range, 422
- * idempotency_key_reused, 503, 500.  Returns the status.
+ * The largest single value the writes can send the store under the [api]
+ * limits of api (the stored response of max_rows rows, or one change row
+ * with a full reason_detail and metadata), with the statement's own
+ * room: what the server's max_allowed_packet must be at least.
+ */
+size_t	ledger_packet_need(const struct api_config *api);
+
+/*
+ * The first step of every write handler, before its body is parsed: with
+ * an Idempotency-Key whose write committed, answers the stored response
+ * exactly as it was (200 for a stored 201, Idempotent-Replayed: true),
+ * or 422 idempotency_key_reused when the key was used for another
+ * request (method, route and body hashed).  A replay is never judged by
+ * today's validation rules: the token or reason it used may be disabled
+ * since.  Returns 0 when there is nothing to replay (the handler goes on),
+ * else the status it answered with.
+ */
+int	ledger_replay_or_reply(struct req *req, struct resp *resp);
+
+/*
+ * Runs the write through the shared core (ledger_write_prepare, then
+ * ledger_write_commit under the request's API key and Idempotency-Key;
+ * the handler called ledger_replay_or_reply first) and answers the
+ * client: 201 with the body of docs/api.md, 200 for a
+ * replay (Idempotent-Replayed), 409 insufficient_balance /
+ * batch_id_conflict / idempotency_in_flight / balance_out_of_range naming
+ * rows_field[i] where a row is at fault, 422 idempotency_key_reused, 503,
+ * 500.  Returns the status.
  */
 int	ledger_commit_or_reply(struct req *req, struct resp *resp,
-	    struct ledger_write *lw);
-
-/*
- * Registry look-ups through the worker's cache (LEDGER_CACHE_TTL_MS).
- * Return CB_OK, CB_ERR_NOT_FOUND or a store error.
- */
-enum cb_err ledger_token_get(struct db *db, const char *symbol, size_t len,
-	    struct token *out);
-enum cb_err ledger_reason_get(struct db *db, const char *name, size_t len,
-	    struct reason *out);
-enum cb_err ledger_strategy_get(struct db *db, uint32_t token_id,
-	    struct strategy *out);
-/* Forgets every cached entry (after an admin change in this worker). */
-void	ledger_cache_flush(void);
-
-/*
- * The daemon's poll interval on tok's chain in whole seconds (rounded up;
- * the built-in default when this process has no section for the chain).
- */
-unsigned ledger_poll_seconds(const struct config *cfg, const struct token *tok);
-
-/*
- * The cached estimate of token tok as it stands now (for reads), in unix
- * seconds.  Returns CB_OK or a store error.
- */
-enum cb_err ledger_token_estimate(struct db *db, const struct config *cfg,
-	    const struct token *tok, int64_t *out);
-
-/* Writes unix time t as "YYYY-MM-DDTHH:MM:SSZ" (out >= 21 bytes). */
-void	ledger_iso_time(int64_t t, char *out, size_t cap);
+	    struct ledger_write *lw, const char *rows_field);
 
 /*
  * Appends "key": amount (DECIMAL(65,0) text from the store, len bytes)
@@ -288,6 +170,15 @@ void	ledger_json_hex(json_object *obj, const char *key, const char *hex, size_t 
 /* Adds "key": the EIP-55 form of a 40-digit hex address text, or null. */
 void	ledger_json_address(json_object *obj, const char *key, const char *hex,
 	    size_t len);
+
+/* The same three for column col of a fetched row (names in store/stmts.h):
+ * the text, "0x" + hex text, and the EIP-55 address of a hex text. */
+void	ledger_json_col(json_object *obj, const char *key, const struct db_row *row,
+	    unsigned col);
+void	ledger_json_col_hex(json_object *obj, const char *key, const struct db_row *row,
+	    unsigned col);
+void	ledger_json_col_address(json_object *obj, const char *key,
+	    const struct db_row *row, unsigned col);
 
 /* Adds "key": the JSON text (len bytes) parsed, or null when NULL/invalid. */
 void	ledger_json_raw(json_object *obj, const char *key, const char *text, size_t len);

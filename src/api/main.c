@@ -37,6 +37,7 @@
 #include "core/monotime.h"
 #include "core/conf.h"
 #include "core/log.h"
+#include "core/proc.h"
 #include "metrics.h"
 #include "router.h"
 #include "worker.h"
@@ -593,6 +594,10 @@ main(int argc, char *argv[])
 	m.listen_fd = -1;
 	master_options(&m, argc, argv);
 	log_init(API_IDENT, LOG_LEVEL_INFO, LOG_FORMAT_KV);
+	/* Before the password is read and before any worker is forked (they
+	 * inherit it): no core dump may hold a secret or a request. */
+	if (proc_no_core_dumps() != CB_OK)
+		fatal("no_core_dumps", NULL);
 
 	m.tables[0].routes = core_routes;
 	m.tables[0].count = core_routes_count;

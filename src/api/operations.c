@@ -38,35 +38,44 @@ operation_change(const struct db_row *row, json_object *list, int *stage, bool *
 	uint64_t pos, decimals;
 	int st;
 
-	/* position, user_id, symbol, decimals, amount, before, after, reason,
-	 * detail, metadata, status, batch_id, tx hash, settle_error, updated_at */
-	if (!db_col_u64(row, 0, &pos) || !db_col_u64(row, 3, &decimals) ||
-	    decimals > AMOUNT_DECIMALS_MAX || row->val[10] == NULL)
+	if (!db_col_u64(row, CHANGE_COL_POSITION, &pos) ||
+	    !db_col_u64(row, CHANGE_COL_DECIMALS, &decimals) ||
+	    decimals > AMOUNT_DECIMALS_MAX || row->val[CHANGE_COL_STATUS] == NULL)
 		return false;
 	e = json_object_new_object();
 	json_object_object_add(e, "position", json_object_new_uint64(pos));
-	ledger_json_str(e, "user_id", row->val[1], row->len[1]);
-	ledger_json_str(e, "token_symbol", row->val[2], row->len[2]);
-	if (!ledger_json_amount(e, "amount", row->val[4], row->len[4], (unsigned)decimals, true) ||
-	    !ledger_json_amount(e, "balance_before", row->val[5], row->len[5],
-	    (unsigned)decimals, false) ||
-	    !ledger_json_amount(e, "balance_after", row->val[6], row->len[6],
-	    (unsigned)decimals, false)) {
+	ledger_json_str(e, "user_id", row->val[CHANGE_COL_USER_ID], row->len[CHANGE_COL_USER_ID]);
+	ledger_json_str(e, "token_symbol", row->val[CHANGE_COL_SYMBOL],
+	    row->len[CHANGE_COL_SYMBOL]);
+	if (!ledger_json_amount(e, "amount", row->val[CHANGE_COL_AMOUNT],
+	    row->len[CHANGE_COL_AMOUNT], (unsigned)decimals, true) ||
+	    !ledger_json_amount(e, "balance_before", row->val[CHANGE_COL_BALANCE_BEFORE],
+	    row->len[CHANGE_COL_BALANCE_BEFORE], (unsigned)decimals, false) ||
+	    !ledger_json_amount(e, "balance_after", row->val[CHANGE_COL_BALANCE_AFTER],
+	    row->len[CHANGE_COL_BALANCE_AFTER], (unsigned)decimals, false)) {
 		json_object_put(e);
 		return false;
 	}
-	ledger_json_str(e, "reason_type", row->val[7], row->len[7]);
-	ledger_json_str(e, "reason_detail", row->val[8], row->len[8]);
-	ledger_json_raw(e, "metadata", row->val[9], row->len[9]);
-	ledger_json_str(e, "sync_status", row->val[10], row->len[10]);
-	ledger_json_u64(e, "settlement_batch_id", row, 11);
-	ledger_json_hex(e, "blockchain_tx", row->val[12], row->len[12]);
-	ledger_json_str(e, "error", row->val[13], row->len[13]);
-	ledger_json_str(e, "updated_at", row->val[14], row->len[14]);
+	ledger_json_str(e, "reason_type", row->val[CHANGE_COL_REASON_TYPE],
+	    row->len[CHANGE_COL_REASON_TYPE]);
+	ledger_json_str(e, "reason_detail", row->val[CHANGE_COL_REASON_DETAIL],
+	    row->len[CHANGE_COL_REASON_DETAIL]);
+	ledger_json_raw(e, "metadata", row->val[CHANGE_COL_METADATA],
+	    row->len[CHANGE_COL_METADATA]);
+	ledger_json_str(e, "sync_status", row->val[CHANGE_COL_STATUS],
+	    row->len[CHANGE_COL_STATUS]);
+	ledger_json_u64(e, "settlement_batch_id", row, CHANGE_COL_BATCH_ID);
+	ledger_json_hex(e, "blockchain_tx", row->val[CHANGE_COL_TX_HASH],
+	    row->len[CHANGE_COL_TX_HASH]);
+	ledger_json_str(e, "error", row->val[CHANGE_COL_SETTLE_ERROR],
+	    row->len[CHANGE_COL_SETTLE_ERROR]);
+	ledger_json_str(e, "updated_at", row->val[CHANGE_COL_UPDATED_AT],
+	    row->len[CHANGE_COL_UPDATED_AT]);
 	json_object_array_add(list, e);
-	if (strcmp(row->val[10], "failed") == 0)
+	if (strcmp(row->val[CHANGE_COL_STATUS], "failed") == 0)
 		*failed = true;
-	else if ((st = operation_stage(row->val[10])) >= 0 && (*stage < 0 || st < *stage))
+	else if ((st = operation_stage(row->val[CHANGE_COL_STATUS])) >= 0 &&
+	    (*stage < 0 || st < *stage))
 		*stage = st;
 	return true;
 }
@@ -100,20 +109,25 @@ h_operations_get(struct req *req, struct resp *resp)
 		json_object_put(d);
 		return status;
 	}
-	/* id, uuid, kind, client_batch_id, priority, context, changes_count, created_at */
-	if (r < 0 || !db_col_u64(&row, 0, &op_id) || !db_col_u64(&row, 6, &count)) {
+	if (r < 0 || !db_col_u64(&row, OPERATION_COL_ID, &op_id) ||
+	    !db_col_u64(&row, OPERATION_COL_CHANGES_COUNT, &count)) {
 		db_done(db, ST_OPERATION_GET);
 		return http_internal_error(resp, "operation_get", CB_ERR_DB);
 	}
 	doc = json_object_new_object();
-	ledger_json_str(doc, "operation_id", row.val[1], row.len[1]);
+	ledger_json_str(doc, "operation_id", row.val[OPERATION_COL_UUID],
+	    row.len[OPERATION_COL_UUID]);
 	json_object_object_add(doc, "status", json_object_new_string("recorded"));
-	ledger_json_str(doc, "kind", row.val[2], row.len[2]);
-	ledger_json_str(doc, "batch_id", row.val[3], row.len[3]);
-	ledger_json_str(doc, "priority", row.val[4], row.len[4]);
-	ledger_json_raw(doc, "context", row.val[5], row.len[5]);
+	ledger_json_str(doc, "kind", row.val[OPERATION_COL_KIND], row.len[OPERATION_COL_KIND]);
+	ledger_json_str(doc, "batch_id", row.val[OPERATION_COL_CLIENT_BATCH_ID],
+	    row.len[OPERATION_COL_CLIENT_BATCH_ID]);
+	ledger_json_str(doc, "priority", row.val[OPERATION_COL_PRIORITY],
+	    row.len[OPERATION_COL_PRIORITY]);
+	ledger_json_raw(doc, "context", row.val[OPERATION_COL_CONTEXT],
+	    row.len[OPERATION_COL_CONTEXT]);
 	json_object_object_add(doc, "adjustments_count", json_object_new_uint64(count));
-	ledger_json_str(doc, "created_at", row.val[7], row.len[7]);
+	ledger_json_str(doc, "created_at", row.val[OPERATION_COL_CREATED_AT],
+	    row.len[OPERATION_COL_CREATED_AT]);
 	db_done(db, ST_OPERATION_GET);
 
 	if ((rc = DB_EXEC(db, ST_OPERATION_CHANGES, DB_U64(op_id))) != CB_OK) {

@@ -36,7 +36,7 @@ h_rewards_distribute(struct req *req, struct resp *resp)
 	const struct api_config *api = &req->w->cfg->api;
 	struct ledger_write lw;
 	struct json_verr err;
-	json_object *doc, *batch, *rows, *row;
+	json_object *doc = NULL, *batch, *rows, *row;
 	const char *activity, *type, *sym, *tier, *vals[3];
 	size_t activity_len, type_len, sym_len, tier_len, lens[3];
 	size_t n, i, max_rows, base_off, base_len;
@@ -45,7 +45,11 @@ h_rewards_distribute(struct req *req, struct resp *resp)
 	unsigned token, reason;
 	int status, dlen;
 
-	ledger_write_init(&lw, LEDGER_REWARD, "recipients");
+	ledger_write_init(&lw, LEDGER_REWARD);
+	/* A stored answer is returned as it was, before today's rules judge
+	 * the body again. */
+	if ((status = ledger_replay_or_reply(req, resp)) != 0)
+		goto out;
 	if ((doc = ledger_body_or_reply(req, resp, rewards_keys)) == NULL) {
 		status = resp->status;
 		goto out;
@@ -133,7 +137,7 @@ h_rewards_distribute(struct req *req, struct resp *resp)
 				goto out;
 		}
 	}
-	status = ledger_commit_or_reply(req, resp, &lw);
+	status = ledger_commit_or_reply(req, resp, &lw, "recipients");
 out:
 	json_object_put(doc);
 	ledger_write_free(&lw);

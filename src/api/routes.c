@@ -5,12 +5,20 @@
 #include "config.h"
 
 #include "store/apikey.h"
+#include "chainread.h"
 #include "ledger.h"
 #include "router.h"
 
 static const char *const q_token[] = { "token_symbol", NULL };
 static const char *const q_history[] = { "token_symbol", "limit", "cursor", NULL };
 static const char *const q_batches[] = { "token_symbol", "status", "limit", "cursor", NULL };
+static const char *const q_logs[] = {
+	"address", "from_block", "to_block", "topic0", "limit", "cursor", NULL
+};
+static const char *const q_transfers[] = { "address", "limit", "cursor", NULL };
+static const char *const q_pool[] = { "pool", NULL };
+static const char *const q_stakes[] = { "active", "pool", "limit", "cursor", NULL };
+static const char *const q_claims[] = { "pool", "limit", "cursor", NULL };
 
 #define R	APIKEY_SCOPE_READ
 #define W	APIKEY_SCOPE_WRITE
@@ -38,6 +46,42 @@ const struct route app_routes[] = {
 	{ HTTP_POST, "/api/v1/wallets", h_wallets_bind, W, true, NULL, "wallets_bind" },
 	{ HTTP_GET, "/api/v1/wallets/{user_id}", h_wallets_get, R, false, NULL,
 	    "wallets_get" },
+	/* chain data (docs/api.md, "Chain data") */
+	{ HTTP_GET, "/api/v1/chains/{chain_id}/status", h_chains_status, R, false, NULL,
+	    "chains_status" },
+	{ HTTP_GET, "/api/v1/chains/{chain_id}/blocks/{number}", h_chains_block, R, false,
+	    NULL, "chains_block" },
+	{ HTTP_GET, "/api/v1/chains/{chain_id}/transactions/{hash}", h_chains_transaction, R,
+	    false, NULL, "chains_transaction" },
+	{ HTTP_GET, "/api/v1/chains/{chain_id}/logs", h_chains_logs, R, false, q_logs,
+	    "chains_logs" },
+	{ HTTP_GET, "/api/v1/tokens/{symbol}/supply", h_chain_tokens_supply, R, false, NULL,
+	    "tokens_supply" },
+	{ HTTP_GET, "/api/v1/tokens/{symbol}/balances/{address}", h_chain_tokens_balance, R,
+	    false, NULL, "tokens_balance" },
+	{ HTTP_GET, "/api/v1/tokens/{symbol}/transfers", h_chain_tokens_transfers, R, false,
+	    q_transfers, "tokens_transfers" },
+	{ HTTP_GET, "/api/v1/tokens/{symbol}/allowances/{owner}/{spender}",
+	    h_chain_tokens_allowance, R, false, NULL, "tokens_allowance" },
+	{ HTTP_GET, "/api/v1/staking/{chain_id}/total", h_staking_total, R, false, q_pool,
+	    "staking_total" },
+	{ HTTP_GET, "/api/v1/staking/{chain_id}/stakes/{stake_id}", h_staking_stake, R, false,
+	    NULL, "staking_stake" },
+	{ HTTP_GET, "/api/v1/staking/{chain_id}/users/{address}/stakes", h_staking_user_stakes,
+	    R, false, q_stakes, "staking_user_stakes" },
+	{ HTTP_GET, "/api/v1/staking/{chain_id}/users/{address}/claims", h_staking_user_claims,
+	    R, false, q_claims, "staking_user_claims" },
+	{ HTTP_GET, "/api/v1/staking/{chain_id}/users/{address}/rewards",
+	    h_staking_user_rewards, R, false, q_pool, "staking_user_rewards" },
+	/* verification against the node, reconciliation (docs/api.md) */
+	{ HTTP_POST, "/api/v1/verify/transfer", h_verify_transfer, R, true, NULL,
+	    "verify_transfer" },
+	{ HTTP_POST, "/api/v1/verify/call", h_verify_call, R, true, NULL, "verify_call" },
+	{ HTTP_POST, "/api/v1/verify/signature", h_verify_signature, R, true, NULL,
+	    "verify_signature" },
+	{ HTTP_POST, "/api/v1/verify/balance", h_verify_balance, R, true, NULL,
+	    "verify_balance" },
+	{ HTTP_GET, "/api/v1/reconcile", h_reconcile, R, false, q_token, "reconcile" },
 	/* admin (docs/api.md) */
 	{ HTTP_POST, "/api/v1/admin/tokens", h_tokens_create, A, true, NULL,
 	    "admin_tokens_create" },

@@ -1,13 +1,8 @@
 /*
  * wallets.c - POST /api/v1/wallets and GET /api/v1/wallets/{user_id}: the
- * address a user's tokens settle to, per chain (docs/api.md, docs/settlement.md).
- *
- * Rebinding rule: a user's address on a chain may be replaced until one of
- * the user's changes on that chain has been taken into settlement
- * (batched, submitted or confirmed); from then on the binding is fixed
- * (409 wallet_rebind_forbidden), because the tokens already minted sit at
- * the old address and later burns must find them there.  An address
- * belongs to at most one user per chain (409 address_in_use).
+ * address a user's tokens settle to, per chain (docs/api.md).  The binding
+ * and its rebind rule are src/lib/ledger/wallet.c; this file validates and
+ * answers.
  */
 #include "config.h"
 
@@ -15,138 +10,45 @@
 #include <string.h>
 
 #include "ledger.h"
+#include "ledger/wallet.h"
 #include "store/stmts.h"
 #include "worker.h"
 
 static const char *const wallet_keys[] = { "user_id", "chain_id", "address", NULL };
-
-enum wallet_outcome {
-	WALLET_BOUND,		/* new binding: 201 */
-	WALLET_REBOUND,		/* address replaced: 200 */
-	WALLET_UNCHANGED,	/* same address again: 200 */
-	WALLET_IN_USE,		/* address bound to another user: 409 */
-	WALLET_FIXED,		/* rebinding not allowed any more: 409 */
-};
-
-struct wallet_bind {
-	const char		*user_id;
-	size_t			 user_id_len;
-	uint64_t		 chain_id;
-	struct address		 address;
-	enum wallet_outcome	 outcome;
-};
-
-/* Reads a 40-digit hex column into *a; false when NULL or malformed. */
-static bool
-wallet_col_address(const struct db_row *row, unsigned col, struct address *a)
-{
-	char text[ADDRESS_HEX_LEN];
-
-	if (row->val[col] == NULL || row->len[col] != 40)
-		return false;
-	text[0] = '0';
-	text[1] = 'x';
-	memcpy(text + 2, row->val[col], 40);
-	return address_parse(text, sizeof(text), a) == ADDRESS_OK;
-}
-
-static enum cb_err
-wallet_txn(struct db *db, void *arg)
-{
-	struct wallet_bind *wb = arg;
-	struct address current;
-	struct db_row row;
-	bool have = false, settled = false, other = false;
-	enum cb_err rc;
-	int r;
-
-	rc = DB_EXEC(db, ST_WALLET_LOCK, DB_STR(wb->user_id, wb->user_id_len),
-	    DB_U64(wb->chain_id));
-	if (rc != CB_OK)
-		return rc;
-	r = db_fetch(db, ST_WALLET_LOCK, &row);
-	if (r == 1)
-		have = wallet_col_address(&row, 0, &current);
-	db_done(db, ST_WALLET_LOCK);
-	if (r < 0 || (r == 1 && !have))
-		return CB_ERR_DB;
-	if (have && address_eq(&current, &wb->address)) {
-		wb->outcome = WALLET_UNCHANGED;
-		return CB_OK;
-	}
-	rc = DB_EXEC(db, ST_WALLET_OWNER, DB_U64(wb->chain_id),
-	    DB_BLOB(wb->address.bytes, ADDRESS_LEN));
-	if (rc != CB_OK)
-		return rc;
-	r = db_fetch(db, ST_WALLET_OWNER, &row);
-	other = r == 1;
-	db_done(db, ST_WALLET_OWNER);
-	if (r < 0)
-		return CB_ERR_DB;
-	if (other) {
-		wb->outcome = WALLET_IN_USE;
-		return CB_OK;
-	}
-	if (have) {
-		rc = DB_EXEC(db, ST_WALLET_SETTLED, DB_STR(wb->user_id, wb->user_id_len),
-		    DB_U64(wb->chain_id));
-		if (rc != CB_OK)
-			return rc;
-		r = db_fetch(db, ST_WALLET_SETTLED, &row);
-		settled = r == 1 && row.val[0] != NULL && row.val[0][0] == '1';
-		db_done(db, ST_WALLET_SETTLED);
-		if (r != 1)
-			return CB_ERR_DB;
-		if (settled) {
-			wb->outcome = WALLET_FIXED;
-			return CB_OK;
-		}
-		wb->outcome = WALLET_REBOUND;
-		return DB_EXEC(db, ST_WALLET_UPDATE, DB_BLOB(wb->address.bytes, ADDRESS_LEN),
-		    DB_STR(wb->user_id, wb->user_id_len), DB_U64(wb->chain_id));
-	}
-	wb->outcome = WALLET_BOUND;
-	rc = DB_EXEC(db, ST_WALLET_INSERT, DB_STR(wb->user_id, wb->user_id_len),
-	    DB_U64(wb->chain_id), DB_BLOB(wb->address.bytes, ADDRESS_LEN));
-	/* A concurrent binding of the same user or address: run again, the
-	 * checks above then see it. */
-	return rc == CB_ERR_CONFLICT ? CB_ERR_DB_RETRY : rc;
-}
 
 /* True when chain_id has a registered token or a [chain] section. */
 static enum cb_err
 wallet_chain_known(struct req *req, uint64_t chain_id, bool *known)
 {
 	const struct config *cfg = req->w->cfg;
-	struct db_row row;
-	enum cb_err rc;
 	size_t i;
 
-	*known = false;
-	for (i = 0; i < cfg->nchains; i++)
-		if (cfg->chains[i].chain_id == chain_id)
+	for (i = 0; i < cfg->nchains; i++) {
+		if (cfg->chains[i].chain_id == chain_id) {
 			*known = true;
-	if (*known)
-		return CB_OK;
-	if ((rc = DB_EXEC(req->w->db, ST_CHAIN_HAS_TOKEN, DB_U64(chain_id))) != CB_OK)
-		return rc;
-	if (db_fetch(req->w->db, ST_CHAIN_HAS_TOKEN, &row) == 1)
-		*known = row.val[0] != NULL && row.val[0][0] == '1';
-	db_done(req->w->db, ST_CHAIN_HAS_TOKEN);
-	return CB_OK;
+			return CB_OK;
+		}
+	}
+	return wallet_chain_has_token(req->w->db, chain_id, known);
 }
 
 int
 h_wallets_bind(struct req *req, struct resp *resp)
 {
-	static const int statuses[] = {
+	static const int statuses[WALLET_RESULT__MAX] = {
 		[WALLET_BOUND] = 201, [WALLET_REBOUND] = 200, [WALLET_UNCHANGED] = 200,
 	};
-	static const char *const results[] = {
+	static const char *const results[WALLET_RESULT__MAX] = {
 		[WALLET_BOUND] = "bound", [WALLET_REBOUND] = "rebound",
 		[WALLET_UNCHANGED] = "unchanged",
 	};
-	struct wallet_bind wb;
+	struct {
+		const char		*user_id;
+		size_t			 user_id_len;
+		uint64_t		 chain_id;
+		struct address		 address;
+		enum wallet_result	 result;
+	} wb;
 	struct json_verr err;
 	json_object *doc, *out = NULL, *d;
 	char addr[ADDRESS_STR_SIZE];
@@ -199,14 +101,16 @@ h_wallets_bind(struct req *req, struct resp *resp)
 		status = http_error_verr(resp, &err);
 		goto out;
 	}
-	if ((rc = db_txn(req->w->db, wallet_txn, &wb)) != CB_OK) {
+	if ((rc = wallet_bind(req->w->db, wb.user_id, wb.user_id_len, wb.chain_id,
+	    &wb.address, req->started_ms + req->w->cfg->api.write_timeout_ms,
+	    &wb.result)) != CB_OK) {
 		status = http_internal_error(resp, "wallets_bind", rc);
 		goto out;
 	}
-	if (wb.outcome == WALLET_IN_USE || wb.outcome == WALLET_FIXED) {
+	if (wb.result == WALLET_IN_USE || wb.result == WALLET_FIXED) {
 		d = json_object_new_object();
 		json_object_object_add(d, "field", json_object_new_string("address"));
-		status = wb.outcome == WALLET_IN_USE ?
+		status = wb.result == WALLET_IN_USE ?
 		    http_error(resp, 409, "address_in_use",
 		    "this address is bound to another user on this chain", d) :
 		    http_error(resp, 409, "wallet_rebind_forbidden",
@@ -220,8 +124,8 @@ h_wallets_bind(struct req *req, struct resp *resp)
 	ledger_json_str(out, "user_id", wb.user_id, wb.user_id_len);
 	json_object_object_add(out, "chain_id", json_object_new_uint64(wb.chain_id));
 	json_object_object_add(out, "address", json_object_new_string(addr));
-	json_object_object_add(out, "result", json_object_new_string(results[wb.outcome]));
-	status = http_json(resp, statuses[wb.outcome], out);
+	json_object_object_add(out, "result", json_object_new_string(results[wb.result]));
+	status = http_json(resp, statuses[wb.result], out);
 out:
 	json_object_put(out);
 	json_object_put(doc);
@@ -249,13 +153,12 @@ h_wallets_get(struct req *req, struct resp *resp)
 	ledger_json_str(doc, "user_id", req->params[0], req->param_len[0]);
 	list = json_object_new_array();
 	json_object_object_add(doc, "wallets", list);
-	/* chain_id, address hex, created_at, updated_at */
 	while ((r = db_fetch(db, ST_WALLET_LIST, &row)) == 1) {
 		e = json_object_new_object();
-		ledger_json_u64(e, "chain_id", &row, 0);
-		ledger_json_address(e, "address", row.val[1], row.len[1]);
-		ledger_json_str(e, "created_at", row.val[2], row.len[2]);
-		ledger_json_str(e, "updated_at", row.val[3], row.len[3]);
+		ledger_json_u64(e, "chain_id", &row, WALLET_COL_CHAIN_ID);
+		ledger_json_col_address(e, "address", &row, WALLET_COL_ADDRESS);
+		ledger_json_col(e, "created_at", &row, WALLET_COL_CREATED_AT);
+		ledger_json_col(e, "updated_at", &row, WALLET_COL_UPDATED_AT);
 		json_object_array_add(list, e);
 	}
 	db_done(db, ST_WALLET_LIST);

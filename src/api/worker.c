@@ -18,7 +18,9 @@
 
 #include "core/monotime.h"
 #include "auth.h"
+#include "chainrpc.h"
 #include "core/log.h"
+#include "ledger.h"
 #include "metrics.h"
 #include "store/stmts.h"
 #include "store/store.h"
@@ -27,8 +29,9 @@
 /*
  * innodb_lock_wait_timeout of a worker's session, in seconds: a request
  * waiting this long for a row lock gives up (and its transaction is
- * retried by db_txn) instead of holding the client for the server's
- * default of 50 s.
+ * retried by db_txn_until, whose deadline, [api] write_timeout_ms, cuts
+ * the waits of later attempts shorter) instead of holding the client for
+ * the server's default of 50 s.
  */
 #define WORKER_LOCK_WAIT_S	10
 
@@ -56,6 +59,25 @@ worker_on_stop(int sig)
 	errno = saved;
 }
 
+/*
+ * A store whose max_allowed_packet cannot carry what the [api] limits
+ * allow is logged at once, naming the fix; the requests that would need
+ * more are refused with 413 when they come (ledger.c).
+ */
+static void
+worker_check_store(struct worker *w)
+{
+	size_t need = ledger_packet_need(&w->cfg->api);
+	unsigned long have = db_max_packet(w->db);
+
+	if (have >= need)
+		return;
+	log_errorx("store_limits", "worker=%u max_allowed_packet=%lu need=%zu"
+	    " max_rows=%u max_reason_detail=%zu max_metadata=%zu"
+	    " fix=raise_max_allowed_packet_or_lower_these", w->index, have, need,
+	    w->cfg->api.max_rows, w->cfg->api.max_reason_detail, w->cfg->api.max_metadata);
+}
+
 enum cb_err
 worker_db(struct worker *w)
 {
@@ -78,6 +100,7 @@ worker_db(struct worker *w)
 			return CB_ERR_DB_GONE;
 		}
 		w->db_suspect = false;
+		worker_check_store(w);
 		if (w->store_down) {
 			log_info("store_up", "worker=%u", w->index);
 			metrics_add(w->metrics != NULL ?
@@ -333,6 +356,7 @@ worker_serve(struct worker *w, FCGX_Request *fr, struct resp *resp,
 
 	memset(&req, 0, sizeof(req));
 	req.w = w;
+	req.started_ms = start / 1000u;
 	resp_reset(resp);
 	status = worker_pipeline(w, fr, &req, &m, qstore, sizeof(qstore), body,
 	    resp);
@@ -439,6 +463,7 @@ worker_run(struct worker *w)
 out:
 	db_close(w->db);
 	w->db = NULL;
+	chainrpc_cleanup();
 	resp_free(&resp);
 	buf_free(&head);
 	buf_free(&body);

@@ -2,6 +2,10 @@
  * housekeeping.c - periodic cleanup that keeps the store small: expired
  * idempotency keys go, in short chunks, so API writes are never held up
  * (docs/settlement.md, "Housekeeping").
+ *
+ * The purge is not fenced by the lease: deleting keys past their
+ * retention is the same work whoever does it, and each chunk is a
+ * transaction of its own (idempotency_purge()).
  */
 #include "config.h"
 
@@ -10,58 +14,29 @@
 #include "chaind.h"
 #include "core/log.h"
 #include "core/monotime.h"
-#include "store/stmts.h"
+#include "store/idempotency.h"
 
-/* Keys are kept at least this long (docs/api.md). */
-#define HOUSEKEEPING_IDEM_RETENTION_S	86400u
-#define HOUSEKEEPING_CHUNK_ROWS		1000u
 #define HOUSEKEEPING_MAX_CHUNKS		10u
 #define HOUSEKEEPING_INTERVAL_MS	60000u
-
-struct purge {
-	struct chaind	*cd;
-	uint64_t	 deleted;
-};
-
-static enum cb_err
-purge_chunk_txn(struct db *db, void *arg)
-{
-	struct purge *p = arg;
-	enum cb_err rc;
-
-	if ((rc = lease_fence(db, &p->cd->lease)) != CB_OK)
-		return rc;
-	rc = DB_EXEC(db, ST_IDEM_PURGE, DB_U64(HOUSEKEEPING_IDEM_RETENTION_S),
-	    DB_U64(HOUSEKEEPING_CHUNK_ROWS));
-	if (rc == CB_OK)
-		p->deleted = db_affected(db, ST_IDEM_PURGE);
-	return rc;
-}
 
 enum cb_err
 housekeeping_step(struct chaind *cd)
 {
 	static uint64_t next_ms;
-	struct purge p = { .cd = cd };
-	uint64_t total = 0, now = monotime_ms();
-	enum cb_err rc = CB_OK;
-	unsigned i;
+	uint64_t deleted = 0, now = monotime_ms();
+	bool more = false;
+	enum cb_err rc;
 
 	if (now < next_ms)
 		return CB_OK;
-	for (i = 0; i < HOUSEKEEPING_MAX_CHUNKS && chaind_time_left(cd) > 0; i++) {
-		if ((rc = db_txn(cd->db, purge_chunk_txn, &p)) != CB_OK)
-			break;
-		total += p.deleted;
-		if (p.deleted < HOUSEKEEPING_CHUNK_ROWS)
-			break;
+	rc = idempotency_purge(cd->db, cd->cfg->api.idempotency_retention, 0,
+	    HOUSEKEEPING_MAX_CHUNKS, &deleted, &more);
+	if (deleted > 0) {
+		log_info("idempotency_purged", "chain=%s rows=%" PRIu64 " more=%d",
+		    cd->chain->name, deleted, more ? 1 : 0);
+		chaind_count(cd, "idempotency_keys_purged", NULL, deleted);
 	}
-	if (total > 0) {
-		log_info("idempotency_purged", "chain=%s rows=%" PRIu64, cd->chain->name, total);
-		chaind_count(cd, "idempotency_keys_purged", NULL, total);
-	}
-	/* A full run of chunks means more may wait: come back on the next pass. */
-	next_ms = (rc == CB_OK && i < HOUSEKEEPING_MAX_CHUNKS) ?
-	    now + HOUSEKEEPING_INTERVAL_MS : now;
+	/* More left: come back on the next pass rather than in a minute. */
+	next_ms = (rc == CB_OK && !more) ? now + HOUSEKEEPING_INTERVAL_MS : now;
 	return rc;
 }

@@ -76,7 +76,10 @@ lease_init(struct lease *l, uint64_t chain_id, unsigned ttl_s)
 	snprintf(l->name, sizeof(l->name), "chain:%" PRIu64, chain_id);
 	lease_hostname(host, sizeof(host));
 	(void)lease_proc_start(getpid(), &start);
-	(void)getrandom(&r, sizeof(r), 0);
+	/* The random part only tells two holders of one PID apart (PID
+	 * namespaces); a failed read leaves it 0, which the start time covers. */
+	if (getrandom(&r, sizeof(r), GRND_NONBLOCK) != (ssize_t)sizeof(r))
+		r = 0;
 	snprintf(l->holder, sizeof(l->holder), "%s:%ld:%llu:%08x", host,
 	    (long)getpid(), start, r);
 	l->ttl_ms = (uint64_t)ttl_s * 1000u;
@@ -142,14 +145,16 @@ lease_read(struct db *db, unsigned stmt, const struct lease *l, struct lease_row
 		return rc;
 	r = db_fetch(db, stmt, &row);
 	if (r == 1) {
-		if (row.val[0] == NULL || row.len[0] >= sizeof(out->holder) ||
-		    !db_col_u64(&row, 1, &out->token) || !db_col_u64(&row, 2, &expired)) {
+		if (row.val[LEASE_COL_HOLDER] == NULL ||
+		    row.len[LEASE_COL_HOLDER] >= sizeof(out->holder) ||
+		    !db_col_u64(&row, LEASE_COL_TOKEN, &out->token) ||
+		    !db_col_u64(&row, LEASE_COL_EXPIRED, &expired)) {
 			db_done(db, stmt);
 			return CB_ERR_DB;
 		}
 		out->found = true;
-		memcpy(out->holder, row.val[0], row.len[0]);
-		out->holder_len = row.len[0];
+		memcpy(out->holder, row.val[LEASE_COL_HOLDER], row.len[LEASE_COL_HOLDER]);
+		out->holder_len = row.len[LEASE_COL_HOLDER];
 		out->expired = expired != 0;
 	}
 	db_done(db, stmt);

@@ -36,6 +36,7 @@
 
 #include "chaind.h"
 #include "core/log.h"
+#include "core/proc.h"
 #include "core/monotime.h"
 
 #define CHAIND_EX_CONFIG	78
@@ -303,6 +304,10 @@ main(int argc, char *argv[])
 	m.conf_path = CONFIG_DEFAULT_PATH;
 	master_options(&m, argc, argv);
 	log_init(CHAIND_IDENT, LOG_LEVEL_INFO, LOG_FORMAT_KV);
+	/* The workers hold the signer key and the store password: no core
+	 * dump may ever carry them. Forked workers inherit this. */
+	if (proc_no_core_dumps() != CB_OK)
+		fatal("no_core_dumps", NULL);
 	if ((m.cfg = config_load(m.conf_path, errbuf, sizeof(errbuf))) == NULL)
 		fatalx("config", "detail=%s", log_q(q, sizeof(q), errbuf, strlen(errbuf)));
 	log_init(CHAIND_IDENT, m.cfg->log.level, m.cfg->log.format);

@@ -116,7 +116,7 @@ issue_report(struct db *db, uint64_t chain_id, const char *kind, const char *sub
 	if (rc != CB_OK)
 		return rc;
 	r = db_fetch(db, ST_ISSUE_FIND_OPEN, &row);
-	if (r == 1 && !db_col_u64(&row, 0, &id))
+	if (r == 1 && !db_col_u64(&row, ISSUE_COL_ID, &id))
 		r = -1;
 	db_done(db, ST_ISSUE_FIND_OPEN);
 	if (r < 0)

@@ -154,7 +154,7 @@ chaind_pass(struct chaind *cd)
 		chaind_count(cd, "step_errors", roles[i].name, 1);
 		if (rc == CB_ERR_LEASE_LOST)
 			return rc;
-		if (rc == CB_ERR_DB_GONE)
+		if (rc == CB_ERR_DB_GONE || rc == CB_ERR_DB_UNKNOWN)
 			return rc;	/* the next roles need the store too */
 		worst = rc;
 	}
@@ -230,7 +230,9 @@ chaind_worker_run(const struct config *cfg, const struct chain_config *chain,
 				if (rc == CB_OK)
 					rc = hb;
 			}
-			if (rc == CB_ERR_DB_GONE)
+			/* A COMMIT whose outcome is unknown needs nothing more:
+			 * every step reads the state it left on its next pass. */
+			if (rc == CB_ERR_DB_GONE || rc == CB_ERR_DB_UNKNOWN)
 				(void)db_reconnect(cd.db);
 		}
 		if (was_held && !cd.lease.held) {

@@ -20,6 +20,10 @@ HARNESS_LIBS = tests/integration/libharness.a $(TEST_LIBS) -lpthread
 TESTS += tests/integration/test_migrate.sh
 EXTRA_DIST += tests/integration/test_migrate.sh
 
+# The HTTPS nginx site in front of the stack's API socket.
+TESTS += tests/integration/test_nginx_tls.sh
+EXTRA_DIST += tests/integration/test_nginx_tls.sh
+
 check_PROGRAMS += tests/integration/test_api_core tests/integration/test_api_resilience
 TESTS += tests/integration/test_api_core tests/integration/test_api_resilience
 tests_integration_test_api_core_SOURCES = tests/integration/test_api_core.c
@@ -63,3 +67,49 @@ TESTS += tests/integration/test_ledger_crash
 tests_integration_test_ledger_crash_SOURCES = tests/integration/test_ledger_crash.c $(LEDGER_TEST_UTIL)
 tests_integration_test_ledger_crash_CFLAGS = $(HARNESS_CFLAGS)
 tests_integration_test_ledger_crash_LDADD = $(HARNESS_LIBS)
+
+# The chain data routes (docs/api.md, "Chain data"): rows written into the
+# chain index by the test, staking against anvil, verification and
+# reconciliation; test_chain_util.c is shared.
+CHAIN_TEST_UTIL = tests/integration/test_chain_util.c tests/integration/test_chain_util.h \
+	$(LEDGER_TEST_UTIL)
+check_PROGRAMS += tests/integration/test_chain_read
+TESTS += tests/integration/test_chain_read
+tests_integration_test_chain_read_SOURCES = tests/integration/test_chain_read.c $(CHAIN_TEST_UTIL)
+tests_integration_test_chain_read_CFLAGS = $(HARNESS_CFLAGS)
+tests_integration_test_chain_read_LDADD = $(HARNESS_LIBS)
+check_PROGRAMS += tests/integration/test_staking_live
+TESTS += tests/integration/test_staking_live
+tests_integration_test_staking_live_SOURCES = tests/integration/test_staking_live.c $(CHAIN_TEST_UTIL)
+tests_integration_test_staking_live_CFLAGS = $(HARNESS_CFLAGS)
+tests_integration_test_staking_live_LDADD = $(HARNESS_LIBS)
+check_PROGRAMS += tests/integration/test_verify
+TESTS += tests/integration/test_verify
+tests_integration_test_verify_SOURCES = tests/integration/test_verify.c $(CHAIN_TEST_UTIL)
+tests_integration_test_verify_CFLAGS = $(HARNESS_CFLAGS)
+tests_integration_test_verify_LDADD = $(HARNESS_LIBS)
+# Every statement of the one table prepares against the real schema and
+# returns the columns its enum names.
+check_PROGRAMS += tests/integration/test_store_stmts
+TESTS += tests/integration/test_store_stmts
+tests_integration_test_store_stmts_SOURCES = tests/integration/test_store_stmts.c
+tests_integration_test_store_stmts_CFLAGS = $(HARNESS_CFLAGS)
+tests_integration_test_store_stmts_LDADD = $(HARNESS_LIBS)
+
+# A write whose store connection dies during COMMIT, through a
+# fault-injecting proxy (runs alone: it reloads the stack's API).
+check_PROGRAMS += tests/integration/test_ledger_commit_loss
+TESTS += tests/integration/test_ledger_commit_loss
+tests_integration_test_ledger_commit_loss_SOURCES = tests/integration/test_ledger_commit_loss.c \
+	tests/integration/store_proxy.c tests/integration/store_proxy.h $(LEDGER_TEST_UTIL)
+tests_integration_test_ledger_commit_loss_CFLAGS = $(HARNESS_CFLAGS)
+tests_integration_test_ledger_commit_loss_LDADD = $(HARNESS_LIBS)
+
+# The [api] limits at their largest values against the real store (runs
+# alone: it reloads the stack's API and changes a server variable).
+check_PROGRAMS += tests/integration/test_ledger_limits
+TESTS += tests/integration/test_ledger_limits
+tests_integration_test_ledger_limits_SOURCES = tests/integration/test_ledger_limits.c \
+	$(LEDGER_TEST_UTIL)
+tests_integration_test_ledger_limits_CFLAGS = $(HARNESS_CFLAGS)
+tests_integration_test_ledger_limits_LDADD = $(HARNESS_LIBS)

@@ -142,6 +142,42 @@ START_TEST(test_metrics_count_moves)
 }
 END_TEST
 
+/*
+ * GET /api/v1/ping: the one route under /api/v1 without a key
+ * (docs/api-auth.md); a key, even a bad one, is ignored.  Its query keys
+ * (none) and method are still checked.
+ */
+START_TEST(test_ping_without_key)
+{
+	static const char *const junk_key[] = {
+		"Authorization: Bearer cbk_00000000_0000000000000000000000000000000000000000000000000000000000000000",
+		NULL,
+	};
+	struct hresp r;
+
+	ck_assert_int_eq(hget("/api/v1/ping", NULL, &r), 0);
+	ck_assert_int_eq(r.status, 200);
+	ck_assert_ptr_nonnull(r.json);
+	ck_assert_str_eq(hresp_str(&r, "status"), "ok");
+	assert_common_headers(&r);
+	hresp_free(&r);
+
+	ck_assert_int_eq(hreq("GET", "/api/v1/ping", NULL, NULL, NULL, 0, junk_key,
+	    &r), 0);
+	ck_assert_int_eq(r.status, 200);
+	hresp_free(&r);
+
+	ck_assert_int_eq(hget("/api/v1/ping?x=1", NULL, &r), 0);
+	assert_error(&r, 400, "unknown_query_parameter");
+	hresp_free(&r);
+
+	ck_assert_int_eq(hreq("POST", "/api/v1/ping", NULL, "application/json", "{}",
+	    (size_t)-1, NULL, &r), 0);
+	assert_error(&r, 405, "method_not_allowed");
+	hresp_free(&r);
+}
+END_TEST
+
 /* ----------------------------------------------------------------- auth */
 
 START_TEST(test_401_missing)
@@ -511,6 +547,7 @@ api_core_suite(void)
 	tcase_add_test(tc, test_healthz_up);
 	tcase_add_test(tc, test_metrics_text);
 	tcase_add_test(tc, test_metrics_count_moves);
+	tcase_add_test(tc, test_ping_without_key);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("auth");

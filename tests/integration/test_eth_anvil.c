@@ -2,8 +2,10 @@
  * test_eth_anvil.c - the Ethereum layer (keccak, rlp, abi, address, secp,
  * tx, rpc) against a real anvil node: deploy ChainBridgeToken from a signed
  * EIP-1559 transaction, grant roles, batch-mint and read back balances and
- * Transfer logs, and the node's answers to resent, stale and replaced
- * transactions.  Prints the gas of batchMint per recipient.
+ * Transfer logs, the node's answers to resent, stale and replaced
+ * transactions (also as batches of transactions and receipts), and the
+ * revert data of the contract's errors.  Prints the gas of batchMint per
+ * recipient.
  *
  * Environment: ETH_RPC_URL (else the ETH_RPC_URL line of the stack's env
  * file, $CHAINBRIDGE_STATE_DIR/env or $CB_SRCDIR/.stack/env), CB_SRCDIR
@@ -41,9 +43,11 @@
 
 #include "eth/abi.h"
 #include "eth/address.h"
+#include "eth/hash32.h"
 #include "core/err.h"
 #include "core/hex.h"
 #include "eth/keccak.h"
+#include "eth/revert.h"
 #include "eth/rlp.h"
 #include "eth/rpc.h"
 #include "eth/secp.h"
@@ -480,7 +484,7 @@ ethit_nonce(enum rpc_block_tag tag)
 	uint64_t nonce = 0;
 	enum cb_err rc;
 
-	rc = rpc_eth_get_transaction_count(ctx.rpc, ctx.signer.bytes,
+	rc = rpc_eth_get_transaction_count(ctx.rpc, &ctx.signer,
 	    ethit_ref(tag), &nonce, &err);
 	ETHIT_OK(rc, err, "eth_getTransactionCount");
 	return nonce;
@@ -528,7 +532,7 @@ ethit_tx_init(struct tx *t, uint64_t nonce, const struct address *to,
 /* Waits (bounded) for the receipt of hash: CB_OK, CB_ERR_NOT_FOUND when
  * none came in time, or the call's error. */
 static enum cb_err
-ethit_wait_receipt(const uint8_t hash[TX_HASH_LEN], struct rpc_receipt *out,
+ethit_wait_receipt(const struct hash32 *hash, struct rpc_receipt *out,
     struct rpc_error *err)
 {
 	uint64_t deadline = ethit_now_ms() + ETHIT_RECEIPT_WAIT_MS;
@@ -556,7 +560,7 @@ ethit_transact(const struct address *to, const uint8_t *data, size_t data_len,
 	struct rpc_call_msg msg;
 	struct rpc_error err;
 	struct tx t;
-	uint8_t hash[TX_HASH_LEN], node_hash[TX_HASH_LEN];
+	struct hash32 hash, node_hash;
 	uint8_t *raw = NULL;
 	size_t raw_len = 0;
 	uint64_t gas = 0, nonce = 0;
@@ -565,8 +569,8 @@ ethit_transact(const struct address *to, const uint8_t *data, size_t data_len,
 	enum cb_err rc;
 
 	memset(&msg, 0, sizeof(msg));
-	msg.from = ctx.signer.bytes;
-	msg.to = to != NULL ? to->bytes : NULL;
+	msg.from = &ctx.signer;
+	msg.to = to;
 	msg.data = data;
 	msg.data_len = data_len;
 	rc = rpc_eth_estimate_gas(ctx.rpc, &msg, &gas, &err);
@@ -579,10 +583,10 @@ ethit_transact(const struct address *to, const uint8_t *data, size_t data_len,
 		nonce = ethit_nonce(RPC_BLOCK_PENDING);
 		ethit_tx_init(&t, nonce, to, data, data_len, gas, &max_fee,
 		    &priority);
-		rc = tx_sign(&t, ctx.key, &raw, &raw_len, hash);
+		rc = tx_sign(&t, ctx.key, &raw, &raw_len, hash.bytes);
 		ck_assert_msg(rc == CB_OK, "tx_sign: %s", cb_errcode(rc));
 		rc = rpc_eth_send_raw_transaction(ctx.rpc, raw, raw_len,
-		    node_hash, &err);
+		    &node_hash, &err);
 		free(raw);
 		raw = NULL;
 		if (rc == CB_OK)
@@ -596,11 +600,11 @@ ethit_transact(const struct address *to, const uint8_t *data, size_t data_len,
 		    rpc_errclass_name(err.errclass), err.message);
 		ethit_sleep_ms(ETHIT_SEND_RETRY_MS);
 	}
-	ck_assert_msg(memcmp(hash, node_hash, TX_HASH_LEN) == 0,
+	ck_assert_msg(hash32_eq(&hash, &node_hash),
 	    "the node's transaction hash differs from ours");
-	rc = ethit_wait_receipt(hash, receipt, &err);
+	rc = ethit_wait_receipt(&hash, receipt, &err);
 	ETHIT_OK(rc, err, "eth_getTransactionReceipt (bounded wait)");
-	ck_assert(memcmp(receipt->tx_hash, hash, TX_HASH_LEN) == 0);
+	ck_assert(hash32_eq(&receipt->tx_hash, &hash));
 	if (nonce_out != NULL)
 		*nonce_out = nonce;
 }
@@ -615,7 +619,7 @@ ethit_call(const struct address *to, const uint8_t *data, size_t data_len,
 	enum cb_err rc;
 
 	memset(&msg, 0, sizeof(msg));
-	msg.to = to->bytes;
+	msg.to = to;
 	msg.data = data;
 	msg.data_len = data_len;
 	*out = NULL;
@@ -761,7 +765,7 @@ ethit_deploy(struct address *token, struct rpc_receipt *receipt_out,
 	ck_assert_msg(r.has_status && r.status == 1,
 	    "deployment reverted (status %" PRIu64 ")", r.status);
 	ck_assert_msg(r.has_contract_address, "receipt has no contractAddress");
-	memcpy(token->bytes, r.contract_address, ADDRESS_LEN);
+	*token = r.contract_address;
 	if (nonce_out != NULL)
 		*nonce_out = nonce;
 	if (receipt_out != NULL)
@@ -830,25 +834,90 @@ ethit_amount(size_t i, u256 *out)
 static void
 ethit_sign_transfer(uint64_t nonce, const struct address *to, uint64_t wei,
     const u256 *max_fee, const u256 *priority, uint8_t **raw, size_t *raw_len,
-    uint8_t hash[TX_HASH_LEN])
+    struct hash32 *hash)
 {
 	struct tx t;
 	enum cb_err rc;
 
 	ethit_tx_init(&t, nonce, to, NULL, 0, 21000, max_fee, priority);
 	u256_from_u64(&t.value, wei);
-	rc = tx_sign(&t, ctx.key, raw, raw_len, hash);
+	rc = tx_sign(&t, ctx.key, raw, raw_len, hash->bytes);
 	ck_assert_msg(rc == CB_OK, "tx_sign: %s", cb_errcode(rc));
 }
 
 /* Sends raw; returns the status with err filled and the node's hash. */
 static enum cb_err
-ethit_send_raw(const uint8_t *raw, size_t raw_len, uint8_t node_hash[TX_HASH_LEN],
+ethit_send_raw(const uint8_t *raw, size_t raw_len, struct hash32 *node_hash,
     struct rpc_error *err)
 {
-	memset(node_hash, 0, TX_HASH_LEN);
+	memset(node_hash, 0, sizeof(*node_hash));
 	return rpc_eth_send_raw_transaction(ctx.rpc, raw, raw_len, node_hash,
 	    err);
+}
+
+/*
+ * eth_call and eth_estimateGas of data on `to` from `from`, both of which
+ * must revert with the same data; it is decoded into *r, which borrows
+ * from buf (RPC_REVERT_DATA_MAX bytes).
+ */
+static void
+ethit_expect_revert(const struct address *from, const struct address *to,
+    const uint8_t *data, size_t len, uint8_t *buf, struct revert_reason *r)
+{
+	struct rpc_call_msg msg;
+	struct rpc_error err;
+	uint8_t again[RPC_REVERT_DATA_MAX], *ret = NULL;
+	char text[REVERT_DESCRIBE_MAX];
+	size_t n = 0, n_again = 0, ret_len = 0;
+	uint64_t gas = 0;
+	enum cb_err rc;
+
+	memset(&msg, 0, sizeof(msg));
+	msg.from = from;
+	msg.to = to;
+	msg.data = data;
+	msg.data_len = len;
+	rc = rpc_eth_call(ctx.rpc, &msg, ethit_ref(RPC_BLOCK_LATEST), &ret,
+	    &ret_len, &err);
+	free(ret);
+	ck_assert_msg(rc == CB_ERR_RPC && err.errclass == RPC_ERRCLASS_REVERTED,
+	    "eth_call did not revert: %s (%s) %s", cb_errcode(rc),
+	    rpc_errclass_name(err.errclass), err.message);
+	rc = rpc_error_revert_data(&err, buf, RPC_REVERT_DATA_MAX, &n);
+	ck_assert_msg(rc == CB_OK, "eth_call revert data: %s (data '%s')",
+	    cb_errcode(rc), err.data);
+	rc = rpc_eth_estimate_gas(ctx.rpc, &msg, &gas, &err);
+	ck_assert_msg(rc == CB_ERR_RPC && err.errclass == RPC_ERRCLASS_REVERTED,
+	    "eth_estimateGas did not revert: %s %s", cb_errcode(rc),
+	    err.message);
+	ck_assert(rpc_error_revert_data(&err, again, sizeof(again), &n_again) ==
+	    CB_OK);
+	ck_assert_msg(n_again == n && memcmp(again, buf, n) == 0,
+	    "eth_call and eth_estimateGas revert with different data");
+	rc = revert_decode(buf, n, r);
+	ck_assert_msg(rc == CB_OK, "revert data does not decode: %s",
+	    cb_errcode(rc));
+	revert_describe(r, text, sizeof(text));
+	fprintf(stderr, "revert: %s (node: %s)\n", text, err.message);
+}
+
+/* batchMint calldata: keyed with batch_id when not NULL. */
+static void
+ethit_batch_mint_data(const uint8_t *batch_id, const struct address *to,
+    size_t n_to, const u256 *amounts, size_t n_amounts, uint8_t **data,
+    size_t *len)
+{
+	uint8_t sel[ABI_SELECTOR_LEN];
+	struct abi_enc e;
+
+	abi_selector(batch_id != NULL ? "batchMint(bytes32,address[],uint256[])" :
+	    "batchMint(address[],uint256[])", sel);
+	abi_enc_init(&e, sel, ETHIT_CALLDATA_MAX);
+	if (batch_id != NULL)
+		abi_enc_bytes32(&e, batch_id);
+	abi_enc_address_array(&e, to, n_to);
+	abi_enc_uint256_array(&e, amounts, n_amounts);
+	ethit_finish(&e, data, len);
 }
 
 /* ---------------------------------------------------------------- cases */
@@ -871,20 +940,20 @@ START_TEST(test_deploy)
 
 	ethit_deploy(&token, &r, &nonce);
 	ck_assert_msg(!r.has_to, "a creation receipt must have no `to`");
-	ck_assert(memcmp(r.from, ctx.signer.bytes, ADDRESS_LEN) == 0);
+	ck_assert(address_eq(&r.from, &ctx.signer));
 	ethit_create_address(&ctx.signer, nonce, &expect);
 	ck_assert_msg(address_eq(&token, &expect),
 	    "contractAddress is not keccak(rlp([sender, nonce]))");
 	ck_assert(r.gas_used > 21000);
 
 	memset(&t, 0, sizeof(t));
-	rc = rpc_eth_get_transaction_by_hash(ctx.rpc, r.tx_hash, &t, &err);
+	rc = rpc_eth_get_transaction_by_hash(ctx.rpc, &r.tx_hash, &t, &err);
 	ETHIT_OK(rc, err, "eth_getTransactionByHash");
 	ck_assert_uint_eq(t.type, 2);
 	ck_assert(t.has_max_fee && !t.has_to && t.mined);
 	ck_assert(t.has_chain_id && t.chain_id == ctx.chain_id);
 	ck_assert_uint_eq(t.nonce, nonce);
-	ck_assert(memcmp(t.from, ctx.signer.bytes, ADDRESS_LEN) == 0);
+	ck_assert(address_eq(&t.from, &ctx.signer));
 	ck_assert_uint_eq(t.input_len, ctx.bytecode_len + 4 * ABI_WORD_LEN +
 	    2 * 2 * ABI_WORD_LEN);
 	ck_assert(memcmp(t.input, ctx.bytecode, ctx.bytecode_len) == 0);
@@ -975,15 +1044,15 @@ START_TEST(test_batch_mint)
 	for (i = 0; i < r.log_count; i++) {
 		const struct rpc_log *l = &r.logs[i];
 
-		ck_assert_msg(memcmp(l->address, token.bytes, ADDRESS_LEN) == 0,
+		ck_assert_msg(address_eq(&l->address, &token),
 		    "log %zu: not from the token", i);
 		ck_assert_msg(l->topic_count == 3, "log %zu: %zu topics", i,
 		    l->topic_count);
-		ck_assert_msg(memcmp(l->topics[0], transfer_topic, 32) == 0,
+		ck_assert_msg(memcmp(l->topics[0].bytes, transfer_topic, 32) == 0,
 		    "log %zu: not a Transfer", i);
-		ck_assert_msg(memcmp(l->topics[1], zero, 32) == 0,
+		ck_assert_msg(hash32_is_zero(&l->topics[1]),
 		    "log %zu: from is not the zero address", i);
-		ck_assert(abi_word_address(l->topics[2], &got) == CB_OK);
+		ck_assert(abi_word_address(l->topics[2].bytes, &got) == CB_OK);
 		ck_assert_msg(address_eq(&got, &holders[i]),
 		    "log %zu: to is not holder %zu", i, i);
 		ck_assert_msg(l->data_len == ABI_WORD_LEN, "log %zu: %zu data "
@@ -1012,7 +1081,8 @@ START_TEST(test_resend_same)
 	struct rpc_receipt r;
 	struct rpc_error err;
 	struct address to;
-	uint8_t *raw = NULL, hash[TX_HASH_LEN], node_hash[TX_HASH_LEN];
+	uint8_t *raw = NULL;
+	struct hash32 hash, node_hash;
 	size_t raw_len = 0;
 	uint64_t nonce;
 	u256 max_fee, priority;
@@ -1023,13 +1093,13 @@ START_TEST(test_resend_same)
 	ethit_fees(&max_fee, &priority);
 	nonce = ethit_nonce(RPC_BLOCK_PENDING);
 	ethit_sign_transfer(nonce, &to, 1, &max_fee, &priority, &raw, &raw_len,
-	    hash);
+	    &hash);
 
-	rc = ethit_send_raw(raw, raw_len, node_hash, &err);
+	rc = ethit_send_raw(raw, raw_len, &node_hash, &err);
 	ETHIT_OK(rc, err, "first send");
-	ck_assert(memcmp(node_hash, hash, TX_HASH_LEN) == 0);
+	ck_assert(hash32_eq(&node_hash, &hash));
 
-	rc = ethit_send_raw(raw, raw_len, node_hash, &err);
+	rc = ethit_send_raw(raw, raw_len, &node_hash, &err);
 	fprintf(stderr, "resend while pending: %s %s %s\n", cb_errcode(rc),
 	    rpc_errclass_name(err.errclass), err.message);
 	ck_assert_msg(rc == CB_OK ||
@@ -1037,20 +1107,20 @@ START_TEST(test_resend_same)
 	    "resend while pending: %s (%s) %s", cb_errcode(rc),
 	    rpc_errclass_name(err.errclass), err.message);
 	if (rc == CB_OK)
-		ck_assert(memcmp(node_hash, hash, TX_HASH_LEN) == 0);
+		ck_assert(hash32_eq(&node_hash, &hash));
 
 	ethit_mine();
 	memset(&r, 0, sizeof(r));
-	rc = ethit_wait_receipt(hash, &r, &err);
+	rc = ethit_wait_receipt(&hash, &r, &err);
 	ETHIT_OK(rc, err, "receipt after evm_mine");
 	ck_assert(r.has_status && r.status == 1);
 	rpc_receipt_clear(&r);
 
 	/* Once mined, what a submitter sees on a resend. */
-	rc = ethit_send_raw(raw, raw_len, node_hash, &err);
+	rc = ethit_send_raw(raw, raw_len, &node_hash, &err);
 	fprintf(stderr, "resend once mined: %s %s %s\n", cb_errcode(rc),
 	    rpc_errclass_name(err.errclass), err.message);
-	ck_assert_msg((rc == CB_OK && memcmp(node_hash, hash, TX_HASH_LEN) == 0) ||
+	ck_assert_msg((rc == CB_OK && hash32_eq(&node_hash, &hash)) ||
 	    (rc == CB_ERR_RPC && (err.errclass == RPC_ERRCLASS_ALREADY_KNOWN ||
 	    err.errclass == RPC_ERRCLASS_NONCE_TOO_LOW)),
 	    "resend once mined: %s (%s) %s", cb_errcode(rc),
@@ -1066,7 +1136,8 @@ START_TEST(test_nonce_too_low)
 	struct rpc_receipt r;
 	struct rpc_error err;
 	struct address to;
-	uint8_t *raw = NULL, hash[TX_HASH_LEN], node_hash[TX_HASH_LEN];
+	uint8_t *raw = NULL;
+	struct hash32 hash, node_hash;
 	size_t raw_len = 0;
 	uint64_t mined;
 	u256 max_fee, priority;
@@ -1083,8 +1154,8 @@ START_TEST(test_nonce_too_low)
 	ck_assert(mined >= 1);
 	ethit_fees(&max_fee, &priority);
 	ethit_sign_transfer(mined - 1, &to, 7, &max_fee, &priority, &raw,
-	    &raw_len, hash);
-	rc = ethit_send_raw(raw, raw_len, node_hash, &err);
+	    &raw_len, &hash);
+	rc = ethit_send_raw(raw, raw_len, &node_hash, &err);
 	free(raw);
 	fprintf(stderr, "used nonce %" PRIu64 ": %s %s (code %" PRId64 ") %s\n",
 	    mined - 1, cb_errcode(rc), rpc_errclass_name(err.errclass),
@@ -1124,9 +1195,11 @@ START_TEST(test_replacement)
 	struct rpc_tx t;
 	struct rpc_error err;
 	struct address to;
-	uint8_t *raw = NULL, node_hash[TX_HASH_LEN];
-	uint8_t hash_a[TX_HASH_LEN], hash_b0[TX_HASH_LEN], hash_b[TX_HASH_LEN];
-	uint8_t hash_c[TX_HASH_LEN];
+	uint8_t *raw = NULL;
+	struct hash32 node_hash, hash_a, hash_b0, hash_b, hash_c, pair[2];
+	struct rpc_tx txs[2];
+	struct rpc_receipt rcpts[2];
+	enum cb_err st_tx[2], st_r[2];
 	size_t raw_len = 0;
 	uint64_t nonce;
 	u256 fee_a, prio_a, fee_b, prio_b, fee_c, prio_c;
@@ -1139,14 +1212,25 @@ START_TEST(test_replacement)
 	nonce = ethit_nonce(RPC_BLOCK_PENDING);
 
 	ethit_sign_transfer(nonce, &to, 1, &fee_a, &prio_a, &raw, &raw_len,
-	    hash_a);
-	rc = ethit_send_raw(raw, raw_len, node_hash, &err);
+	    &hash_a);
+	rc = ethit_send_raw(raw, raw_len, &node_hash, &err);
 	free(raw);
 	ETHIT_OK(rc, err, "send A");
+	/* What a confirmer sees of A while it waits in the pool: known and
+	 * pending, no receipt. */
+	pair[0] = hash_a;
+	rc = rpc_eth_get_transactions_by_hash(ctx.rpc, pair, 1, txs, st_tx, &err);
+	ETHIT_OK(rc, err, "batch eth_getTransactionByHash (A pending)");
+	ck_assert_msg(st_tx[0] == CB_OK && !txs[0].mined && txs[0].nonce == nonce,
+	    "A pending: %s", cb_errcode(st_tx[0]));
+	rpc_tx_clear(&txs[0]);
+	rc = rpc_eth_get_transaction_receipts(ctx.rpc, pair, 1, rcpts, st_r, &err);
+	ETHIT_OK(rc, err, "batch eth_getTransactionReceipt (A pending)");
+	ck_assert_int_eq(st_r[0], CB_ERR_NOT_FOUND);
 
 	ethit_sign_transfer(nonce, &to, 2, &fee_a, &prio_a, &raw, &raw_len,
-	    hash_b0);
-	rc = ethit_send_raw(raw, raw_len, node_hash, &err);
+	    &hash_b0);
+	rc = ethit_send_raw(raw, raw_len, &node_hash, &err);
 	free(raw);
 	fprintf(stderr, "replacement with equal caps: %s %s %s\n",
 	    cb_errcode(rc), rpc_errclass_name(err.errclass), err.message);
@@ -1157,8 +1241,8 @@ START_TEST(test_replacement)
 	ethit_bump(&fee_a, 5, &fee_b);
 	ethit_bump(&prio_a, 5, &prio_b);
 	ethit_sign_transfer(nonce, &to, 3, &fee_b, &prio_b, &raw, &raw_len,
-	    hash_b);
-	rc = ethit_send_raw(raw, raw_len, node_hash, &err);
+	    &hash_b);
+	rc = ethit_send_raw(raw, raw_len, &node_hash, &err);
 	free(raw);
 	fprintf(stderr, "replacement with caps +5%%: %s %s %s (%s)\n",
 	    cb_errcode(rc), rpc_errclass_name(err.errclass), err.message,
@@ -1174,33 +1258,49 @@ START_TEST(test_replacement)
 	ethit_bump(&fee_a, 10, &fee_c);
 	ethit_bump(&prio_a, 10, &prio_c);
 	ethit_sign_transfer(nonce, &to, 4, &fee_c, &prio_c, &raw, &raw_len,
-	    hash_c);
-	rc = ethit_send_raw(raw, raw_len, node_hash, &err);
+	    &hash_c);
+	rc = ethit_send_raw(raw, raw_len, &node_hash, &err);
 	free(raw);
 	ETHIT_OK(rc, err, "replacement with caps +10%");
-	ck_assert(memcmp(node_hash, hash_c, TX_HASH_LEN) == 0);
+	ck_assert(hash32_eq(&node_hash, &hash_c));
 
 	ethit_mine();
 	memset(&r, 0, sizeof(r));
-	rc = ethit_wait_receipt(hash_c, &r, &err);
+	rc = ethit_wait_receipt(&hash_c, &r, &err);
 	ETHIT_OK(rc, err, "receipt of C");
 	ck_assert(r.has_status && r.status == 1);
 	rpc_receipt_clear(&r);
 
-	rc = rpc_eth_get_transaction_receipt(ctx.rpc, hash_a, &r, &err);
+	rc = rpc_eth_get_transaction_receipt(ctx.rpc, &hash_a, &r, &err);
 	ck_assert_msg(rc == CB_ERR_NOT_FOUND, "A still has a receipt: %s",
 	    cb_errcode(rc));
 	memset(&t, 0, sizeof(t));
-	rc = rpc_eth_get_transaction_by_hash(ctx.rpc, hash_a, &t, &err);
+	rc = rpc_eth_get_transaction_by_hash(ctx.rpc, &hash_a, &t, &err);
 	ck_assert_msg(rc == CB_ERR_NOT_FOUND, "A is still known: %s",
 	    cb_errcode(rc));
 	if (b_taken) {
-		rc = rpc_eth_get_transaction_receipt(ctx.rpc, hash_b, &r, &err);
+		rc = rpc_eth_get_transaction_receipt(ctx.rpc, &hash_b, &r, &err);
 		ck_assert_msg(rc == CB_ERR_NOT_FOUND,
 		    "B still has a receipt: %s", cb_errcode(rc));
 	}
-	rc = rpc_eth_get_transaction_receipt(ctx.rpc, hash_b0, &r, &err);
+	rc = rpc_eth_get_transaction_receipt(ctx.rpc, &hash_b0, &r, &err);
 	ck_assert(rc == CB_ERR_NOT_FOUND);
+	/* The same in one batch each: the node forgot A, C is mined. */
+	pair[0] = hash_a;
+	pair[1] = hash_c;
+	rc = rpc_eth_get_transactions_by_hash(ctx.rpc, pair, 2, txs, st_tx, &err);
+	ETHIT_OK(rc, err, "batch eth_getTransactionByHash (A replaced)");
+	ck_assert_int_eq(st_tx[0], CB_ERR_NOT_FOUND);
+	ck_assert_msg(st_tx[1] == CB_OK && txs[1].mined, "C: %s",
+	    cb_errcode(st_tx[1]));
+	rc = rpc_eth_get_transaction_receipts(ctx.rpc, pair, 2, rcpts, st_r, &err);
+	ETHIT_OK(rc, err, "batch eth_getTransactionReceipt (A replaced)");
+	ck_assert_int_eq(st_r[0], CB_ERR_NOT_FOUND);
+	ck_assert_int_eq(st_r[1], CB_OK);
+	ck_assert(hash32_eq(&rcpts[1].block_hash, &txs[1].block_hash));
+	ck_assert(rcpts[1].has_status && rcpts[1].status == 1);
+	rpc_tx_clear(&txs[1]);
+	rpc_receipt_clear(&rcpts[1]);
 	ck_assert(ethit_nonce(RPC_BLOCK_LATEST) > nonce);
 	ethit_automine(true);
 }
@@ -1303,6 +1403,67 @@ START_TEST(test_gas_per_recipient)
 }
 END_TEST
 
+/* 9. The reverts the chain daemon must tell apart, from the real contract:
+ * a missing role, an empty or uneven batch, a batch id used before. */
+START_TEST(test_revert_reasons)
+{
+	struct address token, holder, account;
+	struct revert_reason r;
+	struct rpc_receipt rc_mint;
+	uint8_t buf[RPC_REVERT_DATA_MAX], *data = NULL, minter[32], role[32];
+	uint8_t batch_id[32];
+	size_t len = 0;
+	u256 amounts[2], v;
+	uint64_t n;
+
+	ethit_holder(0x52455645, 0, &holder);
+	ethit_amount(0, &amounts[0]);
+	ethit_amount(1, &amounts[1]);
+	ethit_role("MINTER_ROLE", minter);
+	ethit_deploy(&token, NULL, NULL);
+
+	/* Not a minter yet: OpenZeppelin's custom error with its arguments. */
+	ethit_batch_mint_data(NULL, &holder, 1, amounts, 1, &data, &len);
+	ethit_expect_revert(&ctx.signer, &token, data, len, buf, &r);
+	free(data);
+	ck_assert_int_eq(r.kind, REVERT_CUSTOM);
+	ck_assert(revert_is(&r,
+	    "AccessControlUnauthorizedAccount(address,bytes32)"));
+	ck_assert(abi_dec_address(r.args, r.args_len, 0, &account) == CB_OK);
+	ck_assert(address_eq(&account, &ctx.signer));
+	ck_assert(abi_dec_bytes32(r.args, r.args_len, 1, role) == CB_OK);
+	ck_assert(memcmp(role, minter, 32) == 0);
+
+	ethit_grant(&token, "MINTER_ROLE", &ctx.signer);
+	/* No items: a selector without arguments. */
+	ethit_batch_mint_data(NULL, NULL, 0, NULL, 0, &data, &len);
+	ethit_expect_revert(&ctx.signer, &token, data, len, buf, &r);
+	free(data);
+	ck_assert(revert_is(&r, "EmptyBatch()"));
+	ck_assert_uint_eq(r.args_len, 0);
+	/* One account, two amounts. */
+	ethit_batch_mint_data(NULL, &holder, 1, amounts, 2, &data, &len);
+	ethit_expect_revert(&ctx.signer, &token, data, len, buf, &r);
+	free(data);
+	ck_assert(revert_is(&r, "LengthMismatch(uint256,uint256)"));
+	ck_assert(abi_dec_uint256(r.args, r.args_len, 1, &v) == CB_OK);
+	ck_assert(u256_to_u64(&v, &n) && n == 2);
+
+	/* A keyed batch settles once; its id then reverts a resend. */
+	keccak256("ethit-revert-batch", 18, batch_id);
+	ethit_batch_mint_data(batch_id, &holder, 1, amounts, 1, &data, &len);
+	memset(&rc_mint, 0, sizeof(rc_mint));
+	ethit_transact(&token, data, len, &rc_mint, NULL);
+	ck_assert(rc_mint.has_status && rc_mint.status == 1);
+	rpc_receipt_clear(&rc_mint);
+	ethit_expect_revert(&ctx.signer, &token, data, len, buf, &r);
+	free(data);
+	ck_assert(revert_is(&r, "BatchAlreadyProcessed(bytes32)"));
+	ck_assert(abi_dec_bytes32(r.args, r.args_len, 0, role) == CB_OK);
+	ck_assert(memcmp(role, batch_id, 32) == 0);
+}
+END_TEST
+
 /* ---------------------------------------------------------------- suite */
 
 static TCase *
@@ -1354,6 +1515,10 @@ ethit_suite(void)
 
 	tc = ethit_tcase("gas_per_recipient", false);
 	tcase_add_test(tc, test_gas_per_recipient);
+	suite_add_tcase(s, tc);
+
+	tc = ethit_tcase("revert_reasons", false);
+	tcase_add_test(tc, test_revert_reasons);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ledger/status.h"
 #include "test_ledger_util.h"
 
 /* One adjust row of user %s in USDT with an amount and a reason. */
@@ -1030,6 +1031,158 @@ START_TEST(test_wallets)
 }
 END_TEST
 
+/*
+ * The rebind rule agrees with change_status_pins_wallet() for every status
+ * a change can be in: rebinding is refused exactly when one of the user's
+ * changes on the chain is in a pinning status.
+ */
+START_TEST(test_wallet_rebind_every_status)
+{
+	char u[LT_NAME_MAX], body[512], a1[44], a2[44];
+	struct hresp r;
+	unsigned st;
+
+	for (st = 0; st < CHANGE_STATUS__MAX; st++) {
+		const char *name = change_status_name((enum change_status)st);
+
+		lt_name(u, sizeof(u), "pin");
+		lt_address(a1, sizeof(a1));
+		lt_address(a2, sizeof(a2));
+		snprintf(body, sizeof(body), "{\"user_id\":\"%s\",\"chain_id\":31337,"
+		    "\"address\":\"%s\"}", u, a1);
+		lt_post("/api/v1/wallets", key_write, NULL, body, &r);
+		ck_assert_msg(r.status == 201, "%s: bind %ld %s", name, r.status, r.body);
+		hresp_free(&r);
+		lt_adjust(key_write, u, "CPOP", "1");
+		lt_sql_exec("UPDATE balance_changes SET status = ? WHERE user_id = ?", name, u,
+		    NULL);
+		ck_assert_uint_eq(lt_sql_u64("SELECT COUNT(*) FROM balance_changes"
+		    " WHERE user_id = ? AND status = ?", u, name, NULL), 1);
+		snprintf(body, sizeof(body), "{\"user_id\":\"%s\",\"chain_id\":31337,"
+		    "\"address\":\"%s\"}", u, a2);
+		lt_post("/api/v1/wallets", key_write, NULL, body, &r);
+		if (change_status_pins_wallet((enum change_status)st)) {
+			lt_assert_error(&r, 409, "wallet_rebind_forbidden", "address");
+		} else {
+			ck_assert_msg(r.status == 200, "%s: rebind %ld %s", name, r.status,
+			    r.body);
+			ck_assert_str_eq(lt_str(r.json, "result"), "rebound");
+		}
+		hresp_free(&r);
+	}
+}
+END_TEST
+
+/*
+ * Several users rebind to one address at once.  A transaction of the
+ * test's own binds that address first and stays open, so every request
+ * gets past the "is the address taken" check and waits in its UPDATE on
+ * the unique index.  When the holder commits, the address is taken: every
+ * request is 409 address_in_use (the unique-index conflict of the UPDATE
+ * used to surface as a 500).  When it rolls back, the requests race:
+ * exactly one wins (200 rebound), every other one is 409 address_in_use.
+ */
+/* At most as many as the stack's API has workers (4): each request in
+ * flight holds one. */
+#define REBIND_USERS	4
+
+struct rebind {
+	char			 user[REBIND_USERS][LT_NAME_MAX];
+	char			 target[44];
+	struct lt_session	*holder;
+	const char		*end;		/* "COMMIT" or "ROLLBACK" */
+	bool			 lined_up;
+	unsigned		 end_error;
+	long			 status[REBIND_USERS];
+	char			 answer[REBIND_USERS][256];
+};
+
+static void
+rebind_client(unsigned index, void *arg)
+{
+	struct rebind *rb = arg;
+	char body[512];
+	struct hresp r;
+	unsigned i;
+
+	if (index == 0) {
+		rb->lined_up = lt_wait_statements("UPDATE wallets SET address", REBIND_USERS,
+		    8000);
+		rb->end_error = lt_session_try(rb->holder, rb->end, NULL);
+		return;
+	}
+	i = index - 1;
+	snprintf(body, sizeof(body), "{\"user_id\":\"%s\",\"chain_id\":31337,"
+	    "\"address\":\"%s\"}", rb->user[i], rb->target);
+	if (hreq("POST", "/api/v1/wallets", key_write, "application/json", body, (size_t)-1,
+	    NULL, &r) != 0)
+		r.status = 0;
+	rb->status[i] = r.status;
+	snprintf(rb->answer[i], sizeof(rb->answer[i]), "%s", r.body ? r.body : "");
+	hresp_free(&r);
+}
+
+/* One round; the holder ends with end. */
+static void
+rebind_round(const char *end)
+{
+	struct rebind rb;
+	char holder[LT_NAME_MAX], body[512], own[44], owner[LT_NAME_MAX];
+	struct hresp r;
+	unsigned i, won = 0, in_use = 0;
+	bool commit = strcmp(end, "COMMIT") == 0;
+
+	memset(&rb, 0, sizeof(rb));
+	rb.end = end;
+	lt_address(rb.target, sizeof(rb.target));
+	for (i = 0; i < REBIND_USERS; i++) {
+		lt_name(rb.user[i], sizeof(rb.user[i]), "race");
+		lt_address(own, sizeof(own));
+		snprintf(body, sizeof(body), "{\"user_id\":\"%s\",\"chain_id\":31337,"
+		    "\"address\":\"%s\"}", rb.user[i], own);
+		lt_post("/api/v1/wallets", key_write, NULL, body, &r);
+		ck_assert_msg(r.status == 201, "bind: %ld %s", r.status, r.body);
+		hresp_free(&r);
+	}
+	lt_name(holder, sizeof(holder), "holder");
+	rb.holder = lt_session_open();
+	lt_session_exec(rb.holder, "START TRANSACTION", NULL);
+	lt_session_exec(rb.holder, "INSERT INTO wallets (user_id, chain_id, address)"
+	    " VALUES (?, 31337, UNHEX(?))", holder, rb.target + 2, NULL);
+	ck_assert_int_eq(harness_parallel(REBIND_USERS + 1, rebind_client, &rb), 0);
+	lt_session_close(rb.holder);
+	ck_assert_msg(rb.lined_up, "%s: the requests never waited together (%ld %s)", end,
+	    rb.status[0], rb.answer[0]);
+	ck_assert_uint_eq(rb.end_error, 0);
+	for (i = 0; i < REBIND_USERS; i++) {
+		if (rb.status[i] == 200 && strstr(rb.answer[i], "\"rebound\"") != NULL)
+			won++;
+		else if (rb.status[i] == 409 &&
+		    strstr(rb.answer[i], "\"address_in_use\"") != NULL)
+			in_use++;
+		else
+			ck_abort_msg("%s: user %u: %ld %s", end, i, rb.status[i], rb.answer[i]);
+	}
+	ck_assert_uint_eq(won, commit ? 0 : 1);
+	ck_assert_uint_eq(in_use, REBIND_USERS - won);
+	ck_assert(lt_sql_str(owner, sizeof(owner), "SELECT user_id FROM wallets"
+	    " WHERE chain_id = 31337 AND address = UNHEX(?)", rb.target + 2, NULL));
+	if (commit) {
+		ck_assert_str_eq(owner, holder);
+		return;
+	}
+	for (i = 0; i < REBIND_USERS && strcmp(owner, rb.user[i]) != 0; i++)
+		;
+	ck_assert_msg(i < REBIND_USERS && rb.status[i] == 200, "owner %s", owner);
+}
+
+START_TEST(test_wallet_rebind_race)
+{
+	rebind_round("COMMIT");
+	rebind_round("ROLLBACK");
+}
+END_TEST
+
 /* ------------------------------------------------------------------ admin */
 
 START_TEST(test_admin_tokens)
@@ -1128,6 +1281,95 @@ START_TEST(test_admin_tokens)
 		ck_abort();
 	lt_assert_error(&r, 400, "unknown_field", "symbol");
 	hresp_free(&r);
+}
+END_TEST
+
+/*
+ * A token's decimals change while a write of it, already validated
+ * against the old decimals, waits for its balance row (held by a session
+ * of the test).  The change is allowed (no ledger row exists yet), so the
+ * write must not commit amounts scaled by the old decimals: it checks the
+ * decimals again inside its transaction, under a lock the change takes
+ * too, and is refused with 409 token_changed; nothing is written.
+ */
+struct decimals_race {
+	const char		*sym;
+	const char		*user;
+	struct lt_session	*holder;
+	bool			 lined_up;
+	long			 write_status, admin_status;
+	char			 write_answer[512], admin_answer[512];
+};
+
+static void
+decimals_race_client(unsigned index, void *arg)
+{
+	struct decimals_race *dr = arg;
+	char body[512], path[128];
+	struct hresp r;
+
+	if (index == 0) {
+		snprintf(body, sizeof(body), "{\"adjustments\":[{\"user_id\":\"%s\","
+		    "\"token_symbol\":\"%s\",\"amount\":\"1.5\",\"reason_type\":"
+		    "\"adjustment\"}]}", dr->user, dr->sym);
+		if (hreq("POST", "/api/v1/balance/adjust", key_write, "application/json", body,
+		    (size_t)-1, NULL, &r) != 0)
+			r.status = 0;
+		dr->write_status = r.status;
+		snprintf(dr->write_answer, sizeof(dr->write_answer), "%s", r.body ? r.body : "");
+		hresp_free(&r);
+		return;
+	}
+	/* The write has validated and waits for its balance row. */
+	dr->lined_up = lt_wait_statements("SELECT b.user_id, b.token_id", 1, 8000);
+	snprintf(path, sizeof(path), "/api/v1/admin/tokens/%s", dr->sym);
+	if (hreq("PUT", path, key_admin, "application/json", "{\"decimals\":6}", (size_t)-1,
+	    NULL, &r) != 0)
+		r.status = 0;
+	dr->admin_status = r.status;
+	snprintf(dr->admin_answer, sizeof(dr->admin_answer), "%s", r.body ? r.body : "");
+	hresp_free(&r);
+	(void)lt_session_try(dr->holder, "ROLLBACK", NULL);
+}
+
+START_TEST(test_decimals_change_race)
+{
+	struct decimals_race dr;
+	char sym[32], u[LT_NAME_MAX], dec[8];
+
+	memset(&dr, 0, sizeof(dr));
+	lt_new_token(key_admin, 18, sym, sizeof(sym));
+	lt_name(u, sizeof(u), "dec");
+	dr.sym = sym;
+	dr.user = u;
+	/* The balance row exists (no ledger row does) and is held. */
+	lt_sql_exec("INSERT INTO user_balances (user_id, token_id)"
+	    " SELECT ?, id FROM tokens WHERE symbol = ?", u, sym, NULL);
+	dr.holder = lt_session_open();
+	lt_session_exec(dr.holder, "START TRANSACTION", NULL);
+	lt_session_exec(dr.holder, "SELECT pending_balance FROM user_balances WHERE user_id = ?"
+	    " AND token_id = (SELECT id FROM tokens WHERE symbol = ?) FOR UPDATE", u, sym, NULL);
+	ck_assert_int_eq(harness_parallel(2, decimals_race_client, &dr), 0);
+	lt_session_close(dr.holder);
+	ck_assert_msg(dr.lined_up, "the write never waited: %ld %s", dr.write_status,
+	    dr.write_answer);
+	ck_assert_msg(dr.admin_status == 200, "decimals change: %ld %s", dr.admin_status,
+	    dr.admin_answer);
+	ck_assert(lt_sql_str(dec, sizeof(dec), "SELECT decimals FROM tokens WHERE symbol = ?",
+	    sym, NULL));
+	ck_assert_str_eq(dec, "6");
+	ck_assert_msg(dr.write_status == 409 &&
+	    strstr(dr.write_answer, "\"token_changed\"") != NULL,
+	    "the write validated with 18 decimals committed under 6: %ld %s",
+	    dr.write_status, dr.write_answer);
+	ck_assert_uint_eq(lt_sql_u64("SELECT COUNT(*) FROM balance_changes c JOIN tokens t"
+	    " ON t.id = c.token_id WHERE t.symbol = ?", sym, NULL), 0);
+	/* Sent again once every worker's cache has the new decimals, it is
+	 * validated with 6 of them and goes through. */
+	harness_sleep_ms(LEDGER_TEST_CACHE_MS);
+	lt_adjust(key_write, u, sym, "1.5");
+	ck_assert_uint_eq(lt_sql_u64("SELECT COUNT(*) FROM balance_changes c JOIN tokens t"
+	    " ON t.id = c.token_id WHERE t.symbol = ? AND c.amount = 1500000", sym, NULL), 1);
 }
 END_TEST
 
@@ -1292,10 +1534,13 @@ ledger_api_suite(void)
 	tc = tcase_create("wallets");
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_wallets);
+	tcase_add_test(tc, test_wallet_rebind_every_status);
+	tcase_add_test(tc, test_wallet_rebind_race);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("admin");
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_admin_tokens);
+	tcase_add_test(tc, test_decimals_change_race);
 	tcase_add_test(tc, test_admin_reasons);
 	tcase_add_test(tc, test_admin_strategies);
 	suite_add_tcase(s, tc);

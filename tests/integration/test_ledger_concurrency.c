@@ -7,7 +7,10 @@
  *  - mixed credits and debits across 100 users from 32 clients, checked
  *    against a serial model and the before/after chain of every change;
  *  - many-recipient rewards over the same users in shuffled orders never
- *    deadlock (one global lock order).
+ *    deadlock (one global lock order);
+ *  - a write whose balance row stays locked by another session answers
+ *    within [api] write_timeout_ms with 503 write_timeout and writes
+ *    nothing, instead of retrying past the edge's timeout into a 504.
  */
 #include "config.h"
 
@@ -323,6 +326,56 @@ START_TEST(test_shuffled_rewards_no_deadlock)
 }
 END_TEST
 
+/* ------------------------------------------------------------ deadline */
+
+START_TEST(test_write_deadline)
+{
+	char u[LT_NAME_MAX], body[512], pending[64], hdr[16];
+	struct lt_session *holder;
+	struct hresp r;
+	const char *timeout_text;
+	uint64_t t0, took, timeout_ms;
+
+	lt_name(u, sizeof(u), "deadline");
+	lt_adjust(key_write, u, "CPOP", "10");
+	holder = lt_session_open();
+	lt_session_exec(holder, "START TRANSACTION", NULL);
+	lt_session_exec(holder, "SELECT pending_balance FROM user_balances WHERE user_id = ?"
+	    " AND token_id = (SELECT id FROM tokens WHERE symbol = 'CPOP') FOR UPDATE", u, NULL);
+	snprintf(body, sizeof(body), "{\"adjustments\":[{\"user_id\":\"%s\",\"token_symbol\":"
+	    "\"CPOP\",\"amount\":\"-1\",\"reason_type\":\"adjustment\"}]}", u);
+	t0 = harness_now_ms();
+	lt_post("/api/v1/balance/adjust", key_write, NULL, body, &r);
+	took = harness_now_ms() - t0;
+	lt_session_exec(holder, "ROLLBACK", NULL);
+	lt_session_close(holder);
+	ck_assert_msg(r.status != 504, "the edge timed out after %llu ms",
+	    (unsigned long long)took);
+	lt_assert_error(&r, 503, "write_timeout", NULL);
+	ck_assert(hresp_header(&r, "Retry-After", hdr, sizeof(hdr)));
+	ck_assert_ptr_nonnull(r.json);
+	timeout_text = json_object_to_json_string(json_object_object_get(
+	    json_object_object_get(json_object_object_get(r.json, "error"), "details"),
+	    "timeout_ms"));
+	timeout_ms = strtoull(timeout_text, NULL, 10);
+	ck_assert_uint_ge(timeout_ms, 1000);
+	/* Answered within the write's deadline (plus the request's own
+	 * trip), far inside nginx's 60 s. */
+	ck_assert_msg(took <= timeout_ms + 1000, "answered after %llu ms, deadline %llu ms",
+	    (unsigned long long)took, (unsigned long long)timeout_ms);
+	hresp_free(&r);
+	/* Nothing was written. */
+	ck_assert_uint_eq(lt_sql_u64("SELECT COUNT(*) FROM balance_changes WHERE user_id = ?",
+	    u, NULL), 1);
+	lt_pending(key_write, u, "CPOP", pending, sizeof(pending));
+	ck_assert_str_eq(pending, "10.0");
+	/* The worker's next write gets its usual lock wait and goes through. */
+	lt_adjust(key_write, u, "CPOP", "-1");
+	lt_pending(key_write, u, "CPOP", pending, sizeof(pending));
+	ck_assert_str_eq(pending, "9.0");
+}
+END_TEST
+
 static Suite *
 ledger_concurrency_suite(void)
 {
@@ -337,6 +390,10 @@ ledger_concurrency_suite(void)
 	tcase_set_timeout(tc, 600);
 	tcase_add_test(tc, test_mixed_against_serial_model);
 	tcase_add_test(tc, test_shuffled_rewards_no_deadlock);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("deadline");
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_write_deadline);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -3,8 +3,10 @@
  * writes (docs/api.md): one ledger effect for a key however often and however
  * concurrently it is sent, identical replays with Idempotent-Replayed, 422
  * for another body or route, keys scoped to the API key, nothing stored for
- * a failed request, 409 while the first is still in flight, and batch_id
- * against replays.
+ * a failed request, 409 while the first is still in flight, batch_id
+ * against replays, replays judged by the rules the write committed under,
+ * not by today's (a token disabled since), and the purge of expired keys
+ * (library and chainbridge-admin purge-idempotency).
  */
 #include "config.h"
 
@@ -14,6 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/conf.h"
+#include "store/idempotency.h"
+#include "store/store.h"
 #include "test_ledger_util.h"
 
 static char *key_write;
@@ -303,6 +308,166 @@ START_TEST(test_in_flight)
 }
 END_TEST
 
+/*
+ * A write committed with a key, then its token disabled: the rules have
+ * changed (the same body without a key is 400 unknown_token now), but a
+ * retry with the key is answered the stored response exactly as it was.
+ */
+START_TEST(test_replay_after_token_disabled)
+{
+	const char *admin = harness_env()->api_key;
+	char u[LT_NAME_MAX], key[LT_NAME_MAX], sym[32], body[512], path[128], first[2048],
+	    hdr[16];
+	struct hresp r;
+
+	lt_name(u, sizeof(u), "rules");
+	lt_name(key, sizeof(key), "rk");
+	lt_new_token(admin, 6, sym, sizeof(sym));
+	snprintf(body, sizeof(body), "{\"adjustments\":[{\"user_id\":\"%s\",\"token_symbol\":"
+	    "\"%s\",\"amount\":\"2.5\",\"reason_type\":\"refund\"}]}", u, sym);
+	lt_post("/api/v1/balance/adjust", key_write, key, body, &r);
+	ck_assert_msg(r.status == 201, "%ld %s", r.status, r.body);
+	snprintf(first, sizeof(first), "%s", r.body);
+	hresp_free(&r);
+
+	snprintf(path, sizeof(path), "/api/v1/admin/tokens/%s", sym);
+	ck_assert_int_eq(hreq("PUT", path, admin, "application/json", "{\"enabled\":false}",
+	    (size_t)-1, NULL, &r), 0);
+	ck_assert_msg(r.status == 200, "disable: %ld %s", r.status, r.body);
+	hresp_free(&r);
+	/* Every worker's registry cache has forgotten the enabled token. */
+	harness_sleep_ms(LEDGER_TEST_CACHE_MS);
+	lt_post("/api/v1/balance/adjust", key_write, NULL, body, &r);
+	lt_assert_error(&r, 400, "unknown_token", "adjustments[0].token_symbol");
+	hresp_free(&r);
+
+	lt_post("/api/v1/balance/adjust", key_write, key, body, &r);
+	ck_assert_msg(r.status == 200, "replay: %ld %s", r.status, r.body);
+	ck_assert_msg(replayed(&r, hdr, sizeof(hdr)) != NULL && strcmp(hdr, "true") == 0,
+	    "no Idempotent-Replayed");
+	ck_assert_str_eq(r.body, first);
+	hresp_free(&r);
+	ck_assert_uint_eq(lt_sql_u64("SELECT COUNT(*) FROM balance_changes WHERE user_id = ?",
+	    u, NULL), 1);
+}
+END_TEST
+
+/* ---------------------------------------------------------------- purge */
+
+/* Inserts n keys named <prefix><i> for API key id, created age ago (an
+ * SQL interval such as "2 DAY"; test-made text only). */
+static void
+purge_insert(const char *key_id, const char *prefix, unsigned n, const char *age)
+{
+	char sql[1024], count[16];
+
+	snprintf(count, sizeof(count), "%u", n);
+	/* Up to 10000 rows from a 100-row sequence squared (the server caps
+	 * recursion at 1000 steps). */
+	ck_assert_uint_le(n, 10000);
+	snprintf(sql, sizeof(sql), "INSERT INTO idempotency_keys (api_key_id, idem_key,"
+	    " request_hash, status_code, response_body, created_at)"
+	    " WITH RECURSIVE seq(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM seq WHERE i < 99)"
+	    " SELECT ?, CONCAT(?, a.i * 100 + b.i), UNHEX(REPEAT('00', 32)), 201, '{}',"
+	    " NOW(6) - INTERVAL %s FROM seq a CROSS JOIN seq b WHERE a.i * 100 + b.i < ?", age);
+	ck_assert_uint_eq(lt_sql_exec(sql, key_id, prefix, count, NULL), n);
+}
+
+static uint64_t
+purge_count(const char *key_id, const char *prefix)
+{
+	return lt_sql_u64("SELECT COUNT(*) FROM idempotency_keys WHERE api_key_id = ?"
+	    " AND idem_key LIKE CONCAT(?, '%')", key_id, prefix, NULL);
+}
+
+/*
+ * Keys older than the retention go, younger ones stay; one call deletes at
+ * most max_chunks chunks of chunk_rows and says whether more remain; the
+ * admin command does the same with the configured retention.
+ */
+START_TEST(test_purge)
+{
+	const struct harness_env *env = harness_env();
+	char key_id[32], old_prefix[LT_NAME_MAX], young_prefix[LT_NAME_MAX], admin[1024],
+	    out[512], errbuf[256];
+	struct config *cfg;
+	struct db *db;
+	uint64_t deleted, live_before;
+	enum cb_err rc;
+	bool more;
+	int status;
+
+	snprintf(key_id, sizeof(key_id), "%llu", (unsigned long long)lt_sql_u64(
+	    "SELECT id FROM api_keys WHERE name = ?", key_write_name, NULL));
+	lt_name(old_prefix, sizeof(old_prefix), "old");
+	lt_name(young_prefix, sizeof(young_prefix), "young");
+	ck_assert_ptr_nonnull(cfg = config_load(env->conf, errbuf, sizeof(errbuf)));
+	ck_assert_uint_eq(cfg->api.idempotency_retention, 86400);
+	db = store_open(&cfg->db, 0, &rc, errbuf, sizeof(errbuf));
+	ck_assert_msg(db != NULL, "%s", errbuf);
+
+	/* Whatever expired before this test goes first, so counts are exact. */
+	do {
+		ck_assert_int_eq(idempotency_purge(db, 86400, 0, 0, NULL, &more), CB_OK);
+	} while (more);
+	/* The keys of this run's writes are young: they stay. */
+	live_before = lt_sql_u64("SELECT COUNT(*) FROM idempotency_keys", NULL);
+	purge_insert(key_id, old_prefix, 2500, "2 DAY");
+	purge_insert(key_id, young_prefix, 10, "23 HOUR");
+	purge_insert(key_id, young_prefix + 1, 3, "86000 SECOND");
+
+	ck_assert_int_eq(idempotency_purge(db, 86400, 1000, 2, &deleted, &more), CB_OK);
+	ck_assert_uint_eq(deleted, 2000);
+	ck_assert(more);
+	ck_assert_uint_eq(purge_count(key_id, old_prefix), 500);
+
+	snprintf(admin, sizeof(admin), "%s/src/admin/chainbridge-admin", env->build_dir);
+	{
+		const char *const argv[] = { admin, "-c", env->conf, "purge-idempotency",
+		    "--chunk", "200", "--max-chunks", "2", NULL };
+
+		ck_assert_int_eq(harness_run(argv, out, sizeof(out)), 0);
+		ck_assert_msg(strstr(out, "purged 400 ") != NULL &&
+		    strstr(out, "more remain") != NULL, "%s", out);
+	}
+	{
+		const char *const argv[] = { admin, "-c", env->conf, "purge-idempotency", NULL };
+
+		ck_assert_int_eq(harness_run(argv, out, sizeof(out)), 0);
+		ck_assert_msg(strstr(out, "purged 100 idempotency keys older than 86400 s\n")
+		    != NULL, "%s", out);
+	}
+	ck_assert_uint_eq(purge_count(key_id, old_prefix), 0);
+	ck_assert_uint_eq(purge_count(key_id, young_prefix), 10);
+	ck_assert_uint_eq(purge_count(key_id, young_prefix + 1), 3);
+	ck_assert_uint_eq(lt_sql_u64("SELECT COUNT(*) FROM idempotency_keys", NULL),
+	    live_before + 13);
+	ck_assert_int_eq(idempotency_purge(db, 86400, 0, 0, &deleted, &more), CB_OK);
+	ck_assert_uint_eq(deleted, 0);
+	ck_assert(!more);
+
+	/* The retention cannot be set below a day; --help needs no store. */
+	{
+		const char *const argv[] = { admin, "-c", env->conf, "purge-idempotency",
+		    "--older-than", "3600", NULL };
+
+		ck_assert_int_eq(harness_run(argv, NULL, 0), 2);
+	}
+	{
+		const char *const argv[] = { admin, "-c", "/nonexistent", "purge-idempotency",
+		    "--help", NULL };
+
+		status = harness_run(argv, out, sizeof(out));
+		ck_assert_int_eq(status, 0);
+		ck_assert_ptr_nonnull(strstr(out, "purge-idempotency [--older-than SECONDS]"));
+	}
+	lt_sql_exec("DELETE FROM idempotency_keys WHERE api_key_id = ? AND idem_key LIKE"
+	    " CONCAT(?, '%')", key_id, young_prefix + 1, NULL);
+	db_close(db);
+	config_free(cfg);
+}
+END_TEST
+
 static Suite *
 ledger_idempotency_suite(void)
 {
@@ -320,6 +485,11 @@ ledger_idempotency_suite(void)
 	tcase_add_test(tc, test_failures_not_stored);
 	tcase_add_test(tc, test_batch_id_and_replay);
 	tcase_add_test(tc, test_in_flight);
+	tcase_add_test(tc, test_replay_after_token_disabled);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("purge");
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_purge);
 	suite_add_tcase(s, tc);
 	return s;
 }

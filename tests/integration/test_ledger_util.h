@@ -16,6 +16,9 @@
 #include "harness.h"
 
 #define LT_NAME_MAX	96
+/* Longer than a worker keeps registry entries (LEDGER_CACHE_TTL_MS): after
+ * this long every worker has seen a registry change. */
+#define LEDGER_TEST_CACHE_MS	1200
 
 /* A name unique to this test run and tag: "<tag>_<pid>_<ms>_<n>". */
 void		 lt_name(char *out, size_t cap, const char *tag);
@@ -68,6 +71,46 @@ uint64_t	 lt_sql_u64(const char *sql, ...) __attribute__((sentinel));
 uint64_t	 lt_sql_exec(const char *sql, ...) __attribute__((sentinel));
 bool		 lt_sql_str(char *out, size_t cap, const char *sql, ...)
 		    __attribute__((sentinel));
+
+/*
+ * A store session of the test's own (root over the stack's socket, READ
+ * COMMITTED like the API's), to hold locks and open transactions while
+ * requests run.  lt_session_exec runs sql as a prepared statement with the
+ * strings after it, up to a NULL, bound to its placeholders; it aborts the
+ * test on error.  lt_session_try returns the MariaDB error number instead
+ * (0 on success).  Each session belongs to one thread.
+ */
+struct lt_session;
+struct lt_session *lt_session_open(void);
+void		 lt_session_exec(struct lt_session *s, const char *sql, ...)
+		    __attribute__((sentinel));
+unsigned	 lt_session_try(struct lt_session *s, const char *sql, ...)
+		    __attribute__((sentinel));
+void		 lt_session_close(struct lt_session *s);
+
+/*
+ * Waits until at least n sessions of the store have been executing a
+ * prepared statement whose text starts with prefix for 300 ms or more (up
+ * to timeout_ms): requests lined up behind a lock.  Returns whether they
+ * were.
+ */
+bool		 lt_wait_statements(const char *prefix, unsigned n, unsigned timeout_ms);
+
+/*
+ * Runs the stack's API with changed settings: rewrites the stack's
+ * configuration file with settings ("section.key=value", NULL-terminated;
+ * a key that is there is replaced, another one added to its section) and
+ * reloads the API (SIGHUP), waiting until every worker was replaced.  The
+ * caller must hold harness_exclusive().  lt_api_restore() puts the
+ * original file back and reloads again; it also runs at exit and when the
+ * test process aborts, so a failing test does not leave the stack
+ * changed.
+ */
+void		 lt_api_reconfigure(const char *const settings[]);
+void		 lt_api_restore(void);
+
+/* A random lower-case address "0x" + 40 hex digits (out >= 43 bytes). */
+void		 lt_address(char *out, size_t cap);
 
 /* Registers a fresh token (unique symbol written to sym, random address)
  * with decimals through the admin route; asserts 201. */

@@ -108,21 +108,21 @@ START_TEST(test_decode_exact)
 }
 END_TEST
 
-START_TEST(test_nibble)
+START_TEST(test_digit_value)
 {
 	const char *digits = "0123456789abcdef", *upper = "ABCDEF";
 	int i;
 
 	for (i = 0; i < 16; i++)
-		ck_assert_int_eq(hex_nibble(digits[i]), i);
+		ck_assert_int_eq(hex_digit_value(digits[i]), i);
 	for (i = 0; i < 6; i++)
-		ck_assert_int_eq(hex_nibble(upper[i]), 10 + i);
+		ck_assert_int_eq(hex_digit_value(upper[i]), 10 + i);
 	for (i = -128; i < 128; i++) {
 		char c = (char)i;
 
 		if (strchr("0123456789abcdefABCDEF", c) != NULL && c != '\0')
 			continue;
-		ck_assert_int_eq(hex_nibble(c), -1);
+		ck_assert_int_eq(hex_digit_value(c), -1);
 	}
 }
 END_TEST
@@ -217,7 +217,7 @@ hex_suite(void)
 	tcase_add_test(tc, test_decode_respects_len);
 	tcase_add_test(tc, test_decode_cap);
 	tcase_add_test(tc, test_decode_exact);
-	tcase_add_test(tc, test_nibble);
+	tcase_add_test(tc, test_digit_value);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("encode");
 	tcase_add_loop_test(tc, test_encode, 0, NROWS(encode_cases));

@@ -11,8 +11,10 @@
 #include <string.h>
 
 #include "core/conf.h"
-#include "idempotency.h"
 #include "ledger.h"
+#include "ledger/cache.h"
+#include "ledger/rule.h"
+#include "store/idempotency.h"
 
 START_TEST(test_user_ids)
 {

@@ -27,6 +27,9 @@
 
 #include "core/buf.h"
 #include "core/hex.h"
+#include "eth/address.h"
+#include "eth/hash32.h"
+#include "eth/revert.h"
 #include "eth/rpc.h"
 #include "money/u256.h"
 
@@ -315,6 +318,26 @@ mock_check_request(struct mock *m, const char *method, const char *params_json)
 	json_object_put(j);
 }
 
+/* Asserts that the last request was a batch of n and that its entry i
+ * was method with the params whose compact JSON is params_json. */
+static void
+mock_check_batch(struct mock *m, size_t n, size_t i, const char *method,
+    const char *params_json)
+{
+	json_object *j = mock_last_request(m), *item, *v;
+
+	ck_assert(json_object_is_type(j, json_type_array));
+	ck_assert_uint_eq(json_object_array_length(j), n);
+	item = json_object_array_get_idx(j, i);
+	ck_assert(json_object_object_get_ex(item, "method", &v));
+	ck_assert_str_eq(json_object_get_string(v), method);
+	ck_assert(json_object_object_get_ex(item, "params", &v));
+	ck_assert_str_eq(json_object_to_json_string_ext(v,
+	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE),
+	    params_json);
+	json_object_put(j);
+}
+
 /* A client for the mock with fast retries. */
 static struct rpc_client *
 mock_client(struct mock *m, const struct rpc_opts *base)
@@ -338,6 +361,24 @@ static void
 hex_to(const char *s, uint8_t *out, size_t n)
 {
 	ck_assert_int_eq(hex_decode_exact(out, n, s, strlen(s)), 0);
+}
+
+static struct hash32
+hash_of(const char *s)
+{
+	struct hash32 h;
+
+	ck_assert_int_eq(hash32_parse(s, strlen(s), &h), CB_OK);
+	return h;
+}
+
+static struct address
+address_of(const char *s)
+{
+	struct address a;
+
+	ck_assert_int_eq(address_parse(s, strlen(s), &a), ADDRESS_OK);
+	return a;
 }
 
 static long
@@ -664,11 +705,12 @@ START_TEST(test_error_class_e2e)
 	struct mock m;
 	struct rpc_client *c;
 	struct rpc_error err;
-	uint8_t raw[3] = { 0x02, 0xf8, 0x6c }, hash[32];
+	uint8_t raw[3] = { 0x02, 0xf8, 0x6c };
+	struct hash32 hash;
 
 	mock_start(&m, replies, 1);
 	c = mock_client(&m, NULL);
-	ck_assert_int_eq(rpc_eth_send_raw_transaction(c, raw, sizeof(raw), hash,
+	ck_assert_int_eq(rpc_eth_send_raw_transaction(c, raw, sizeof(raw), &hash,
 	    &err), CB_ERR_RPC);
 	ck_assert_int_eq(err.errclass, t->cls);
 	ck_assert_int_eq(err.code, t->code);
@@ -1334,7 +1376,7 @@ START_TEST(test_block_by_number)
 	struct rpc_client *c;
 	struct rpc_error err;
 	struct rpc_block b;
-	uint8_t want[32];
+	struct hash32 want;
 	u256 fee;
 
 	mock_start(&m, replies, 6);
@@ -1343,10 +1385,10 @@ START_TEST(test_block_by_number)
 	    (struct rpc_block_ref){ RPC_BLOCK_LATEST, 0 }, &b, &err), CB_OK);
 	mock_check_request(&m, "eth_getBlockByNumber", "[\"latest\",false]");
 	ck_assert_uint_eq(b.number, 1);
-	hex_to(H_BLOCK, want, 32);
-	ck_assert_mem_eq(b.hash, want, 32);
-	hex_to(H_PARENT, want, 32);
-	ck_assert_mem_eq(b.parent_hash, want, 32);
+	want = hash_of(H_BLOCK);
+	ck_assert(hash32_eq(&b.hash, &want));
+	want = hash_of(H_PARENT);
+	ck_assert(hash32_eq(&b.parent_hash, &want));
 	ck_assert_uint_eq(b.timestamp, 0x6b0248b4);
 	ck_assert_uint_eq(b.gas_limit, 30000000);
 	ck_assert_uint_eq(b.gas_used, 21000);
@@ -1356,8 +1398,8 @@ START_TEST(test_block_by_number)
 	ck_assert_uint_eq(b.logs_bloom[255], 1);
 	ck_assert_uint_eq(b.logs_bloom[0], 0);
 	ck_assert_uint_eq(b.tx_count, 1);
-	hex_to(H_TX, want, 32);
-	ck_assert_mem_eq(b.tx_hashes[0], want, 32);
+	want = hash_of(H_TX);
+	ck_assert(hash32_eq(&b.tx_hashes[0], &want));
 	ck_assert(!b.pending);
 	rpc_block_clear(&b);
 	ck_assert_ptr_null(b.tx_hashes);
@@ -1407,18 +1449,20 @@ START_TEST(test_block_by_hash)
 	struct rpc_client *c;
 	struct rpc_error err;
 	struct rpc_block b;
-	uint8_t hash[32];
+	struct hash32 hash;
 
 	mock_start(&m, replies, 1);
 	c = mock_client(&m, NULL);
-	hex_to(H_BLOCK, hash, 32);
-	ck_assert_int_eq(rpc_eth_get_block_by_hash(c, hash, &b, &err), CB_OK);
+	hash = hash_of(H_BLOCK);
+	ck_assert_int_eq(rpc_eth_get_block_by_hash(c, &hash, &b, &err), CB_OK);
 	mock_check_request(&m, "eth_getBlockByHash", "[\"" H_BLOCK "\",false]");
 	rpc_block_clear(&b);
 	/* The node answers another block than asked for. */
-	hash[0] ^= 1;
-	ck_assert_int_eq(rpc_eth_get_block_by_hash(c, hash, &b, &err),
+	hash.bytes[0] ^= 1;
+	ck_assert_int_eq(rpc_eth_get_block_by_hash(c, &hash, &b, &err),
 	    CB_ERR_INVALID);
+	ck_assert_ptr_nonnull(strstr(err.message, "'hash'"));
+	ck_assert_ptr_null(b.tx_hashes);
 	rpc_client_free(c);
 	mock_stop(&m);
 }
@@ -1454,7 +1498,8 @@ START_TEST(test_get_logs)
 	struct rpc_opts o;
 	struct rpc_error err;
 	struct rpc_log_list list;
-	uint8_t addrs[2][20], topics[2][32], bh[32], want[32];
+	struct address addrs[2];
+	struct hash32 topics[2], bh, want;
 	struct rpc_log_filter f;
 
 	rpc_opts_init(&o);
@@ -1462,35 +1507,35 @@ START_TEST(test_get_logs)
 	o.max_data_bytes = 32;
 	mock_start(&m, replies, 7);
 	c = mock_client(&m, &o);
-	hex_to(A_FROM, addrs[0], 20);
-	hex_to(A_TO, addrs[1], 20);
-	hex_to(T_TRANSFER, topics[0], 32);
-	hex_to(T_APPROVAL, topics[1], 32);
+	addrs[0] = address_of(A_FROM);
+	addrs[1] = address_of(A_TO);
+	topics[0] = hash_of(T_TRANSFER);
+	topics[1] = hash_of(T_APPROVAL);
 	memset(&f, 0, sizeof(f));
 	f.from_block = 1;
 	f.to_block = 0x100;
-	f.addresses = (const uint8_t (*)[20])addrs;
+	f.addresses = addrs;
 	f.address_count = 2;
-	f.topic0 = (const uint8_t (*)[32])topics;
+	f.topic0 = topics;
 	f.topic0_count = 2;
 	ck_assert_int_eq(rpc_eth_get_logs(c, &f, &list, &err), CB_OK);
 	mock_check_request(&m, "eth_getLogs", "[{\"fromBlock\":\"0x1\","
 	    "\"toBlock\":\"0x100\",\"address\":[\"" A_FROM "\",\"" A_TO "\"],"
 	    "\"topics\":[[\"" T_TRANSFER "\",\"" T_APPROVAL "\"]]}]");
 	ck_assert_uint_eq(list.count, 2);
-	ck_assert_mem_eq(list.logs[0].address, addrs[1], 20);
+	ck_assert(address_eq(&list.logs[0].address, &addrs[1]));
 	ck_assert_uint_eq(list.logs[0].topic_count, 3);
-	ck_assert_mem_eq(list.logs[0].topics[0], topics[0], 32);
-	hex_to(T_TOPIC, want, 32);
-	ck_assert_mem_eq(list.logs[0].topics[2], want, 32);
+	ck_assert(hash32_eq(&list.logs[0].topics[0], &topics[0]));
+	want = hash_of(T_TOPIC);
+	ck_assert(hash32_eq(&list.logs[0].topics[2], &want));
 	ck_assert_uint_eq(list.logs[0].data_len, 32);
 	ck_assert_uint_eq(list.logs[0].data[31], 0xe8);
 	ck_assert_uint_eq(list.logs[0].data[30], 0x03);
 	ck_assert_uint_eq(list.logs[0].block_number, 1);
-	hex_to(H_BLOCK, want, 32);
-	ck_assert_mem_eq(list.logs[0].block_hash, want, 32);
-	hex_to(H_TX, want, 32);
-	ck_assert_mem_eq(list.logs[0].tx_hash, want, 32);
+	want = hash_of(H_BLOCK);
+	ck_assert(hash32_eq(&list.logs[0].block_hash, &want));
+	want = hash_of(H_TX);
+	ck_assert(hash32_eq(&list.logs[0].tx_hash, &want));
 	ck_assert_uint_eq(list.logs[0].tx_index, 0);
 	ck_assert_uint_eq(list.logs[0].log_index, 2);
 	ck_assert(!list.logs[0].removed);
@@ -1516,8 +1561,8 @@ START_TEST(test_get_logs)
 
 	/* By block hash, no address or topic filter. */
 	memset(&f, 0, sizeof(f));
-	hex_to(H_BLOCK, bh, 32);
-	f.block_hash = bh;
+	bh = hash_of(H_BLOCK);
+	f.block_hash = &bh;
 	ck_assert_int_eq(rpc_eth_get_logs(c, &f, &list, &err), CB_OK);
 	mock_check_request(&m, "eth_getLogs", "[{\"blockHash\":\"" H_BLOCK "\"}]");
 	ck_assert_uint_eq(list.count, 0);
@@ -1556,13 +1601,14 @@ START_TEST(test_receipt)
 	struct rpc_client *c;
 	struct rpc_error err;
 	struct rpc_receipt r;
-	uint8_t hash[32], want[20];
+	struct hash32 hash;
+	struct address want;
 	u256 price, want_price;
 
 	mock_start(&m, replies, 4);
 	c = mock_client(&m, NULL);
-	hex_to(H_TX, hash, 32);
-	ck_assert_int_eq(rpc_eth_get_transaction_receipt(c, hash, &r, &err), CB_OK);
+	hash = hash_of(H_TX);
+	ck_assert_int_eq(rpc_eth_get_transaction_receipt(c, &hash, &r, &err), CB_OK);
 	mock_check_request(&m, "eth_getTransactionReceipt", "[\"" H_TX "\"]");
 	ck_assert(r.has_status);
 	ck_assert_uint_eq(r.status, 1);
@@ -1573,24 +1619,27 @@ START_TEST(test_receipt)
 	price = r.effective_gas_price;
 	ck_assert_int_eq(u256_cmp(&price, &want_price), 0);
 	ck_assert(r.has_to);
-	hex_to(A_TO, want, 20);
-	ck_assert_mem_eq(r.to, want, 20);
+	want = address_of(A_TO);
+	ck_assert(address_eq(&r.to, &want));
+	want = address_of(A_FROM);
+	ck_assert(address_eq(&r.from, &want));
 	ck_assert(!r.has_contract_address);
 	ck_assert_uint_eq(r.log_count, 1);
 	ck_assert_uint_eq(r.logs[0].log_index, 2);
 	rpc_receipt_clear(&r);
 
-	ck_assert_int_eq(rpc_eth_get_transaction_receipt(c, hash, &r, &err), CB_OK);
+	ck_assert_int_eq(rpc_eth_get_transaction_receipt(c, &hash, &r, &err), CB_OK);
 	ck_assert_uint_eq(r.status, 0);
 	ck_assert(!r.has_to);
 	ck_assert(r.has_contract_address);
-	ck_assert_mem_eq(r.contract_address, want, 20);
+	want = address_of(A_TO);
+	ck_assert(address_eq(&r.contract_address, &want));
 	ck_assert_uint_eq(r.log_count, 0);
 	rpc_receipt_clear(&r);
 
-	ck_assert_int_eq(rpc_eth_get_transaction_receipt(c, hash, &r, &err),
+	ck_assert_int_eq(rpc_eth_get_transaction_receipt(c, &hash, &r, &err),
 	    CB_ERR_NOT_FOUND);
-	ck_assert_int_eq(rpc_eth_get_transaction_receipt(c, hash, &r, &err),
+	ck_assert_int_eq(rpc_eth_get_transaction_receipt(c, &hash, &r, &err),
 	    CB_ERR_INVALID);
 	ck_assert_ptr_nonnull(strstr(err.message, "status"));
 	rpc_client_free(c);
@@ -1623,13 +1672,13 @@ START_TEST(test_transaction)
 	struct rpc_client *c;
 	struct rpc_error err;
 	struct rpc_tx tx;
-	uint8_t hash[32];
+	struct hash32 hash;
 	u256 eth;
 
 	mock_start(&m, replies, 4);
 	c = mock_client(&m, NULL);
-	hex_to(H_TX, hash, 32);
-	ck_assert_int_eq(rpc_eth_get_transaction_by_hash(c, hash, &tx, &err), CB_OK);
+	hash = hash_of(H_TX);
+	ck_assert_int_eq(rpc_eth_get_transaction_by_hash(c, &hash, &tx, &err), CB_OK);
 	mock_check_request(&m, "eth_getTransactionByHash", "[\"" H_TX "\"]");
 	ck_assert_uint_eq(tx.type, 2);
 	ck_assert(tx.has_chain_id);
@@ -1643,16 +1692,16 @@ START_TEST(test_transaction)
 	ck_assert_uint_eq(tx.input[0], 0xa9);
 	rpc_tx_clear(&tx);
 
-	ck_assert_int_eq(rpc_eth_get_transaction_by_hash(c, hash, &tx, &err), CB_OK);
+	ck_assert_int_eq(rpc_eth_get_transaction_by_hash(c, &hash, &tx, &err), CB_OK);
 	ck_assert(!tx.mined);
 	ck_assert(!tx.has_to);
 	ck_assert_uint_eq(tx.nonce, 5);
 	ck_assert_ptr_null(tx.input);
 	rpc_tx_clear(&tx);
 	/* Half mined. */
-	ck_assert_int_eq(rpc_eth_get_transaction_by_hash(c, hash, &tx, &err),
+	ck_assert_int_eq(rpc_eth_get_transaction_by_hash(c, &hash, &tx, &err),
 	    CB_ERR_INVALID);
-	ck_assert_int_eq(rpc_eth_get_transaction_by_hash(c, hash, &tx, &err),
+	ck_assert_int_eq(rpc_eth_get_transaction_by_hash(c, &hash, &tx, &err),
 	    CB_ERR_NOT_FOUND);
 	rpc_client_free(c);
 	mock_stop(&m);
@@ -1737,8 +1786,10 @@ START_TEST(test_account_and_send)
 	struct mock m;
 	struct rpc_client *c;
 	struct rpc_error err;
-	uint8_t from[20], to[20], data[4] = { 0x70, 0xa0, 0x82, 0x31 };
-	uint8_t raw[4] = { 0x02, 0xf8, 0x70, 0x82 }, hash[32], want[32];
+	struct address from, to;
+	struct hash32 hash, want;
+	uint8_t data[4] = { 0x70, 0xa0, 0x82, 0x31 };
+	uint8_t raw[4] = { 0x02, 0xf8, 0x70, 0x82 };
 	uint8_t *out = NULL;
 	size_t out_len = 0;
 	char dec[U256_DEC_MAX];
@@ -1748,24 +1799,24 @@ START_TEST(test_account_and_send)
 
 	mock_start(&m, replies, 8);
 	c = mock_client(&m, NULL);
-	hex_to(A_FROM, from, 20);
-	hex_to(A_TO, to, 20);
+	from = address_of(A_FROM);
+	to = address_of(A_TO);
 
-	ck_assert_int_eq(rpc_eth_get_balance(c, from,
+	ck_assert_int_eq(rpc_eth_get_balance(c, &from,
 	    (struct rpc_block_ref){ RPC_BLOCK_LATEST, 0 }, &bal, &err), CB_OK);
 	mock_check_request(&m, "eth_getBalance", "[\"" A_FROM "\",\"latest\"]");
 	ck_assert_uint_gt(u256_to_dec(&bal, dec, sizeof(dec)), 0);
 	ck_assert_str_eq(dec, "1000000000000000000000000");
 
-	ck_assert_int_eq(rpc_eth_get_transaction_count(c, from,
+	ck_assert_int_eq(rpc_eth_get_transaction_count(c, &from,
 	    (struct rpc_block_ref){ RPC_BLOCK_PENDING, 0 }, &n, &err), CB_OK);
 	mock_check_request(&m, "eth_getTransactionCount",
 	    "[\"" A_FROM "\",\"pending\"]");
 	ck_assert_uint_eq(n, 3);
 
 	memset(&msg, 0, sizeof(msg));
-	msg.from = from;
-	msg.to = to;
+	msg.from = &from;
+	msg.to = &to;
 	msg.data = data;
 	msg.data_len = sizeof(data);
 	u256_from_u64(&value, 255);
@@ -1787,26 +1838,26 @@ START_TEST(test_account_and_send)
 	ck_assert_uint_eq(out[31], 0xe8);
 	free(out);
 
-	ck_assert_int_eq(rpc_eth_send_raw_transaction(c, raw, sizeof(raw), hash,
+	ck_assert_int_eq(rpc_eth_send_raw_transaction(c, raw, sizeof(raw), &hash,
 	    &err), CB_OK);
 	mock_check_request(&m, "eth_sendRawTransaction", "[\"0x02f87082\"]");
-	hex_to(H_TX, want, 32);
-	ck_assert_mem_eq(hash, want, 32);
+	want = hash_of(H_TX);
+	ck_assert(hash32_eq(&hash, &want));
 
 	ck_assert_int_eq(rpc_eth_max_priority_fee_per_gas(c, &bal, &err), CB_OK);
 	mock_check_request(&m, "eth_maxPriorityFeePerGas", "[]");
 	ck_assert_int_eq(rpc_eth_gas_price(c, &bal, NULL), CB_OK);
 	mock_check_request(&m, "eth_gasPrice", "[]");
 	/* A quantity where a hash belongs. */
-	ck_assert_int_eq(rpc_eth_send_raw_transaction(c, raw, sizeof(raw), hash,
+	ck_assert_int_eq(rpc_eth_send_raw_transaction(c, raw, sizeof(raw), &hash,
 	    &err), CB_ERR_INVALID);
-	ck_assert_int_eq(rpc_eth_send_raw_transaction(c, raw, 0, hash, &err),
+	ck_assert_int_eq(rpc_eth_send_raw_transaction(c, raw, 0, &hash, &err),
 	    CB_ERR_INVALID);
 	/* A bad block tag never reaches the node. */
-	ck_assert_int_eq(rpc_eth_get_balance(c, from,
+	ck_assert_int_eq(rpc_eth_get_balance(c, &from,
 	    (struct rpc_block_ref){ RPC_BLOCK__MAX, 0 }, &bal, &err),
 	    CB_ERR_INVALID);
-	ck_assert_int_eq(rpc_eth_get_transaction_count(c, from,
+	ck_assert_int_eq(rpc_eth_get_transaction_count(c, &from,
 	    (struct rpc_block_ref){ (enum rpc_block_tag)99, 0 }, &n, &err),
 	    CB_ERR_INVALID);
 	ck_assert_int_eq(rpc_eth_call(c, &msg,
@@ -1815,6 +1866,437 @@ START_TEST(test_account_and_send)
 	ck_assert_uint_eq(mock_nreq(&m), 8);
 	rpc_client_free(c);
 	mock_stop(&m);
+}
+END_TEST
+
+/* ---- batches of receipts and transactions --------------------------- */
+
+#define H_OTHER	"0x1111111111111111111111111111111111111111111111111111111111111111"
+#define H_TX2	"0xb23b52004fe574000765fbe20a311b2785a318c9dbe6b0bf6a4c1f8936f57ff3"
+#define ENTRY(n, result) \
+	"{\"jsonrpc\":\"2.0\",\"id\":{{id" #n "}},\"result\":" result "}"
+#define TX_JSON(hash, mined) \
+	"{\"type\":\"0x2\",\"chainId\":\"0x7a69\",\"nonce\":\"0x7\",\"gas\":\"0x5208\"," \
+	"\"maxFeePerGas\":\"0x77359401\",\"maxPriorityFeePerGas\":\"0x1\"," \
+	"\"to\":\"" A_TO "\",\"value\":\"0x0\",\"input\":\"0x\",\"hash\":\"" hash "\"," \
+	"\"from\":\"" A_FROM "\",\"gasPrice\":\"0x3b9aca01\"," mined "}"
+#define TX_MINED "\"blockHash\":\"" H_BLOCK "\",\"blockNumber\":\"0x1\",\"transactionIndex\":\"0x0\""
+#define TX_PENDING "\"blockHash\":null,\"blockNumber\":null,\"transactionIndex\":null"
+
+START_TEST(test_receipts_batch)
+{
+	struct mock_reply replies[] = {
+		/* Out of order: a receipt, null (not mined), the node's error,
+		 * a receipt of another transaction; entry 4 is not answered. */
+		{ 200, "[" ENTRY(3, RECEIPT_JSON("0x1", "null", "")) ","
+		    ENTRY(1, "null") ","
+		    "{\"jsonrpc\":\"2.0\",\"id\":{{id2}},\"error\":{\"code\":-32000,"
+		    "\"message\":\"request timed out\"}},"
+		    ENTRY(0, RECEIPT_JSON("0x1", "\"" A_TO "\",\"contractAddress\":null",
+		    LOG_JSON("\"" T_TRANSFER "\"", "0x", "false"))) "]",
+		    0, NULL, false },
+	};
+	struct mock m;
+	struct rpc_client *c;
+	struct rpc_error err;
+	struct hash32 hashes[5];
+	struct rpc_receipt r[5];
+	enum cb_err st[5];
+	size_t i;
+
+	hashes[0] = hash_of(H_TX);
+	hashes[1] = hash_of(H_TX2);
+	hashes[2] = hash_of(H_OTHER);
+	hashes[3] = hash_of(H_OTHER);
+	hashes[4] = hash_of(H_TX);
+	mock_start(&m, replies, 1);
+	c = mock_client(&m, NULL);
+	ck_assert_int_eq(rpc_eth_get_transaction_receipts(c, hashes, 5, r, st,
+	    &err), CB_OK);
+	ck_assert_uint_eq(mock_nreq(&m), 1);
+	ck_assert_int_eq(st[0], CB_OK);
+	ck_assert(hash32_eq(&r[0].tx_hash, &hashes[0]));
+	ck_assert_uint_eq(r[0].log_count, 1);
+	ck_assert_int_eq(st[1], CB_ERR_NOT_FOUND);
+	ck_assert_int_eq(st[2], CB_ERR_RPC);
+	ck_assert_str_eq(err.message, "request timed out");
+	/* The receipt of H_TX where H_OTHER was asked. */
+	ck_assert_int_eq(st[3], CB_ERR_INVALID);
+	ck_assert_ptr_null(r[3].logs);
+	ck_assert_int_eq(st[4], CB_ERR_INVALID);
+	for (i = 1; i < 5; i++)
+		ck_assert(hash32_is_zero(&r[i].tx_hash));
+
+	/* One array of eth_getTransactionReceipt, one hash each. */
+	mock_check_batch(&m, 5, 1, "eth_getTransactionReceipt",
+	    "[\"" H_TX2 "\"]");
+	for (i = 0; i < 5; i++)
+		rpc_receipt_clear(&r[i]);
+	rpc_client_free(c);
+	mock_stop(&m);
+}
+END_TEST
+
+START_TEST(test_txs_batch)
+{
+	struct mock_reply replies[] = {
+		{ 200, "[" ENTRY(0, TX_JSON(H_TX, TX_MINED)) ","
+		    ENTRY(1, TX_JSON(H_TX2, TX_PENDING)) ","
+		    ENTRY(2, "null") "]", 0, NULL, false },
+		/* The node refuses the batch as a whole. */
+		{ 200, "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32600,"
+		    "\"message\":\"batch too large\"}}", 0, NULL, false },
+	};
+	struct mock m;
+	struct rpc_client *c;
+	struct rpc_error err;
+	struct hash32 hashes[3];
+	struct rpc_tx tx[3];
+	enum cb_err st[3];
+	size_t i;
+
+	hashes[0] = hash_of(H_TX);
+	hashes[1] = hash_of(H_TX2);
+	hashes[2] = hash_of(H_OTHER);
+	mock_start(&m, replies, 2);
+	c = mock_client(&m, NULL);
+	ck_assert_int_eq(rpc_eth_get_transactions_by_hash(c, hashes, 3, tx, st,
+	    &err), CB_OK);
+	mock_check_batch(&m, 3, 2, "eth_getTransactionByHash",
+	    "[\"" H_OTHER "\"]");
+	/* Mined, pending, unknown to the node. */
+	ck_assert_int_eq(st[0], CB_OK);
+	ck_assert(tx[0].mined);
+	ck_assert_uint_eq(tx[0].block_number, 1);
+	ck_assert_int_eq(st[1], CB_OK);
+	ck_assert(!tx[1].mined);
+	ck_assert_uint_eq(tx[1].nonce, 7);
+	ck_assert(hash32_eq(&tx[1].hash, &hashes[1]));
+	ck_assert_int_eq(st[2], CB_ERR_NOT_FOUND);
+	for (i = 0; i < 3; i++)
+		rpc_tx_clear(&tx[i]);
+
+	ck_assert_int_eq(rpc_eth_get_transactions_by_hash(c, hashes, 3, tx, st,
+	    &err), CB_ERR_RPC);
+	ck_assert_int_eq(err.code, -32600);
+	for (i = 0; i < 3; i++) {
+		ck_assert_ptr_null(tx[i].input);
+		ck_assert(hash32_is_zero(&tx[i].hash));
+	}
+	ck_assert_uint_eq(mock_nreq(&m), 2);
+	rpc_client_free(c);
+	mock_stop(&m);
+}
+END_TEST
+
+START_TEST(test_batch_calls_limits)
+{
+	struct mock_reply replies[] = { { 200, "[]", 0, NULL, false } };
+	struct mock m;
+	struct rpc_client *c;
+	struct rpc_opts o;
+	struct rpc_error err;
+	struct hash32 hashes[3];
+	struct rpc_receipt r[3];
+	struct rpc_tx tx[3];
+	enum cb_err st[3];
+
+	memset(hashes, 0, sizeof(hashes));
+	rpc_opts_init(&o);
+	o.max_batch = 2;
+	mock_start(&m, replies, 1);
+	c = mock_client(&m, &o);
+	ck_assert_int_eq(rpc_eth_get_transaction_receipts(c, hashes, 3, r, st,
+	    &err), CB_ERR_TOO_LARGE);
+	ck_assert_ptr_nonnull(strstr(err.message, "1..2"));
+	ck_assert_int_eq(rpc_eth_get_transactions_by_hash(c, hashes, 0, tx, st,
+	    NULL), CB_ERR_TOO_LARGE);
+	ck_assert_uint_eq(mock_nreq(&m), 0);
+	/* An empty answer leaves every entry without a response. */
+	ck_assert_int_eq(rpc_eth_get_transaction_receipts(c, hashes, 2, r, st,
+	    &err), CB_OK);
+	ck_assert_int_eq(st[0], CB_ERR_INVALID);
+	ck_assert_int_eq(st[1], CB_ERR_INVALID);
+	rpc_client_free(c);
+	mock_stop(&m);
+}
+END_TEST
+
+/* ---- revert data ---------------------------------------------------- */
+
+#define W(x)	"000000000000000000000000000000000000000000000000000000000000" x
+#define ERR_NOPE_DATA "0x08c379a0" W("0020") W("0004") \
+	"6e6f706500000000000000000000000000000000000000000000000000000000"
+
+struct revert_case {
+	const char	*error;		/* the "error" member */
+	size_t		 cap;
+	enum cb_err	 rc;
+	size_t		 len;
+	enum revert_kind kind;
+};
+
+static const struct revert_case revert_cases[] = {
+	/* anvil 1.7, verbatim. */
+	{ "{\"code\":3,\"message\":\"execution reverted: nope\",\"data\":\""
+	    ERR_NOPE_DATA "\"}", RPC_REVERT_DATA_MAX, CB_OK, 100, REVERT_ERROR },
+	{ "{\"code\":3,\"message\":\"execution reverted: panic: arithmetic "
+	    "underflow or overflow (0x11)\",\"data\":\"0x4e487b71" W("0011") "\"}",
+	    RPC_REVERT_DATA_MAX, CB_OK, 36, REVERT_PANIC },
+	{ "{\"code\":3,\"message\":\"execution reverted: custom error "
+	    "0xc2f7d5f6\",\"data\":\"0xc2f7d5f6\"}", RPC_REVERT_DATA_MAX, CB_OK,
+	    4, REVERT_CUSTOM },
+	{ "{\"code\":3,\"message\":\"execution reverted\",\"data\":\"0x\"}",
+	    RPC_REVERT_DATA_MAX, CB_OK, 0, REVERT_EMPTY },
+	{ "{\"code\":-32603,\"message\":\"EVM error InvalidFEOpcode\"}",
+	    RPC_REVERT_DATA_MAX, CB_ERR_NOT_FOUND, 0, REVERT_EMPTY },
+	/* Nethermind / OpenEthereum. */
+	{ "{\"code\":-32015,\"message\":\"VM execution error.\",\"data\":"
+	    "\"Reverted 0xc2f7d5f6\"}", RPC_REVERT_DATA_MAX, CB_OK, 4,
+	    REVERT_CUSTOM },
+	/* A reverted call without data at all. */
+	{ "{\"code\":3,\"message\":\"execution reverted\"}",
+	    RPC_REVERT_DATA_MAX, CB_ERR_NOT_FOUND, 0, REVERT_EMPTY },
+	{ "{\"code\":3,\"message\":\"execution reverted\",\"data\":null}",
+	    RPC_REVERT_DATA_MAX, CB_ERR_NOT_FOUND, 0, REVERT_EMPTY },
+	/* Data on an error that is no revert. */
+	{ "{\"code\":-32000,\"message\":\"nonce too low\",\"data\":\"0x01\"}",
+	    RPC_REVERT_DATA_MAX, CB_ERR_NOT_FOUND, 0, REVERT_EMPTY },
+	/* Data that is no hex. */
+	{ "{\"code\":3,\"message\":\"execution reverted\",\"data\":"
+	    "{\"data\":\"0xc2f7d5f6\"}}", RPC_REVERT_DATA_MAX, CB_ERR_INVALID, 0,
+	    REVERT_EMPTY },
+	{ "{\"code\":3,\"message\":\"execution reverted\",\"data\":\"0xc2f7d5f\"}",
+	    RPC_REVERT_DATA_MAX, CB_ERR_INVALID, 0, REVERT_EMPTY },
+	{ "{\"code\":3,\"message\":\"execution reverted\",\"data\":\"0Xc2f7d5f6\"}",
+	    RPC_REVERT_DATA_MAX, CB_ERR_INVALID, 0, REVERT_EMPTY },
+	{ "{\"code\":3,\"message\":\"execution reverted\",\"data\":\"c2f7d5f6\"}",
+	    RPC_REVERT_DATA_MAX, CB_ERR_INVALID, 0, REVERT_EMPTY },
+	{ "{\"code\":3,\"message\":\"execution reverted\",\"data\":\"0x0xc2f7d5\"}",
+	    RPC_REVERT_DATA_MAX, CB_ERR_INVALID, 0, REVERT_EMPTY },
+	{ "{\"code\":3,\"message\":\"execution reverted\",\"data\":\"0xc2f7d5g6\"}",
+	    RPC_REVERT_DATA_MAX, CB_ERR_INVALID, 0, REVERT_EMPTY },
+	/* More than the caller's buffer. */
+	{ "{\"code\":3,\"message\":\"execution reverted\",\"data\":\"0xc2f7d5f6\"}",
+	    3, CB_ERR_TOO_LARGE, 0, REVERT_EMPTY },
+};
+
+START_TEST(test_revert_data)
+{
+	const struct revert_case *t = &revert_cases[_i];
+	json_object *e = json_tokener_parse(t->error);
+	struct rpc_error err;
+	uint8_t out[RPC_REVERT_DATA_MAX];
+	size_t len = 99;
+	struct revert_reason r;
+	enum cb_err rc;
+
+	ck_assert_ptr_nonnull(e);
+	rpc_error_clear(&err);
+	rpc_error_from_json(e, &err);
+	json_object_put(e);
+	rc = rpc_error_revert_data(&err, out, t->cap, &len);
+	ck_assert_msg(rc == t->rc, "%s: got %d want %d", t->error, rc, t->rc);
+	if (rc != CB_OK) {
+		ck_assert_uint_eq(len, 0);
+		return;
+	}
+	ck_assert_uint_eq(len, t->len);
+	ck_assert_int_eq(revert_decode(out, len, &r), CB_OK);
+	ck_assert_int_eq(r.kind, t->kind);
+}
+END_TEST
+
+START_TEST(test_revert_data_truncated)
+{
+	static char body[16384];
+	struct rpc_error err;
+	json_object *e;
+	uint8_t out[RPC_REVERT_DATA_MAX];
+	size_t n, len;
+
+	/* 3000 bytes of revert data do not fit err->data. */
+	n = (size_t)snprintf(body, sizeof(body), "{\"code\":3,\"message\":"
+	    "\"execution reverted\",\"data\":\"0x");
+	memset(body + n, 'a', 6000);
+	snprintf(body + n + 6000, sizeof(body) - n - 6000, "\"}");
+	e = json_tokener_parse(body);
+	ck_assert_ptr_nonnull(e);
+	rpc_error_clear(&err);
+	rpc_error_from_json(e, &err);
+	json_object_put(e);
+	ck_assert(err.data_truncated);
+	ck_assert_int_eq(rpc_error_revert_data(&err, out, sizeof(out), &len),
+	    CB_ERR_TOO_LARGE);
+	ck_assert_int_eq(rpc_error_revert_data(NULL, out, sizeof(out), &len),
+	    CB_ERR_NOT_FOUND);
+}
+END_TEST
+
+/* eth_call and eth_estimateGas that revert, end to end. */
+START_TEST(test_call_reverts)
+{
+	struct mock_reply replies[] = {
+		{ 200, "{\"jsonrpc\":\"2.0\",\"id\":{{id}},\"error\":{\"code\":3,"
+		    "\"message\":\"execution reverted: nope\",\"data\":\""
+		    ERR_NOPE_DATA "\"}}", 0, NULL, false },
+	};
+	struct mock m;
+	struct rpc_client *c;
+	struct rpc_error err;
+	struct rpc_call_msg msg;
+	struct address to = address_of(A_TO);
+	struct revert_reason r;
+	uint8_t data[RPC_REVERT_DATA_MAX], *out = (uint8_t *)"x";
+	size_t len, out_len = 9;
+	uint64_t gas = 5;
+
+	mock_start(&m, replies, 1);
+	c = mock_client(&m, NULL);
+	memset(&msg, 0, sizeof(msg));
+	msg.to = &to;
+	ck_assert_int_eq(rpc_eth_call(c, &msg,
+	    (struct rpc_block_ref){ RPC_BLOCK_LATEST, 0 }, &out, &out_len, &err),
+	    CB_ERR_RPC);
+	ck_assert_ptr_null(out);
+	ck_assert_uint_eq(out_len, 0);
+	ck_assert_int_eq(err.errclass, RPC_ERRCLASS_REVERTED);
+	ck_assert_int_eq(rpc_error_revert_data(&err, data, sizeof(data), &len),
+	    CB_OK);
+	ck_assert_int_eq(revert_decode(data, len, &r), CB_OK);
+	ck_assert_int_eq(r.kind, REVERT_ERROR);
+	ck_assert_uint_eq(r.message_len, 4);
+	ck_assert(memcmp(r.message, "nope", 4) == 0);
+
+	ck_assert_int_eq(rpc_eth_estimate_gas(c, &msg, &gas, &err), CB_ERR_RPC);
+	ck_assert_uint_eq(gas, 0);
+	ck_assert_int_eq(rpc_error_revert_data(&err, data, sizeof(data), &len),
+	    CB_OK);
+	ck_assert_uint_eq(len, 100);
+	ck_assert_uint_eq(mock_nreq(&m), 2);
+	rpc_client_free(c);
+	mock_stop(&m);
+}
+END_TEST
+
+/* ---- block tags and nonces at a block ------------------------------- */
+
+START_TEST(test_tags_and_nonce_at)
+{
+	struct mock_reply replies[] = {
+		{ 200, OK_BODY(BLOCK_JSON("0x1", "")), 0, NULL, false },
+		{ 200, OK_BODY(BLOCK_JSON("0x1", "")), 0, NULL, false },
+		{ 200, OK_BODY("\"0x2\""), 0, NULL, false },
+		{ 200, OK_BODY("\"0x1\""), 0, NULL, false },
+		{ 200, OK_BODY("\"0x0\""), 0, NULL, false },
+		{ 200, "{\"jsonrpc\":\"2.0\",\"id\":{{id}},\"error\":{\"code\":-32602,"
+		    "\"message\":\"BlockOutOfRangeError: block height is 8 but "
+		    "requested was 16777215\"}}", 0, NULL, false },
+	};
+	struct mock m;
+	struct rpc_client *c;
+	struct rpc_error err;
+	struct rpc_block b;
+	struct address from = address_of(A_FROM);
+	uint64_t n = 99;
+
+	mock_start(&m, replies, 6);
+	c = mock_client(&m, NULL);
+	ck_assert_int_eq(rpc_eth_get_block_by_number(c,
+	    (struct rpc_block_ref){ RPC_BLOCK_SAFE, 0 }, &b, &err), CB_OK);
+	mock_check_request(&m, "eth_getBlockByNumber", "[\"safe\",false]");
+	ck_assert_uint_eq(b.number, 1);
+	rpc_block_clear(&b);
+	ck_assert_int_eq(rpc_eth_get_block_by_number(c,
+	    (struct rpc_block_ref){ RPC_BLOCK_FINALIZED, 0 }, &b, &err), CB_OK);
+	mock_check_request(&m, "eth_getBlockByNumber", "[\"finalized\",false]");
+	rpc_block_clear(&b);
+
+	ck_assert_int_eq(rpc_eth_get_transaction_count(c, &from,
+	    (struct rpc_block_ref){ RPC_BLOCK_NUMBER, 0x10 }, &n, &err), CB_OK);
+	mock_check_request(&m, "eth_getTransactionCount",
+	    "[\"" A_FROM "\",\"0x10\"]");
+	ck_assert_uint_eq(n, 2);
+	ck_assert_int_eq(rpc_eth_get_transaction_count(c, &from,
+	    (struct rpc_block_ref){ RPC_BLOCK_SAFE, 0 }, &n, &err), CB_OK);
+	mock_check_request(&m, "eth_getTransactionCount",
+	    "[\"" A_FROM "\",\"safe\"]");
+	ck_assert_uint_eq(n, 1);
+	ck_assert_int_eq(rpc_eth_get_transaction_count(c, &from,
+	    (struct rpc_block_ref){ RPC_BLOCK_EARLIEST, 0 }, &n, &err), CB_OK);
+	mock_check_request(&m, "eth_getTransactionCount",
+	    "[\"" A_FROM "\",\"earliest\"]");
+	ck_assert_uint_eq(n, 0);
+	/* A block past the head, as anvil answers it. */
+	ck_assert_int_eq(rpc_eth_get_transaction_count(c, &from,
+	    (struct rpc_block_ref){ RPC_BLOCK_NUMBER, 0xffffff }, &n, &err),
+	    CB_ERR_RPC);
+	ck_assert_int_eq(err.code, -32602);
+	ck_assert_uint_eq(mock_nreq(&m), 6);
+	rpc_client_free(c);
+	mock_stop(&m);
+}
+END_TEST
+
+/* ---- the result parsers as a fuzzer calls them ---------------------- */
+
+START_TEST(test_parsers_direct)
+{
+	json_object *obj;
+	struct rpc_block b;
+	struct rpc_tx tx;
+	struct rpc_log_list logs;
+	struct rpc_fee_history fh;
+	struct rpc_opts o;
+	const char *bad = NULL;
+
+	/* NULL caps are the defaults; bad_field may be NULL. */
+	obj = json_tokener_parse(BLOCK_JSON("0x1", ""));
+	ck_assert_ptr_nonnull(obj);
+	ck_assert_int_eq(rpc_block_parse(NULL, obj, false, &b, NULL), CB_OK);
+	ck_assert_uint_eq(b.tx_count, 1);
+	rpc_block_clear(&b);
+	json_object_object_del(obj, "timestamp");
+	ck_assert_int_eq(rpc_block_parse(NULL, obj, false, &b, &bad),
+	    CB_ERR_INVALID);
+	ck_assert_str_eq(bad, "timestamp");
+	ck_assert_ptr_null(b.tx_hashes);
+	json_object_put(obj);
+
+	obj = json_tokener_parse("[" LOG_JSON("", "0x0102", "false") "]");
+	ck_assert_int_eq(rpc_log_list_parse(NULL, obj, &logs, NULL), CB_OK);
+	ck_assert_uint_eq(logs.count, 1);
+	ck_assert_uint_eq(logs.logs[0].data_len, 2);
+	rpc_log_list_clear(&logs);
+	/* With the caps of a client: data over max_data_bytes. */
+	rpc_opts_init(&o);
+	o.max_data_bytes = 1;
+	ck_assert_int_eq(rpc_log_list_parse(&o, obj, &logs, &bad),
+	    CB_ERR_TOO_LARGE);
+	ck_assert_str_eq(bad, "data");
+	ck_assert_int_eq(rpc_log_list_parse(NULL, json_object_array_get_idx(obj,
+	    0), &logs, &bad), CB_ERR_INVALID);
+	ck_assert_str_eq(bad, "result");
+	json_object_put(obj);
+
+	obj = json_tokener_parse(TX_JSON(H_TX, TX_PENDING));
+	ck_assert_int_eq(rpc_tx_parse(NULL, obj, &tx, NULL), CB_OK);
+	ck_assert(!tx.mined);
+	rpc_tx_clear(&tx);
+	json_object_put(obj);
+	ck_assert_int_eq(rpc_tx_parse(NULL, NULL, &tx, &bad), CB_ERR_INVALID);
+
+	obj = json_tokener_parse("{\"baseFeePerGas\":[\"0x1\",\"0x2\"],"
+	    "\"gasUsedRatio\":[0.5],\"oldestBlock\":\"0x9\"}");
+	ck_assert_int_eq(rpc_fee_history_parse(obj, 1, 0, &fh, NULL), CB_OK);
+	ck_assert_uint_eq(fh.oldest_block, 9);
+	ck_assert_uint_eq(fh.base_fee_count, 2);
+	rpc_fee_history_clear(&fh);
+	/* More blocks than asked. */
+	ck_assert_int_eq(rpc_fee_history_parse(obj, 0, 0, &fh, &bad),
+	    CB_ERR_INVALID);
+	ck_assert_str_eq(bad, "gasUsedRatio");
+	json_object_put(obj);
 }
 END_TEST
 
@@ -1878,6 +2360,20 @@ rpc_suite(void)
 	tcase_add_test(tc, test_batch_missing_and_errors);
 	tcase_add_test(tc, test_batch_limits);
 	tcase_add_test(tc, test_blocks_batch);
+	tcase_add_test(tc, test_receipts_batch);
+	tcase_add_test(tc, test_txs_batch);
+	tcase_add_test(tc, test_batch_calls_limits);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("revert_data");
+	tcase_add_loop_test(tc, test_revert_data, 0,
+	    sizeof(revert_cases) / sizeof(revert_cases[0]));
+	tcase_add_test(tc, test_revert_data_truncated);
+	tcase_add_test(tc, test_call_reverts);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("parsers");
+	tcase_add_test(tc, test_parsers_direct);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("typed");
@@ -1888,6 +2384,7 @@ rpc_suite(void)
 	tcase_add_test(tc, test_transaction);
 	tcase_add_test(tc, test_fee_history);
 	tcase_add_test(tc, test_account_and_send);
+	tcase_add_test(tc, test_tags_and_nonce_at);
 	suite_add_tcase(s, tc);
 	return s;
 }
@@ -1923,14 +2420,14 @@ START_TEST(test_live)
 	ck_assert_uint_ge(b.number, head);
 	ck_assert_uint_gt(b.gas_limit, 0);
 	if (b.tx_count > 0) {
-		ck_assert_msg(rpc_eth_get_transaction_by_hash(c, b.tx_hashes[0],
+		ck_assert_msg(rpc_eth_get_transaction_by_hash(c, &b.tx_hashes[0],
 		    &tx, &err) == CB_OK, "%s", err.message);
 		ck_assert(tx.mined);
 		ck_assert_uint_eq(tx.block_number, b.number);
-		ck_assert_msg(rpc_eth_get_transaction_receipt(c, b.tx_hashes[0],
+		ck_assert_msg(rpc_eth_get_transaction_receipt(c, &b.tx_hashes[0],
 		    &r, &err) == CB_OK, "%s", err.message);
-		ck_assert_mem_eq(r.block_hash, b.hash, 32);
-		ck_assert_msg(rpc_eth_get_transaction_count(c, tx.from,
+		ck_assert(hash32_eq(&r.block_hash, &b.hash));
+		ck_assert_msg(rpc_eth_get_transaction_count(c, &tx.from,
 		    (struct rpc_block_ref){ RPC_BLOCK_LATEST, 0 }, &nonce,
 		    &err) == CB_OK, "%s", err.message);
 		ck_assert_uint_gt(nonce, tx.nonce);
@@ -1962,6 +2459,243 @@ START_TEST(test_live)
 }
 END_TEST
 
+/* Up to max hashes of transactions in the newest 64 blocks, found with one
+ * batch of eth_getBlockByNumber. */
+static size_t
+live_recent_txs(struct rpc_client *c, struct hash32 *out, size_t max)
+{
+	struct rpc_error err;
+	struct rpc_block b[64];
+	enum cb_err st[64];
+	uint64_t head = 0, numbers[64];
+	size_t i, j, n, found = 0;
+
+	ck_assert_msg(rpc_eth_block_number(c, &head, &err) == CB_OK, "%s",
+	    err.message);
+	n = head + 1 < 64 ? (size_t)head + 1 : 64;
+	for (i = 0; i < n; i++)
+		numbers[i] = head - i;
+	ck_assert_msg(rpc_eth_get_blocks_by_number(c, numbers, n, b, st, &err) ==
+	    CB_OK, "%s", err.message);
+	for (i = 0; i < n; i++) {
+		ck_assert_msg(st[i] == CB_OK, "block %llu: %s",
+		    (unsigned long long)numbers[i], cb_errcode(st[i]));
+		ck_assert_uint_eq(b[i].number, numbers[i]);
+		for (j = 0; j < b[i].tx_count && found < max; j++)
+			out[found++] = b[i].tx_hashes[j];
+		rpc_block_clear(&b[i]);
+	}
+	return found;
+}
+
+/* Receipts and transactions of recent blocks in one batch each, with a
+ * hash the node does not know in the middle. */
+START_TEST(test_live_batches)
+{
+	struct rpc_client *c;
+	struct rpc_error err;
+	struct hash32 hashes[9];
+	struct rpc_receipt r[9];
+	struct rpc_tx tx[9];
+	enum cb_err st_r[9], st_t[9];
+	size_t i, n, unknown;
+
+	c = rpc_client_new(live_url, NULL);
+	ck_assert_ptr_nonnull(c);
+	n = live_recent_txs(c, hashes, 8);
+	if (n == 0)
+		fprintf(stderr, "rpc_live: no transaction in the last 64 "
+		    "blocks; only the unknown hash is checked\n");
+	/* Not a transaction anyone sent. */
+	unknown = n / 2;
+	memmove(&hashes[unknown + 1], &hashes[unknown],
+	    (n - unknown) * sizeof(hashes[0]));
+	memset(&hashes[unknown], 0xee, sizeof(hashes[unknown]));
+	n++;
+	ck_assert_msg(rpc_eth_get_transaction_receipts(c, hashes, n, r, st_r,
+	    &err) == CB_OK, "%s", err.message);
+	ck_assert_msg(rpc_eth_get_transactions_by_hash(c, hashes, n, tx, st_t,
+	    &err) == CB_OK, "%s", err.message);
+	for (i = 0; i < n; i++) {
+		if (i == unknown) {
+			ck_assert_int_eq(st_r[i], CB_ERR_NOT_FOUND);
+			ck_assert_int_eq(st_t[i], CB_ERR_NOT_FOUND);
+			continue;
+		}
+		ck_assert_msg(st_r[i] == CB_OK, "receipt %zu: %s", i,
+		    cb_errcode(st_r[i]));
+		ck_assert_msg(st_t[i] == CB_OK, "tx %zu: %s", i,
+		    cb_errcode(st_t[i]));
+		ck_assert(hash32_eq(&r[i].tx_hash, &hashes[i]));
+		ck_assert(hash32_eq(&tx[i].hash, &hashes[i]));
+		ck_assert(tx[i].mined);
+		ck_assert(hash32_eq(&tx[i].block_hash, &r[i].block_hash));
+		ck_assert_uint_eq(tx[i].block_number, r[i].block_number);
+		ck_assert(address_eq(&tx[i].from, &r[i].from));
+		rpc_receipt_clear(&r[i]);
+		rpc_tx_clear(&tx[i]);
+	}
+	rpc_client_free(c);
+}
+END_TEST
+
+/* safe and finalized blocks, and nonces at numbers and tags. */
+START_TEST(test_live_tags_nonce)
+{
+	static const enum rpc_block_tag tags[] = { RPC_BLOCK_LATEST,
+	    RPC_BLOCK_SAFE, RPC_BLOCK_FINALIZED, RPC_BLOCK_EARLIEST,
+	    RPC_BLOCK_PENDING };
+	struct rpc_client *c;
+	struct rpc_error err;
+	struct rpc_block safe, fin;
+	struct rpc_tx tx;
+	struct hash32 h;
+	struct address sender;
+	uint64_t head = 0, nonce[5], at_head = 0, at_zero = 9;
+	size_t i;
+	enum cb_err rc;
+
+	c = rpc_client_new(live_url, NULL);
+	ck_assert_ptr_nonnull(c);
+	ck_assert_msg(rpc_eth_get_block_by_number(c,
+	    (struct rpc_block_ref){ RPC_BLOCK_SAFE, 0 }, &safe, &err) == CB_OK,
+	    "safe: %s", err.message);
+	ck_assert_msg(rpc_eth_get_block_by_number(c,
+	    (struct rpc_block_ref){ RPC_BLOCK_FINALIZED, 0 }, &fin, &err) ==
+	    CB_OK, "finalized: %s", err.message);
+	ck_assert_msg(rpc_eth_block_number(c, &head, &err) == CB_OK, "%s",
+	    err.message);
+	ck_assert_uint_le(fin.number, safe.number);
+	ck_assert_uint_le(safe.number, head);
+	ck_assert(!safe.pending && !hash32_is_zero(&safe.hash));
+	rpc_block_clear(&safe);
+	rpc_block_clear(&fin);
+
+	/* The sender of a recent transaction, or the zero address. */
+	memset(&sender, 0, sizeof(sender));
+	if (live_recent_txs(c, &h, 1) == 1) {
+		ck_assert_msg(rpc_eth_get_transaction_by_hash(c, &h, &tx, &err) ==
+		    CB_OK, "%s", err.message);
+		sender = tx.from;
+		rpc_tx_clear(&tx);
+	}
+	for (i = 0; i < sizeof(tags) / sizeof(tags[0]); i++)
+		ck_assert_msg(rpc_eth_get_transaction_count(c, &sender,
+		    (struct rpc_block_ref){ tags[i], 0 }, &nonce[i], &err) ==
+		    CB_OK, "tag %d: %s", (int)tags[i], err.message);
+	ck_assert_msg(rpc_eth_get_transaction_count(c, &sender,
+	    (struct rpc_block_ref){ RPC_BLOCK_NUMBER, head }, &at_head, &err) ==
+	    CB_OK, "%s", err.message);
+	ck_assert_msg(rpc_eth_get_transaction_count(c, &sender,
+	    (struct rpc_block_ref){ RPC_BLOCK_NUMBER, 0 }, &at_zero, &err) ==
+	    CB_OK, "%s", err.message);
+	/* earliest <= finalized <= safe <= head <= latest <= pending. */
+	ck_assert_uint_eq(at_zero, nonce[3]);
+	ck_assert_uint_le(nonce[3], nonce[2]);
+	ck_assert_uint_le(nonce[2], nonce[1]);
+	ck_assert_uint_le(nonce[1], at_head);
+	ck_assert_uint_le(at_head, nonce[0]);
+	ck_assert_uint_le(nonce[0], nonce[4]);
+	/* A block far past the head is the node's error. */
+	rc = rpc_eth_get_transaction_count(c, &sender,
+	    (struct rpc_block_ref){ RPC_BLOCK_NUMBER, head + 1000000 }, &at_head,
+	    &err);
+	ck_assert_msg(rc == CB_ERR_RPC || rc == CB_ERR_NOT_FOUND,
+	    "nonce past the head: %s %s", cb_errcode(rc), err.message);
+	rpc_client_free(c);
+}
+END_TEST
+
+/*
+ * Init code that reverts with payload: CODECOPY the bytes after these 12
+ * into memory and REVERT with them.  Run by eth_call/eth_estimateGas as a
+ * contract creation, it needs no deployed contract.
+ */
+static size_t
+live_revert_code(const uint8_t *payload, size_t len, uint8_t *out)
+{
+	static const uint8_t head[12] = { 0x60, 0, 0x60, 12, 0x60, 0, 0x39,
+	    0x60, 0, 0x60, 0, 0xfd };
+
+	ck_assert_uint_lt(len, 256);
+	memcpy(out, head, sizeof(head));
+	out[1] = (uint8_t)len;
+	out[8] = (uint8_t)len;
+	memcpy(out + sizeof(head), payload, len);
+	return sizeof(head) + len;
+}
+
+static const struct {
+	const char	*payload;
+	enum revert_kind kind;
+	const char	*describe;
+} live_reverts[] = {
+	{ "0x08c379a0"
+	    "0000000000000000000000000000000000000000000000000000000000000020"
+	    "0000000000000000000000000000000000000000000000000000000000000004"
+	    "6e6f706500000000000000000000000000000000000000000000000000000000",
+	    REVERT_ERROR, "Error(\"nope\")" },
+	{ "0x4e487b71"
+	    "0000000000000000000000000000000000000000000000000000000000000011",
+	    REVERT_PANIC, "Panic(0x11: arithmetic underflow or overflow)" },
+	{ "0xbd6afbc9"
+	    "00000000000000000000000000000000000000000000000000000000000000ab",
+	    REVERT_CUSTOM, "custom error 0xbd6afbc9 (32 bytes of arguments)" },
+	{ "0x", REVERT_EMPTY, "revert without data" },
+};
+
+/* What the node puts in error.data for a reverted eth_call/eth_estimateGas. */
+START_TEST(test_live_reverts)
+{
+	struct rpc_client *c;
+	struct rpc_error err;
+	struct rpc_call_msg msg;
+	struct revert_reason r;
+	uint8_t payload[256], code[300], data[RPC_REVERT_DATA_MAX], *ret = NULL;
+	uint8_t bad_opcode = 0xfe;
+	char text[REVERT_DESCRIBE_MAX];
+	size_t plen, len, ret_len;
+	uint64_t gas;
+	int pass;
+	enum cb_err rc;
+
+	c = rpc_client_new(live_url, NULL);
+	ck_assert_ptr_nonnull(c);
+	ck_assert_int_eq(hex_decode(payload, sizeof(payload),
+	    live_reverts[_i].payload, strlen(live_reverts[_i].payload), &plen), 0);
+	memset(&msg, 0, sizeof(msg));
+	msg.data = code;
+	msg.data_len = live_revert_code(payload, plen, code);
+	for (pass = 0; pass < 2; pass++) {
+		if (pass == 0)
+			rc = rpc_eth_call(c, &msg, (struct rpc_block_ref){
+			    RPC_BLOCK_LATEST, 0 }, &ret, &ret_len, &err);
+		else
+			rc = rpc_eth_estimate_gas(c, &msg, &gas, &err);
+		ck_assert_msg(rc == CB_ERR_RPC, "pass %d: %s %s", pass,
+		    cb_errcode(rc), err.message);
+		ck_assert_int_eq(err.errclass, RPC_ERRCLASS_REVERTED);
+		ck_assert_msg(rpc_error_revert_data(&err, data, sizeof(data),
+		    &len) == CB_OK, "pass %d: data '%s'", pass, err.data);
+		ck_assert_uint_eq(len, plen);
+		ck_assert(len == 0 || memcmp(data, payload, len) == 0);
+		ck_assert_int_eq(revert_decode(data, len, &r), CB_OK);
+		ck_assert_int_eq(r.kind, live_reverts[_i].kind);
+		revert_describe(&r, text, sizeof(text));
+		ck_assert_str_eq(text, live_reverts[_i].describe);
+	}
+	/* A failure that is no revert carries no revert data. */
+	msg.data = &bad_opcode;
+	msg.data_len = 1;
+	rc = rpc_eth_call(c, &msg, (struct rpc_block_ref){ RPC_BLOCK_LATEST, 0 },
+	    &ret, &ret_len, &err);
+	ck_assert_int_eq(rc, CB_ERR_RPC);
+	ck_assert_int_ne(rpc_error_revert_data(&err, data, sizeof(data), &len),
+	    CB_OK);
+	rpc_client_free(c);
+}
+END_TEST
+
 static Suite *
 rpc_suite(void)
 {
@@ -1970,6 +2704,10 @@ rpc_suite(void)
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_live);
+	tcase_add_test(tc, test_live_batches);
+	tcase_add_test(tc, test_live_tags_nonce);
+	tcase_add_loop_test(tc, test_live_reverts, 0,
+	    sizeof(live_reverts) / sizeof(live_reverts[0]));
 	suite_add_tcase(s, tc);
 	return s;
 }

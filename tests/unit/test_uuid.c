@@ -9,17 +9,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/hex.h"
 #include "core/uuid.h"
 
 #define N_UNIQUE	100000
-
-static unsigned
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return (unsigned)(c - '0');
-	return (unsigned)(c - 'a' + 10);
-}
 
 static uint64_t
 uuid_ms(const char *u)
@@ -29,7 +22,7 @@ uuid_ms(const char *u)
 
 	for (i = 0; i < 13; i++)
 		if (u[i] != '-')
-			ms = (ms << 4) | hexval(u[i]);
+			ms = (ms << 4) | (uint64_t)hex_digit_value(u[i]);
 	return ms;
 }
 

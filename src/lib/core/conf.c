@@ -11,20 +11,18 @@
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <sys/un.h>
-#include <unistd.h>
 
 #include <ini.h>
 
 #include "core/conf.h"
+#include "core/secret.h"
 
 enum conf_type {
 	CONF_STR,		/* non-empty text without control characters */
@@ -72,12 +70,16 @@ static const struct conf_key conf_api_keys[] = {
 	API(socket,		CONF_SOCKET,	0, 0,		"/run/chainbridge/api.sock"),
 	API(workers,		CONF_UINT,	1, 256,		"4"),
 	API(max_body,		CONF_SIZE,	1024, 67108864,	"1048576"),
-	API(max_rows,		CONF_UINT,	1, 100000,	"1000"),
-	API(max_reason_detail,	CONF_SIZE,	1, 65536,	"1024"),
+	API(max_rows,		CONF_UINT,	1, CONFIG_MAX_ROWS_MAX, "1000"),
+	API(max_reason_detail,	CONF_SIZE,	1, CONFIG_REASON_DETAIL_MAX, "1024"),
 	API(max_metadata,	CONF_SIZE,	2, 1048576,	"4096"),
-	API(max_json_depth,	CONF_UINT,	2, 64,		"16"),
+	API(max_json_depth,	CONF_UINT,	2, CONFIG_JSON_DEPTH_MAX, "16"),
 	API(shutdown_timeout,	CONF_UINT,	0, 3600,	"10"),
 	API(history_max_limit,	CONF_UINT,	1, 100000,	"200"),
+	API(logs_max_blocks,	CONF_UINT,	1, 1000000,	"10000"),
+	API(write_timeout_ms,	CONF_UINT,	1000, CONFIG_WRITE_TIMEOUT_MS_MAX, "15000"),
+	API(idempotency_retention, CONF_UINT,	CONFIG_IDEM_RETENTION_MIN,
+	    CONFIG_IDEM_RETENTION_MAX, "86400"),
 };
 
 #define LOGK(f, t, d)			KEY(struct log_config, f, t, 0, 0, d, false)
@@ -711,7 +713,7 @@ config_load(const char *path, char *errbuf, size_t errlen)
 		goto fail;
 
 	if (cfg->db.password_file != NULL) {
-		if (config_read_secret(cfg->db.password_file, &cfg->db.password,
+		if (secret_read(cfg->db.password_file, &cfg->db.password,
 		    &cfg->db.password_len, secret_err, sizeof(secret_err)) !=
 		    CB_OK) {
 			pw_key = conf_key_index(conf_db_keys,
@@ -762,7 +764,7 @@ config_free(struct config *cfg)
 
 	if (cfg == NULL)
 		return;
-	config_secret_free(cfg->db.password, cfg->db.password_len);
+	secret_free(cfg->db.password, cfg->db.password_len);
 	cfg->db.password = NULL;
 	cfg->db.password_len = 0;
 	for (sec = 0; sec < CONF_SEC_CHAIN0 + CONFIG_MAX_CHAINS; sec++)
@@ -788,107 +790,4 @@ config_finality_name(enum config_finality finality)
 	if ((unsigned)finality >= CONFIG_FINALITY__MAX)
 		return "?";
 	return conf_finality_names[finality];
-}
-
-static enum cb_err __attribute__((format(printf, 5, 6)))
-conf_secret_err(enum cb_err rc, char *errbuf, size_t errlen, const char *path,
-    const char *fmt, ...)
-{
-	char	 reason[256];
-	va_list	 ap;
-
-	va_start(ap, fmt);
-	vsnprintf(reason, sizeof(reason), fmt, ap);
-	va_end(ap);
-	if (errbuf != NULL && errlen > 0)
-		snprintf(errbuf, errlen, "%s: %s", path, reason);
-	return rc;
-}
-
-enum cb_err
-config_read_secret(const char *path, char **out, size_t *out_len,
-    char *errbuf, size_t errlen)
-{
-	char		 data[CONFIG_SECRET_MAX + 2];
-	size_t		 len = 0;
-	ssize_t		 r;
-	struct stat	 st;
-	enum cb_err	 rc;
-	int		 fd;
-
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0)
-		return conf_secret_err(CB_ERR_IO, errbuf, errlen, path, "%s",
-		    strerror(errno));
-	if (fstat(fd, &st) != 0) {
-		rc = conf_secret_err(CB_ERR_IO, errbuf, errlen, path, "%s",
-		    strerror(errno));
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		rc = conf_secret_err(CB_ERR_INVALID, errbuf, errlen, path,
-		    "not a regular file");
-		goto out;
-	}
-	if (st.st_mode & 0007) {
-		rc = conf_secret_err(CB_ERR_PERM, errbuf, errlen, path,
-		    "accessible by others (mode %04o); chmod o-rwx",
-		    (unsigned)(st.st_mode & 07777));
-		goto out;
-	}
-	/* Read one byte past the limit to see whether the file is too big. */
-	while (len < sizeof(data) - 1) {
-		r = read(fd, data + len, sizeof(data) - 1 - len);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			rc = conf_secret_err(CB_ERR_IO, errbuf, errlen, path,
-			    "%s", strerror(errno));
-			goto out;
-		}
-		if (r == 0)
-			break;
-		len += (size_t)r;
-	}
-	if (len > CONFIG_SECRET_MAX) {
-		rc = conf_secret_err(CB_ERR_INVALID, errbuf, errlen, path,
-		    "larger than %d bytes", CONFIG_SECRET_MAX);
-		goto out;
-	}
-	if (len > 0 && data[len - 1] == '\n') {
-		len--;
-		if (len > 0 && data[len - 1] == '\r')
-			len--;
-	}
-	if (len == 0) {
-		rc = conf_secret_err(CB_ERR_INVALID, errbuf, errlen, path,
-		    "empty");
-		goto out;
-	}
-	if (memchr(data, '\0', len) != NULL) {
-		rc = conf_secret_err(CB_ERR_INVALID, errbuf, errlen, path,
-		    "contains a NUL byte");
-		goto out;
-	}
-	if ((*out = malloc(len + 1)) == NULL) {
-		rc = conf_secret_err(CB_ERR_NOMEM, errbuf, errlen, path,
-		    "out of memory");
-		goto out;
-	}
-	memcpy(*out, data, len);
-	(*out)[len] = '\0';
-	*out_len = len;
-	rc = CB_OK;
-out:
-	explicit_bzero(data, sizeof(data));
-	close(fd);
-	return rc;
-}
-
-void
-config_secret_free(char *secret, size_t len)
-{
-	if (secret == NULL)
-		return;
-	explicit_bzero(secret, len);
-	free(secret);
 }

@@ -13,9 +13,9 @@
  * lines are limited to CONFIG_LINE_MAX bytes.
  *
  * Secrets never appear in the file or on a command line: the database
- * password is read from password_file at load time (the file must not be
- * accessible to others: mode & 0007 == 0; one trailing newline is
- * stripped) and wiped in config_free().  Secret file paths (password_file,
+ * password is read from password_file at load time by secret_read()
+ * (core/secret.h: owner-only, bounded, one trailing newline stripped)
+ * and wiped in config_free().  Secret file paths (password_file,
  * key_file) are absolute, or relative to $CREDENTIALS_DIRECTORY when that
  * is set (systemd LoadCredential=).  Socket paths must be absolute.
  *
@@ -44,7 +44,40 @@
 /* The [chain] poll_interval_ms default, also used for a chain that has no
  * section in a process's configuration. */
 #define CONFIG_POLL_INTERVAL_MS_DEFAULT 2000
-#define CONFIG_SECRET_MAX	4096	/* bytes in a secret file */
+/*
+ * The edge's patience: nginx's fastcgi_read_timeout of location /api/ in
+ * nginx/chainbridge-server.conf (a unit test reads it there).  An answer later
+ * than this reaches the client as a 504 while the write may still commit.
+ */
+#define CONFIG_EDGE_TIMEOUT_MS	60000
+/* [api] write_timeout_ms may use at most half of it: the rest covers the
+ * statement in flight when the deadline passes and the look-up after a
+ * connection lost during COMMIT. */
+#define CONFIG_WRITE_TIMEOUT_MS_MAX	(CONFIG_EDGE_TIMEOUT_MS / 2)
+
+/*
+ * Limits the store must be able to hold (docs/store.md "Limits"):
+ *
+ * reason_detail is a TEXT column: 65535 bytes.
+ *
+ * The store's JSON functions take at most 31 nested containers (MariaDB:
+ * "Limit of 32 on JSON nested structures depth").  A write's rows travel
+ * as one JSON array of arrays, so an adjustment's metadata, nested
+ * max_json_depth - 3 deep in the body ({ adjustments [ { metadata), sits
+ * max_json_depth - 1 deep there: max_json_depth is at most 32.
+ *
+ * A write's response has at most LEDGER_RESPONSE_ROW_MAX (448) bytes per
+ * row; with an Idempotency-Key it is stored in a MEDIUMTEXT (16 MiB - 1)
+ * in one statement, which MariaDB's default max_allowed_packet (16 MiB)
+ * must carry: max_rows is at most 37000 (a static assertion in
+ * src/lib/ledger/write.c checks the sum).
+ */
+#define CONFIG_REASON_DETAIL_MAX	65535
+#define CONFIG_JSON_DEPTH_MAX		32
+#define CONFIG_MAX_ROWS_MAX		37000
+/* Idempotency keys are kept at least a day (docs/api.md), at most a year. */
+#define CONFIG_IDEM_RETENTION_MIN	86400
+#define CONFIG_IDEM_RETENTION_MAX	31536000
 
 struct db_config {
 	char		*host;		/* "127.0.0.1" */
@@ -65,12 +98,18 @@ struct api_config {
 	char		*socket;	/* "/run/chainbridge/api.sock" */
 	unsigned	 workers;	/* 4; 1..256 */
 	size_t		 max_body;	/* bytes, 1048576; 1024..67108864 */
-	unsigned	 max_rows;	/* 1000; 1..100000 */
-	size_t		 max_reason_detail; /* bytes, 1024; 1..65536 */
+	unsigned	 max_rows;	/* 1000; 1..CONFIG_MAX_ROWS_MAX */
+	size_t		 max_reason_detail; /* bytes, 1024;
+					   1..CONFIG_REASON_DETAIL_MAX */
 	size_t		 max_metadata;	/* bytes, 4096; 2..1048576 */
-	unsigned	 max_json_depth; /* 16; 2..64 */
+	unsigned	 max_json_depth; /* 16; 2..CONFIG_JSON_DEPTH_MAX */
 	unsigned	 shutdown_timeout; /* s, 10; 0..3600 */
 	unsigned	 history_max_limit; /* 200; 1..100000 */
+	unsigned	 logs_max_blocks; /* blocks per GET .../logs, 10000; 1..1000000 */
+	unsigned	 write_timeout_ms; /* a write's whole time, 15000;
+					   1000..CONFIG_WRITE_TIMEOUT_MS_MAX */
+	unsigned	 idempotency_retention; /* s, 86400;
+					   CONFIG_IDEM_RETENTION_MIN..MAX */
 };
 
 struct log_config {
@@ -143,22 +182,5 @@ const struct chain_config *config_chain(const struct config *cfg,
 
 /* Returns "depth", "safe" or "finalized" ("?" if out of range). */
 const char *config_finality_name(enum config_finality finality);
-
-/*
- * Reads a secret file (for keys and passwords): path must name a regular
- * file not accessible to others (mode & 0007 == 0) of at most
- * CONFIG_SECRET_MAX bytes, without NUL bytes, not empty after one trailing
- * "\n" or "\r\n" is stripped.  On success stores a malloc'd NUL-terminated
- * copy in *out and its length in *out_len; the caller releases it with
- * config_secret_free().  Returns CB_OK, CB_ERR_IO (cannot open/read),
- * CB_ERR_PERM (mode), CB_ERR_INVALID (not regular, empty, NUL, too large)
- * or CB_ERR_NOMEM, with a message (path + reason, never content) in
- * errbuf.  All intermediate copies are wiped.
- */
-enum cb_err config_read_secret(const char *path, char **out, size_t *out_len,
-    char *errbuf, size_t errlen);
-
-/* Wipes len bytes of secret and frees it.  NULL-safe. */
-void config_secret_free(char *secret, size_t len);
 
 #endif

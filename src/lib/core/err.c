@@ -23,6 +23,8 @@ static const struct {
 	[CB_ERR_PERM] =         { "perm", "permission denied" },
 	[CB_ERR_INTERNAL] =     { "internal", "internal error" },
 	[CB_ERR_LEASE_LOST] =   { "lease_lost", "lease lost to another process" },
+	[CB_ERR_TIMEOUT] =      { "timeout", "deadline passed" },
+	[CB_ERR_DB_UNKNOWN] =   { "db_unknown", "transaction outcome unknown" },
 };
 
 const char *

@@ -27,6 +27,8 @@ enum cb_err {
 	CB_ERR_PERM,         /* permission or mode check failed */
 	CB_ERR_INTERNAL,     /* programmer error caught at run time */
 	CB_ERR_LEASE_LOST,   /* this process no longer holds the lease it writes under */
+	CB_ERR_TIMEOUT,      /* a deadline passed before the work could be done */
+	CB_ERR_DB_UNKNOWN,   /* connection lost during COMMIT: outcome unknown */
 	CB_ERR__MAX
 };
 

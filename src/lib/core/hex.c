@@ -5,9 +5,9 @@
 
 #include "core/hex.h"
 
-/* Returns the value of hex digit c, or -1 when c is not one. */
+/* Returns the value of hex digit c, or -1 when c is not one; see hex.h. */
 int
-hex_nibble(char c)
+hex_digit_value(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -34,8 +34,8 @@ hex_decode(uint8_t *out, size_t cap, const char *s, size_t len, size_t *outlen)
 	if (n > cap)
 		return -1;
 	for (i = 0; i < n; i++) {
-		int hi = hex_nibble(s[2 * i]);
-		int lo = hex_nibble(s[2 * i + 1]);
+		int hi = hex_digit_value(s[2 * i]);
+		int lo = hex_digit_value(s[2 * i + 1]);
 
 		if (hi < 0 || lo < 0)
 			return -1;

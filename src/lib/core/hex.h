@@ -8,8 +8,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Returns the value 0..15 of one hex digit (either case), or -1. */
-int	hex_nibble(char c);
+/*
+ * Returns the value 0..15 of one ASCII hex digit (0-9, a-f, A-F), or -1
+ * for any other character.  The project's one hex-digit decoder: every
+ * parser of hex text (data, quantities, addresses, percent escapes, JSON
+ * \u escapes) goes through it.
+ */
+int	hex_digit_value(char c);
 
 /*
  * Decodes len characters at s (not necessarily NUL-terminated): an optional

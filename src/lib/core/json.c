@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "core/buf.h"
+#include "core/hex.h"
 #include "core/json.h"
 
 /* Depth limit used whatever the caller asks, to bound the scanner's stack. */
@@ -116,18 +117,6 @@ json_scan_syntax(struct json_scan *sc, const char *path, const char *what)
 	return false;
 }
 
-static int
-json_hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Reads the 4 hex digits of a \u escape at sc->pos into *cp. */
 static bool
 json_scan_hex4(struct json_scan *sc, unsigned *cp)
@@ -138,7 +127,7 @@ json_scan_hex4(struct json_scan *sc, unsigned *cp)
 		return false;
 	*cp = 0;
 	for (i = 0; i < 4; i++) {
-		if ((v = json_hexval(sc->s[sc->pos + (size_t)i])) < 0)
+		if ((v = hex_digit_value(sc->s[sc->pos + (size_t)i])) < 0)
 			return false;
 		*cp = (*cp << 4) | (unsigned)v;
 	}

@@ -61,7 +61,7 @@ address_parse(const char *s, size_t len, struct address *out)
 	if (s == NULL || len != ADDRESS_HEX_LEN || s[0] != '0' || s[1] != 'x')
 		return ADDRESS_BAD_SYNTAX;
 	for (i = 2; i < ADDRESS_HEX_LEN; i++) {
-		if (hex_nibble(s[i]) < 0)
+		if (hex_digit_value(s[i]) < 0)
 			return ADDRESS_BAD_SYNTAX;
 		if (s[i] >= 'a' && s[i] <= 'f')
 			has_lower = true;

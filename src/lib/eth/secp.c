@@ -5,25 +5,20 @@
 #include "config.h"
 
 #include <sys/random.h>
-#include <sys/stat.h>
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <secp256k1.h>
 #include <secp256k1_recovery.h>
 
 #include "core/hex.h"
+#include "core/secret.h"
 #include "eth/keccak.h"
 #include "eth/secp.h"
-
-/* Longest key file accepted: "0x" + 64 digits + "\r\n", with room to spare. */
-#define SECP_KEY_FILE_MAX	128
 
 struct secp_key {
 	uint8_t		secret[SECP_KEY_LEN];
@@ -139,16 +134,13 @@ out:
 }
 
 /*
- * Parses a key file's contents: optional "0x", 64 hex digits, optional
- * "\n" or "\r\n".  Writes the secret to out.
+ * Parses a key file's contents, as secret_read() gives them (the one
+ * trailing newline already stripped): optional "0x", 64 hex digits.
+ * Writes the secret to out.
  */
 static enum cb_err
 secp_parse_key_text(const char *text, size_t len, uint8_t out[SECP_KEY_LEN])
 {
-	if (len >= 1 && text[len - 1] == '\n')
-		len--;
-	if (len >= 1 && text[len - 1] == '\r')
-		len--;
 	if (len >= 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) {
 		text += 2;
 		len -= 2;
@@ -162,64 +154,20 @@ secp_parse_key_text(const char *text, size_t len, uint8_t out[SECP_KEY_LEN])
 enum cb_err
 secp_key_load(const char *path, struct secp_key **out, char *errbuf, size_t errlen)
 {
-	char text[SECP_KEY_FILE_MAX + 1];
+	char reason[512];
+	char *text = NULL;
 	uint8_t secret[SECP_KEY_LEN];
-	struct stat st;
 	size_t len = 0;
-	ssize_t n;
 	enum cb_err rc;
-	int fd = -1;
 
 	*out = NULL;
 	secp_errf(errbuf, errlen, "%s", "");
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0) {
-		secp_errf(errbuf, errlen, "key file %s: %s", path, strerror(errno));
-		rc = CB_ERR_IO;
+	rc = secret_read(path, &text, &len, reason, sizeof(reason));
+	if (rc != CB_OK) {
+		secp_errf(errbuf, errlen, "key file %s", reason);
 		goto out;
 	}
-	if (fstat(fd, &st) != 0) {
-		secp_errf(errbuf, errlen, "key file %s: %s", path, strerror(errno));
-		rc = CB_ERR_IO;
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		secp_errf(errbuf, errlen, "key file %s: not a regular file", path);
-		rc = CB_ERR_INVALID;
-		goto out;
-	}
-	if (st.st_uid != geteuid()) {
-		secp_errf(errbuf, errlen, "key file %s: owned by uid %lu, not by the "
-		    "running user (uid %lu); refusing it", path,
-		    (unsigned long)st.st_uid, (unsigned long)geteuid());
-		rc = CB_ERR_PERM;
-		goto out;
-	}
-	if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
-		secp_errf(errbuf, errlen, "key file %s: mode %04o gives group or "
-		    "other access; refusing it (chmod 600 it)", path,
-		    (unsigned)(st.st_mode & 07777));
-		rc = CB_ERR_PERM;
-		goto out;
-	}
-	/* Read one byte past the limit to tell "too long" from "exactly full". */
-	for (;;) {
-		n = read(fd, text + len, sizeof(text) - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			secp_errf(errbuf, errlen, "key file %s: %s", path, strerror(errno));
-			rc = CB_ERR_IO;
-			goto out;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-		if (len == sizeof(text))
-			break;
-	}
-	if (len > SECP_KEY_FILE_MAX ||
-	    secp_parse_key_text(text, len, secret) != CB_OK) {
+	if (secp_parse_key_text(text, len, secret) != CB_OK) {
 		secp_errf(errbuf, errlen, "key file %s: expected 64 hex digits "
 		    "(optionally after 0x) and at most one newline", path);
 		rc = CB_ERR_INVALID;
@@ -232,10 +180,8 @@ secp_key_load(const char *path, struct secp_key **out, char *errbuf, size_t errl
 	else if (rc != CB_OK)
 		secp_errf(errbuf, errlen, "key file %s: %s", path, cb_strerror(rc));
 out:
-	explicit_bzero(text, sizeof(text));
+	secret_free(text, len);
 	explicit_bzero(secret, sizeof(secret));
-	if (fd >= 0)
-		close(fd);
 	return rc;
 }
 

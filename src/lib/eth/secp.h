@@ -52,12 +52,15 @@ void		secp_cleanup(void);
 
 /*
  * Loads a private key from the file at path: 64 hex digits, optionally
- * after "0x" and optionally followed by one newline.  The file must be a
- * regular file owned by the effective user with no group or other
- * permission bits (mode 0600 or 0400); otherwise CB_ERR_PERM.  CB_ERR_IO
- * when it cannot be opened or read, CB_ERR_INVALID for bad contents or a
- * key that is not a valid secp256k1 secret, CB_ERR_CRYPTO, CB_ERR_NOMEM.
- * On error a one-line reason naming the file (never any key material) is
+ * after "0x" and optionally followed by one newline.  The file is read by
+ * secret_read() (core/secret.h), under the one policy for secret files:
+ * a regular file, not a symbolic link, owned by the effective user (or
+ * root), with no group or other permission bits (mode 0600 or 0400; the
+ * one exception is a systemd credential's ACL); otherwise CB_ERR_PERM
+ * (owner, mode) or CB_ERR_INVALID (link, not regular).  CB_ERR_IO when it
+ * cannot be opened or read, CB_ERR_INVALID for bad contents or a key that
+ * is not a valid secp256k1 secret, CB_ERR_CRYPTO, CB_ERR_NOMEM.  On error
+ * a one-line reason "key file PATH: ..." (never any key material) is
  * written to errbuf (may be NULL when errlen is 0).  On success *out is
  * the caller's, to release with secp_key_free().  Every buffer that held
  * key material is wiped.

@@ -1,7 +1,11 @@
 # src/lib/ledger/ledger.mk: the ledger layer shared by the API and the chain
-# daemon: the settlement state machine and the batch strategy's rule.
+# daemon: the settlement state machine, the batch strategy's rule, the
+# write transaction, wallet bindings and the per-process registry cache.
 src_lib_libchainbridge_a_SOURCES += src/lib/ledger/status.c src/lib/ledger/status.h \
-	src/lib/ledger/rule.c src/lib/ledger/rule.h
+	src/lib/ledger/rule.c src/lib/ledger/rule.h \
+	src/lib/ledger/write.c src/lib/ledger/write.h \
+	src/lib/ledger/wallet.c src/lib/ledger/wallet.h \
+	src/lib/ledger/cache.c src/lib/ledger/cache.h
 
 check_PROGRAMS += tests/unit/test_settle_status tests/unit/test_settle_rule
 TESTS += tests/unit/test_settle_status tests/unit/test_settle_rule

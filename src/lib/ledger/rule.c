@@ -100,18 +100,20 @@ settle_outlook_read(struct db *db, const struct token *tok, const struct strateg
 		goto out;
 	rc = CB_ERR_DB;
 	r = db_fetch(db, ST_LEDGER_PENDING_STATS, &row);
-	if (r != 1 || !db_col_u64(&row, 0, &count) || !db_col_u64(&row, 3, &flag) ||
-	    !db_col_i64(&row, 4, &out->now) || row.val[1] == NULL)
+	if (r != 1 || !db_col_u64(&row, STATS_COL_COUNT, &count) ||
+	    !db_col_u64(&row, STATS_COL_PRIORITY, &flag) ||
+	    !db_col_i64(&row, STATS_COL_NOW, &out->now) || row.val[STATS_COL_VALUE] == NULL)
 		goto done;
 	out->count = count;
 	out->priority = flag != 0;
-	if (amount_from_db(&out->value, row.val[1], row.len[1]) != 0) {
+	if (amount_from_db(&out->value, row.val[STATS_COL_VALUE],
+	    row.len[STATS_COL_VALUE]) != 0) {
 		/* Past 65 digits the sum is above any threshold anyway. */
 		out->value_huge = true;
 		amount_zero(&out->value);
 	}
-	if (row.val[2] != NULL) {
-		if (!db_col_i64(&row, 2, &t))
+	if (row.val[STATS_COL_OLDEST] != NULL) {
+		if (!db_col_i64(&row, STATS_COL_OLDEST, &t))
 			goto done;
 		out->has_oldest = true;
 		out->oldest = t;

@@ -196,6 +196,31 @@ change_status_pins_wallet(enum change_status s)
 	return s == CHANGE_BATCHED || s == CHANGE_SUBMITTED || s == CHANGE_CONFIRMED;
 }
 
+size_t
+change_status_list(bool (*pred)(enum change_status), char *out, size_t cap)
+{
+	size_t len = 0, n;
+	unsigned s;
+
+	if (cap == 0)
+		return 0;
+	out[0] = '\0';
+	for (s = 0; s < CHANGE_STATUS__MAX; s++) {
+		if (!pred((enum change_status)s))
+			continue;
+		n = strlen(change_names[s]);
+		if (len + (len > 0) + n + 1 > cap) {
+			out[0] = '\0';
+			return 0;
+		}
+		if (len > 0)
+			out[len++] = ',';
+		memcpy(out + len, change_names[s], n + 1);
+		len += n;
+	}
+	return len;
+}
+
 bool
 change_status_in_flight(enum change_status s)
 {

@@ -81,6 +81,17 @@ bool		 batch_status_final(enum batch_status s);
  */
 bool		 change_status_pins_wallet(enum change_status s);
 
+/*
+ * Writes the names of the change statuses for which pred is true, in enum
+ * order, as a comma list ("batched,submitted,confirmed") into out (cap
+ * bytes, NUL-terminated): the form MySQL's FIND_IN_SET takes, so a
+ * statement can filter on a rule of this file instead of a copy of it.
+ * Returns the length, or 0 (out = "") when nothing matches or it does
+ * not fit.
+ */
+size_t		 change_status_list(bool (*pred)(enum change_status), char *out,
+		    size_t cap);
+
 /* True while a change counts as unsettled (pending_balance minus
  * confirmed_balance is the sum of these changes and of failed ones). */
 bool		 change_status_in_flight(enum change_status s);

@@ -10,6 +10,7 @@
 
 #include <string.h>
 
+#include "core/hex.h"
 #include "money/u256.h"
 
 #if !defined(__SIZEOF_INT128__)
@@ -20,18 +21,6 @@ __extension__ typedef unsigned __int128 u128;
 
 /* 10^19 is the largest power of ten that fits in 64 bits. */
 #define POW10_19 UINT64_C(10000000000000000000)
-
-static int
-u256_hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 /* Sets *r to zero. */
 void
@@ -298,7 +287,7 @@ u256_from_hex(u256 *r, const char *s, size_t len, bool strict)
 	if (strict && (len == 0 || (len > 1 && s[0] == '0')))
 		return -1;
 	for (i = 0; i < len; i++)
-		if (u256_hexval(s[i]) < 0)
+		if (hex_digit_value(s[i]) < 0)
 			return -1;
 	for (start = 0; start < len && s[start] == '0'; start++)
 		;
@@ -308,7 +297,7 @@ u256_from_hex(u256 *r, const char *s, size_t len, bool strict)
 	for (i = start; i < len; i++) {
 		size_t bit = (len - 1 - i) * 4;
 
-		t.limb[bit / 64] |= (uint64_t)u256_hexval(s[i]) << (bit % 64);
+		t.limb[bit / 64] |= (uint64_t)hex_digit_value(s[i]) << (bit % 64);
 	}
 	*r = t;
 	return 0;

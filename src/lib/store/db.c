@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 #include <errmsg.h>
 #include <mysqld_error.h>
 
+#include "core/monotime.h"
 #include "store/db.h"
 
 /* Room each text column starts with; grown on truncation. */
@@ -40,6 +42,9 @@ struct db {
 	const char *const	*sql;
 	unsigned		 nstmts;
 	struct db_stmt		*stmts;
+	unsigned		 lock_wait;	/* the session's innodb_lock_wait_timeout */
+	unsigned		 lock_wait_base; /* what each transaction starts with */
+	unsigned long		 max_packet;	/* the server's max_allowed_packet */
 	unsigned		 last_errno;
 	char			 last_error[512];
 };
@@ -122,7 +127,28 @@ db_release_all(struct db *db)
 		db_stmt_release(&db->stmts[i]);
 }
 
-/* Session settings every connection needs: UTC, strict SQL, READ COMMITTED. */
+/* Parses the unsigned decimal text of a plain query's column. */
+static bool
+db_text_ulong(const char *s, unsigned long *out)
+{
+	unsigned long v = 0;
+
+	if (s == NULL || *s == '\0')
+		return false;
+	for (; *s != '\0'; s++) {
+		if (*s < '0' || *s > '9' || v > (ULONG_MAX - 9) / 10)
+			return false;
+		v = v * 10 + (unsigned long)(*s - '0');
+	}
+	*out = v;
+	return true;
+}
+
+/*
+ * Session settings every connection needs: UTC, strict SQL, READ
+ * COMMITTED; then what the server allows (max_allowed_packet) and the
+ * lock wait every transaction starts with.
+ */
 static enum cb_err
 db_session_setup(struct db *db)
 {
@@ -133,33 +159,31 @@ db_session_setup(struct db *db)
 		"SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED",
 		"SET NAMES utf8mb4 COLLATE utf8mb4_unicode_ci",
 	};
-	MYSQL_STMT *st = NULL;
-	MYSQL_BIND bind;
-	unsigned long long wait;
-	enum cb_err rc;
+	MYSQL_RES *res;
+	MYSQL_ROW row;
+	unsigned long packet = 0, wait = 0;
+	bool ok;
 	size_t i;
 
 	for (i = 0; i < sizeof(setup) / sizeof(setup[0]); i++)
 		if (mysql_query(db->conn, setup[i]) != 0)
 			return db_fail_conn(db);
-	if (db->conf.lock_wait_timeout == 0)
-		return CB_OK;
-	/* The timeout is a value: it goes through a prepared statement too. */
-	if ((st = mysql_stmt_init(db->conn)) == NULL)
+	if (mysql_query(db->conn, "SELECT @@max_allowed_packet,"
+	    " @@SESSION.innodb_lock_wait_timeout") != 0 ||
+	    (res = mysql_store_result(db->conn)) == NULL)
 		return db_fail_conn(db);
-	rc = CB_OK;
-	wait = db->conf.lock_wait_timeout;
-	memset(&bind, 0, sizeof(bind));
-	bind.buffer_type = MYSQL_TYPE_LONGLONG;
-	bind.buffer = &wait;
-	bind.is_unsigned = 1;
-	static const char q[] = "SET SESSION innodb_lock_wait_timeout = ?";
-	if (mysql_stmt_prepare(st, q, sizeof(q) - 1) != 0 ||
-	    mysql_stmt_bind_param(st, &bind) != 0 ||
-	    mysql_stmt_execute(st) != 0)
-		rc = db_fail_stmt(db, st);
-	mysql_stmt_close(st);
-	return rc;
+	ok = (row = mysql_fetch_row(res)) != NULL && db_text_ulong(row[0], &packet) &&
+	    db_text_ulong(row[1], &wait) && wait <= UINT_MAX;
+	mysql_free_result(res);
+	if (!ok) {
+		db_set_error(db, 0, "cannot read the session's limits");
+		return CB_ERR_DB;
+	}
+	db->max_packet = packet;
+	db->lock_wait = (unsigned)wait;
+	db->lock_wait_base = db->conf.lock_wait_timeout != 0 ?
+	    db->conf.lock_wait_timeout : (unsigned)wait;
+	return db_lock_wait_set(db, db->lock_wait_base);
 }
 
 static enum cb_err
@@ -252,7 +276,7 @@ db_ping(struct db *db)
 }
 
 static enum cb_err
-db_prepare(struct db *db, unsigned idx)
+db_stmt_prepare(struct db *db, unsigned idx)
 {
 	struct db_stmt *s = &db->stmts[idx];
 	const char *q = db->sql[idx];
@@ -375,7 +399,7 @@ db_exec(struct db *db, unsigned idx, const struct db_param *params, unsigned npa
 	}
 	s = &db->stmts[idx];
 	db_done(db, idx);
-	if (s->st == NULL && (rc = db_prepare(db, idx)) != CB_OK)
+	if (s->st == NULL && (rc = db_stmt_prepare(db, idx)) != CB_OK)
 		return rc;
 	if (mysql_stmt_param_count(s->st) != nparams) {
 		db_set_error(db, 0, "parameter count does not match statement");
@@ -397,6 +421,32 @@ db_exec(struct db *db, unsigned idx, const struct db_param *params, unsigned npa
 		return db_fail_stmt(db, s->st);
 	s->has_result = true;
 	return CB_OK;
+}
+
+enum cb_err
+db_prepare(struct db *db, unsigned idx)
+{
+	if (idx >= db->nstmts) {
+		db_set_error(db, 0, "bad statement index");
+		return CB_ERR_INTERNAL;
+	}
+	if (db->stmts[idx].st != NULL)
+		return CB_OK;
+	return db_stmt_prepare(db, idx);
+}
+
+unsigned
+db_result_cols(const struct db *db, unsigned idx)
+{
+	return idx < db->nstmts ? db->stmts[idx].ncols : 0;
+}
+
+unsigned
+db_param_count(const struct db *db, unsigned idx)
+{
+	if (idx >= db->nstmts || db->stmts[idx].st == NULL)
+		return 0;
+	return (unsigned)mysql_stmt_param_count(db->stmts[idx].st);
 }
 
 /* Grow the truncated columns of the current row and fetch them again. */
@@ -515,32 +565,102 @@ db_rollback(struct db *db)
 		(void)mysql_rollback(db->conn);
 }
 
+/* Sleeps before a retry; never past deadline_ms (when not 0). */
 static void
-db_backoff(unsigned attempt)
+db_backoff(unsigned attempt, uint64_t deadline_ms)
 {
 	unsigned char r = 0;
 	struct timespec ts;
+	uint64_t now;
 	long ms;
 
-	(void)getrandom(&r, 1, GRND_NONBLOCK);
+	/* Jitter only: without random bytes there is none, which is fine
+	 * (and _FORTIFY_SOURCE makes an ignored result a warning). */
+	if (getrandom(&r, 1, GRND_NONBLOCK) != 1)
+		r = 0;
 	/* 1..8 ms on the first retry, doubling, capped near 200 ms. */
 	ms = (1L << (attempt < 5 ? attempt : 5)) + (r % 8);
+	if (deadline_ms != 0) {
+		now = monotime_ms();
+		if (now >= deadline_ms)
+			return;
+		if ((uint64_t)ms > deadline_ms - now)
+			ms = (long)(deadline_ms - now);
+	}
 	ts.tv_sec = 0;
 	ts.tv_nsec = ms * 1000000L;
 	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
 		;
 }
 
-enum cb_err
-db_txn(struct db *db, db_txn_fn fn, void *arg)
+unsigned
+db_lock_wait(const struct db *db)
 {
-	unsigned attempt, max = db->conf.retries;
+	return db->lock_wait;
+}
+
+unsigned
+db_lock_wait_base(const struct db *db)
+{
+	return db->lock_wait_base;
+}
+
+enum cb_err
+db_lock_wait_set(struct db *db, unsigned seconds)
+{
+	int idx = db->conf.lock_wait_stmt;
+	enum cb_err rc;
+
+	if (seconds == db->lock_wait)
+		return CB_OK;
+	if (idx < 0 || (unsigned)idx >= db->nstmts) {
+		db_set_error(db, 0, "no statement to set the lock wait");
+		return CB_ERR_INTERNAL;
+	}
+	if ((rc = DB_EXEC(db, (unsigned)idx, DB_U64(seconds))) != CB_OK)
+		return rc;
+	db->lock_wait = seconds;
+	return CB_OK;
+}
+
+unsigned long
+db_max_packet(const struct db *db)
+{
+	return db->max_packet;
+}
+
+/*
+ * The lock wait of the next attempt: the base, cut so that a wait that
+ * times out still leaves half a second before the deadline.  0 when no
+ * attempt should start any more.
+ */
+static unsigned
+db_attempt_wait(const struct db *db, uint64_t deadline_ms)
+{
+	uint64_t now = monotime_ms(), left;
+
+	if (deadline_ms == 0)
+		return db->lock_wait_base;
+	if (now >= deadline_ms || (left = deadline_ms - now) < DB_TXN_MIN_ATTEMPT_MS)
+		return 0;
+	left = (left - 500) / 1000;
+	return left < db->lock_wait_base ? (unsigned)left : db->lock_wait_base;
+}
+
+enum cb_err
+db_txn_until(struct db *db, uint64_t deadline_ms, db_txn_fn fn, void *arg)
+{
+	unsigned attempt, max = db->conf.retries, wait;
 	bool reconnected = false;
 	enum cb_err rc = CB_ERR_INTERNAL;
 
 	for (attempt = 0; attempt <= max; attempt++) {
 		if (db->conn == NULL && (rc = db_reconnect(db)) != CB_OK)
 			return rc;
+		if ((wait = db_attempt_wait(db, deadline_ms)) == 0)
+			return CB_ERR_TIMEOUT;
+		if ((rc = db_lock_wait_set(db, wait)) != CB_OK)
+			goto failed;
 		if ((rc = db_begin(db)) != CB_OK)
 			goto failed;
 		if ((rc = fn(db, arg)) != CB_OK)
@@ -550,7 +670,7 @@ db_txn(struct db *db, db_txn_fn fn, void *arg)
 		if (rc == CB_ERR_DB_GONE) {
 			/* COMMIT may or may not have happened: never guess. */
 			db_reconnect(db);
-			return CB_ERR_DB_GONE;
+			return CB_ERR_DB_UNKNOWN;
 		}
 failed:
 		if (rc == CB_ERR_DB_GONE) {
@@ -563,9 +683,18 @@ failed:
 		if (rc != CB_ERR_DB_RETRY)
 			return rc;
 		if (attempt < max)
-			db_backoff(attempt);
+			db_backoff(attempt, deadline_ms);
 	}
+	/* Lock waits cut short by the deadline end here too. */
+	if (rc == CB_ERR_DB_RETRY && deadline_ms != 0 && db_attempt_wait(db, deadline_ms) == 0)
+		return CB_ERR_TIMEOUT;
 	return rc;
+}
+
+enum cb_err
+db_txn(struct db *db, db_txn_fn fn, void *arg)
+{
+	return db_txn_until(db, 0, fn, arg);
 }
 
 unsigned

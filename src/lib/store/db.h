@@ -3,7 +3,7 @@
  * transactions, deadlock retry and reconnection.
  *
  * Each binary keeps all its SQL in one array indexed by an enum (see
- * src/api/stmts.c and friends) and hands it to db_open().  Statements are
+ * src/lib/store/stmts.c) and hands it to db_open().  Statements are
  * prepared on first use and kept for the connection's life; after a lost
  * connection they are re-prepared.  Every value travels through MYSQL_BIND:
  * no SQL is ever built from values.
@@ -35,6 +35,10 @@ struct db_conf {
 	unsigned	 write_timeout;
 	unsigned	 lock_wait_timeout;	/* innodb_lock_wait_timeout, s; 0 = server default */
 	unsigned	 retries;		/* extra attempts of a whole transaction on deadlock */
+	/* Index in the statement table of the statement that sets the
+	 * session's innodb_lock_wait_timeout (one '?', seconds), or -1 when
+	 * the table has none (then lock waits are never changed). */
+	int		 lock_wait_stmt;
 };
 
 enum db_param_type {
@@ -98,6 +102,17 @@ enum cb_err	 db_exec(struct db *, unsigned idx, const struct db_param *params,
 	    sizeof((const struct db_param[]){ __VA_ARGS__ }) / sizeof(struct db_param))
 #define DB_EXEC0(db, idx)	db_exec((db), (idx), NULL, 0)
 
+/*
+ * Prepares statement idx now if it is not prepared yet (db_exec does it
+ * on first use).  Returns CB_OK, or the server's verdict (CB_ERR_DB for a
+ * statement the schema refuses, with db_error() saying why).
+ */
+enum cb_err	 db_prepare(struct db *, unsigned idx);
+/* Result columns and '?' parameters of prepared statement idx (0 when it
+ * is not prepared or has none). */
+unsigned	 db_result_cols(const struct db *, unsigned idx);
+unsigned	 db_param_count(const struct db *, unsigned idx);
+
 /* Next row of the last db_exec of idx: 1 row, 0 no more rows, -1 error. */
 int		 db_fetch(struct db *, unsigned idx, struct db_row *row);
 /* Release the buffered result of idx early (db_exec does it too). */
@@ -105,6 +120,21 @@ void		 db_done(struct db *, unsigned idx);
 
 uint64_t	 db_affected(struct db *, unsigned idx);
 uint64_t	 db_insert_id(struct db *, unsigned idx);
+
+/*
+ * The session's innodb_lock_wait_timeout in seconds as this handle knows
+ * it, and the base value it was opened with (conf.lock_wait_timeout, or
+ * the server's default).  db_lock_wait_set() changes the session's value
+ * (a no-op when it is already that); it needs conf.lock_wait_stmt.
+ * Returns CB_OK or a store error.
+ */
+unsigned	 db_lock_wait(const struct db *);
+unsigned	 db_lock_wait_base(const struct db *);
+enum cb_err	 db_lock_wait_set(struct db *, unsigned seconds);
+
+/* The server's max_allowed_packet in bytes, read at (re)connect: no value
+ * of one statement may come near it. */
+unsigned long	 db_max_packet(const struct db *);
 
 /* Run a statement without values (DDL, START TRANSACTION, ...). */
 enum cb_err	 db_query_plain(struct db *, const char *sql);
@@ -117,13 +147,26 @@ void		 db_rollback(struct db *);
  * Run fn(db, arg) inside a transaction and commit.  A CB_ERR_DB_RETRY from
  * fn or from COMMIT rolls back and runs the whole transaction again, up to
  * the configured number of retries, with a short random backoff.  A lost
- * connection before COMMIT is reconnected and retried once; a connection
- * lost during COMMIT is returned as CB_ERR_DB_GONE (the outcome is unknown,
- * so it is never blindly repeated).  Any other error rolls back and returns.
- * fn must be repeatable: it may run several times.
+ * connection before COMMIT is reconnected and retried once.  A connection
+ * lost during COMMIT is reconnected and returned as CB_ERR_DB_UNKNOWN:
+ * the transaction may or may not have committed, so it is never blindly
+ * repeated; the caller finds out from what it wrote.  Any other error
+ * rolls back and returns.  fn must be repeatable: it may run several times.
+ * Each transaction runs with the session's base lock wait.
  */
 typedef enum cb_err (*db_txn_fn)(struct db *, void *arg);
 enum cb_err	 db_txn(struct db *, db_txn_fn fn, void *arg);
+
+/*
+ * db_txn bounded by deadline_ms (monotonic, monotime_ms(); 0 = none): an
+ * attempt starts only with at least DB_TXN_MIN_ATTEMPT_MS left, its lock
+ * waits are cut to fit the time left, and no backoff sleeps past the
+ * deadline.  Returns CB_ERR_TIMEOUT when the deadline stopped it (rolled
+ * back: nothing written), else as db_txn.
+ */
+#define DB_TXN_MIN_ATTEMPT_MS	1500
+enum cb_err	 db_txn_until(struct db *, uint64_t deadline_ms, db_txn_fn fn,
+		    void *arg);
 
 /* The last server error: number and message (for logs, never for clients). */
 unsigned	 db_errno(const struct db *);

@@ -106,24 +106,27 @@ registry_token_from_row(const struct db_row *row, struct token *t)
 	uint64_t id, dec, enabled;
 	int set;
 
-	/* id, chain, chain_id, symbol, name, address, decimals, settlement, features, enabled */
 	memset(t, 0, sizeof(*t));
-	if (row->ncols < 10 || !db_col_u64(row, 0, &id) || id > UINT32_MAX ||
-	    !registry_col_str(row, 1, t->chain, sizeof(t->chain)) ||
-	    !db_col_u64(row, 2, &t->chain_id) ||
-	    !registry_col_str(row, 3, t->symbol, sizeof(t->symbol)) ||
-	    !registry_col_str(row, 4, t->name, sizeof(t->name)) ||
-	    row->val[5] == NULL || row->len[5] != ADDRESS_LEN ||
-	    !db_col_u64(row, 6, &dec) || dec > AMOUNT_DECIMALS_MAX ||
-	    row->val[7] == NULL ||
-	    (set = registry_settlement_parse(row->val[7], row->len[7])) < 0 ||
-	    row->val[8] == NULL || !db_col_u64(row, 9, &enabled))
+	if (row->ncols < TOKEN_COL__MAX || !db_col_u64(row, TOKEN_COL_ID, &id) ||
+	    id > UINT32_MAX ||
+	    !registry_col_str(row, TOKEN_COL_CHAIN, t->chain, sizeof(t->chain)) ||
+	    !db_col_u64(row, TOKEN_COL_CHAIN_ID, &t->chain_id) ||
+	    !registry_col_str(row, TOKEN_COL_SYMBOL, t->symbol, sizeof(t->symbol)) ||
+	    !registry_col_str(row, TOKEN_COL_NAME, t->name, sizeof(t->name)) ||
+	    row->val[TOKEN_COL_ADDRESS] == NULL || row->len[TOKEN_COL_ADDRESS] != ADDRESS_LEN ||
+	    !db_col_u64(row, TOKEN_COL_DECIMALS, &dec) || dec > AMOUNT_DECIMALS_MAX ||
+	    row->val[TOKEN_COL_SETTLEMENT] == NULL ||
+	    (set = registry_settlement_parse(row->val[TOKEN_COL_SETTLEMENT],
+	    row->len[TOKEN_COL_SETTLEMENT])) < 0 ||
+	    row->val[TOKEN_COL_FEATURES] == NULL ||
+	    !db_col_u64(row, TOKEN_COL_ENABLED, &enabled))
 		return CB_ERR_DB;
 	t->id = (uint32_t)id;
-	memcpy(t->address.bytes, row->val[5], ADDRESS_LEN);
+	memcpy(t->address.bytes, row->val[TOKEN_COL_ADDRESS], ADDRESS_LEN);
 	t->decimals = (unsigned)dec;
 	t->settlement = (enum token_settlement)set;
-	if ((set = registry_features_parse(row->val[8], row->len[8])) < 0)
+	if ((set = registry_features_parse(row->val[TOKEN_COL_FEATURES],
+	    row->len[TOKEN_COL_FEATURES])) < 0)
 		return CB_ERR_DB;
 	t->features = (unsigned)set;
 	t->enabled = enabled != 0;
@@ -183,54 +186,96 @@ registry_token_validate(const struct token *t, char *errbuf, size_t errlen)
 	return CB_OK;
 }
 
-enum cb_err
-registry_token_save(struct db *db, struct token *t, bool create, char *errbuf, size_t errlen)
+struct token_update {
+	struct token	*t;
+	const char	*features;
+	char		*errbuf;
+	size_t		 errlen;
+};
+
+/*
+ * The update of a token, one transaction: the token row is locked first
+ * (ST_TOKEN_LOCK), which waits for every write of the token in flight and
+ * holds new ones back, so "no ledger row exists" stays true until the new
+ * decimals commit, and a write validated against the old ones sees the
+ * change inside its own transaction (ST_LEDGER_CHANGES_INSERT).
+ */
+static enum cb_err
+registry_token_update_txn(struct db *db, void *arg)
 {
-	char feats[64];
-	struct token old;
+	struct token_update *tu = arg;
+	struct token *t = tu->t, old;
 	struct db_row row;
 	enum cb_err rc;
-	size_t symlen = strlen(t->symbol);
+	bool used;
+	int r;
 
-	if ((rc = registry_token_validate(t, errbuf, errlen)) != CB_OK)
+	if ((rc = DB_EXEC(db, ST_TOKEN_LOCK, DB_CSTR(t->symbol))) != CB_OK)
 		return rc;
-	registry_features_format(t->features, feats, sizeof(feats));
-	rc = registry_token_get(db, t->symbol, symlen, &old);
-	if (rc != CB_OK && rc != CB_ERR_NOT_FOUND)
+	r = db_fetch(db, ST_TOKEN_LOCK, &row);
+	rc = r < 0 ? CB_ERR_DB : r == 0 ? CB_ERR_NOT_FOUND : registry_token_from_row(&row, &old);
+	db_done(db, ST_TOKEN_LOCK);
+	if (rc == CB_ERR_NOT_FOUND)
+		return registry_fail(tu->errbuf, tu->errlen, rc, "symbol: no such token");
+	if (rc != CB_OK)
 		return rc;
-	if (create && rc == CB_OK)
-		return registry_fail(errbuf, errlen, CB_ERR_CONFLICT,
-		    "symbol: a token with this symbol exists");
-	if (!create && rc == CB_ERR_NOT_FOUND)
-		return registry_fail(errbuf, errlen, CB_ERR_NOT_FOUND, "symbol: no such token");
-	if (!create && old.decimals != t->decimals) {
+	if (old.decimals != t->decimals) {
 		if ((rc = DB_EXEC(db, ST_TOKEN_HAS_LEDGER, DB_U64(old.id))) != CB_OK)
 			return rc;
-		int r = db_fetch(db, ST_TOKEN_HAS_LEDGER, &row);
-		bool used = r == 1 && row.val[0] != NULL && row.val[0][0] == '1';
+		r = db_fetch(db, ST_TOKEN_HAS_LEDGER, &row);
+		used = r == 1 && row.val[SCALAR_COL_VALUE] != NULL &&
+		    row.val[SCALAR_COL_VALUE][0] == '1';
 		db_done(db, ST_TOKEN_HAS_LEDGER);
 		if (r < 0)
 			return CB_ERR_DB;
 		if (used)
-			return registry_fail(errbuf, errlen, CB_ERR_CONFLICT,
+			return registry_fail(tu->errbuf, tu->errlen, CB_ERR_CONFLICT,
 			    "decimals: cannot change once the token has ledger entries");
 	}
-	if (create)
-		rc = DB_EXEC(db, ST_TOKEN_INSERT, DB_CSTR(t->chain), DB_U64(t->chain_id),
-		    DB_CSTR(t->symbol), DB_CSTR(t->name), DB_BLOB(t->address.bytes, ADDRESS_LEN),
-		    DB_U64(t->decimals), DB_CSTR(registry_settlement_name(t->settlement)),
-		    DB_CSTR(feats), DB_U64(t->enabled ? 1 : 0));
-	else
-		rc = DB_EXEC(db, ST_TOKEN_UPDATE, DB_CSTR(t->chain), DB_U64(t->chain_id),
-		    DB_CSTR(t->name), DB_BLOB(t->address.bytes, ADDRESS_LEN),
-		    DB_U64(t->decimals), DB_CSTR(registry_settlement_name(t->settlement)),
-		    DB_CSTR(feats), DB_U64(t->enabled ? 1 : 0), DB_CSTR(t->symbol));
+	rc = DB_EXEC(db, ST_TOKEN_UPDATE, DB_CSTR(t->chain), DB_U64(t->chain_id),
+	    DB_CSTR(t->name), DB_BLOB(t->address.bytes, ADDRESS_LEN),
+	    DB_U64(t->decimals), DB_CSTR(registry_settlement_name(t->settlement)),
+	    DB_CSTR(tu->features), DB_U64(t->enabled ? 1 : 0), DB_CSTR(t->symbol));
+	if (rc == CB_ERR_CONFLICT)
+		return registry_fail(tu->errbuf, tu->errlen, CB_ERR_CONFLICT,
+		    "address: already registered for another token on this chain");
+	if (rc != CB_OK)
+		return rc;
+	t->id = old.id;
+	return CB_OK;
+}
+
+enum cb_err
+registry_token_save(struct db *db, struct token *t, bool create, char *errbuf, size_t errlen)
+{
+	struct token_update tu = { t, NULL, errbuf, errlen };
+	char feats[64];
+	struct token old;
+	enum cb_err rc;
+
+	if ((rc = registry_token_validate(t, errbuf, errlen)) != CB_OK)
+		return rc;
+	registry_features_format(t->features, feats, sizeof(feats));
+	if (!create) {
+		tu.features = feats;
+		return db_txn(db, registry_token_update_txn, &tu);
+	}
+	rc = registry_token_get(db, t->symbol, strlen(t->symbol), &old);
+	if (rc != CB_OK && rc != CB_ERR_NOT_FOUND)
+		return rc;
+	if (rc == CB_OK)
+		return registry_fail(errbuf, errlen, CB_ERR_CONFLICT,
+		    "symbol: a token with this symbol exists");
+	rc = DB_EXEC(db, ST_TOKEN_INSERT, DB_CSTR(t->chain), DB_U64(t->chain_id),
+	    DB_CSTR(t->symbol), DB_CSTR(t->name), DB_BLOB(t->address.bytes, ADDRESS_LEN),
+	    DB_U64(t->decimals), DB_CSTR(registry_settlement_name(t->settlement)),
+	    DB_CSTR(feats), DB_U64(t->enabled ? 1 : 0));
 	if (rc == CB_ERR_CONFLICT)
 		return registry_fail(errbuf, errlen, CB_ERR_CONFLICT,
 		    "address: already registered for another token on this chain");
 	if (rc != CB_OK)
 		return rc;
-	t->id = create ? (uint32_t)db_insert_id(db, ST_TOKEN_INSERT) : old.id;
+	t->id = (uint32_t)db_insert_id(db, ST_TOKEN_INSERT);
 	return CB_OK;
 }
 
@@ -315,21 +360,24 @@ registry_strategy_get(struct db *db, uint32_t token_id, struct strategy *out)
 		return r == 0 ? CB_OK : CB_ERR_DB;
 	}
 	rc = CB_ERR_DB;
-	if (!db_col_u64(&row, 0, &v[0]) || !db_col_u64(&row, 1, &v[1]) ||
-	    !db_col_u64(&row, 2, &v[2]) || v[0] > UINT32_MAX || v[1] > UINT32_MAX ||
-	    v[2] > UINT32_MAX)
+	if (!db_col_u64(&row, STRATEGY_COL_MAX_BATCH_SIZE, &v[0]) ||
+	    !db_col_u64(&row, STRATEGY_COL_MAX_WAIT_SECONDS, &v[1]) ||
+	    !db_col_u64(&row, STRATEGY_COL_MIN_BATCH_SIZE, &v[2]) || v[0] > UINT32_MAX ||
+	    v[1] > UINT32_MAX || v[2] > UINT32_MAX)
 		goto out;
 	out->is_default = false;
 	out->max_batch_size = (uint32_t)v[0];
 	out->max_wait_seconds = (uint32_t)v[1];
 	out->min_batch_size = (uint32_t)v[2];
-	if (row.val[3] != NULL) {
-		if (amount_from_db(&out->value_threshold, row.val[3], row.len[3]) != 0)
+	if (row.val[STRATEGY_COL_VALUE_THRESHOLD] != NULL) {
+		if (amount_from_db(&out->value_threshold, row.val[STRATEGY_COL_VALUE_THRESHOLD],
+		    row.len[STRATEGY_COL_VALUE_THRESHOLD]) != 0)
 			goto out;
 		out->has_threshold = true;
 	}
-	if (row.val[4] != NULL &&
-	    !registry_json_names(row.val[4], row.len[4], STRATEGY_PRIORITY_MAX, REASON_NAME_MAX,
+	if (row.val[STRATEGY_COL_PRIORITY_REASONS] != NULL &&
+	    !registry_json_names(row.val[STRATEGY_COL_PRIORITY_REASONS],
+	    row.len[STRATEGY_COL_PRIORITY_REASONS], STRATEGY_PRIORITY_MAX, REASON_NAME_MAX,
 	    &out->priority_reasons[0][0], sizeof(out->priority_reasons[0]), &out->npriority))
 		goto out;
 	rc = CB_OK;
@@ -394,20 +442,24 @@ registry_reason_from_row(const struct db_row *row, struct reason *out)
 {
 	uint64_t ab, hp, en;
 
-	/* name, description, allowed_metadata, auto_batch, high_priority, enabled */
 	memset(out, 0, sizeof(*out));
-	if (row->ncols < 6 || !registry_col_str(row, 0, out->name, sizeof(out->name)) ||
-	    !registry_col_str(row, 1, out->description, sizeof(out->description)) ||
-	    !db_col_u64(row, 3, &ab) || !db_col_u64(row, 4, &hp) || !db_col_u64(row, 5, &en))
+	if (row->ncols < REASON_COL__MAX ||
+	    !registry_col_str(row, REASON_COL_NAME, out->name, sizeof(out->name)) ||
+	    !registry_col_str(row, REASON_COL_DESCRIPTION, out->description,
+	    sizeof(out->description)) ||
+	    !db_col_u64(row, REASON_COL_AUTO_BATCH, &ab) ||
+	    !db_col_u64(row, REASON_COL_HIGH_PRIORITY, &hp) ||
+	    !db_col_u64(row, REASON_COL_ENABLED, &en))
 		return CB_ERR_DB;
 	out->auto_batch = ab != 0;
 	out->high_priority = hp != 0;
 	out->enabled = en != 0;
-	if (row->val[2] == NULL) {
+	if (row->val[REASON_COL_ALLOWED_METADATA] == NULL) {
 		out->any_metadata = true;
 		return CB_OK;
 	}
-	if (!registry_json_names(row->val[2], row->len[2], REASON_META_KEYS_MAX,
+	if (!registry_json_names(row->val[REASON_COL_ALLOWED_METADATA],
+	    row->len[REASON_COL_ALLOWED_METADATA], REASON_META_KEYS_MAX,
 	    REASON_META_KEY_MAX, &out->allowed[0][0], sizeof(out->allowed[0]), &out->nallowed))
 		return CB_ERR_DB;
 	return CB_OK;

@@ -100,9 +100,13 @@ enum cb_err	 registry_token_get(struct db *, const char *symbol, size_t len, str
 /*
  * Create (create=true) or update the token named t->symbol.  Update refuses
  * to change decimals once ledger rows exist for the token (base units would
- * change meaning).  CB_ERR_CONFLICT: symbol exists on create, or the
- * address is registered under another symbol.  CB_ERR_NOT_FOUND on update
- * of an unknown symbol.  On success t->id is set.
+ * change meaning); it runs in a transaction of its own (not inside the
+ * caller's) that holds the token row exclusively, so the check and the
+ * change are atomic against the ledger writes of the token, which hold it
+ * shared (src/lib/ledger/write.c).  CB_ERR_CONFLICT: symbol exists on
+ * create, or the address is registered under another symbol.
+ * CB_ERR_NOT_FOUND on update of an unknown symbol.  On success t->id is
+ * set.
  */
 enum cb_err	 registry_token_save(struct db *, struct token *t, bool create,
 		    char *errbuf, size_t errlen);

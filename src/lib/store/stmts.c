@@ -1,4 +1,9 @@
-/* stmts.c - the SQL of chainbridge, one entry per enum stmt. */
+/*
+ * stmts.c - the SQL of chainbridge, one entry per enum stmt.  The columns
+ * of each SELECT are named by an enum of stmts.h and counted in
+ * stmts_cols[] at the end: change them together (test_store_stmts checks
+ * the counts against the server).
+ */
 #include "config.h"
 
 #include "store/stmts.h"
@@ -160,10 +165,11 @@ const char *const stmts_sql[ST__MAX] = {
 	[ST_IDEM_FINISH] =
 	    "UPDATE idempotency_keys SET status_code = ?, response_body = ?,"
 	    " operation_id = ? WHERE api_key_id = ? AND idem_key = ?",
-	/* (max age in seconds, max rows) */
+	/* (retention in seconds, max rows): the oldest first, along
+	 * ix_idempotency_created, so a chunk reads only what it deletes */
 	[ST_IDEM_PURGE] =
 	    "DELETE FROM idempotency_keys"
-	    " WHERE created_at < NOW(6) - INTERVAL ? SECOND LIMIT ?",
+	    " WHERE created_at < NOW(6) - INTERVAL ? SECOND ORDER BY created_at LIMIT ?",
 
 	/* ([[user_id, token_id], ...]) -> user_id, token_id, confirmed, pending */
 	[ST_LEDGER_LOCK_BALANCES] =
@@ -178,8 +184,15 @@ const char *const stmts_sql[ST__MAX] = {
 	[ST_LEDGER_OP_INSERT] =
 	    "INSERT INTO operations (operation_uuid, api_key_id, kind, client_batch_id,"
 	    " priority, context, changes_count) VALUES (?, ?, ?, ?, ?, ?, ?)",
-	/* (operation id, [[position, user_id, token_id, amount, before, after,
-	 * reason, detail, metadata?], ...]) */
+	/*
+	 * (operation id, [[position, user_id, token_id, amount, before, after,
+	 * reason, detail, decimals, metadata?], ...]).  A row is inserted only
+	 * while its token still has the decimals the write validated its
+	 * amount with: the token row is read with a shared lock, which a
+	 * decimals change (ST_TOKEN_LOCK) must wait for, and which the foreign
+	 * key check takes anyway, so it costs no extra round trip.  Fewer rows
+	 * than sent means a token changed under the write.
+	 */
 	[ST_LEDGER_CHANGES_INSERT] =
 	    "INSERT INTO balance_changes (operation_id, position, user_id, token_id,"
 	    " amount, balance_before, balance_after, reason_type, reason_detail, metadata)"
@@ -189,7 +202,9 @@ const char *const stmts_sql[ST__MAX] = {
 	    " t INT UNSIGNED PATH '$[2]', a DECIMAL(65,0) PATH '$[3]',"
 	    " bb DECIMAL(65,0) PATH '$[4]', ba DECIMAL(65,0) PATH '$[5]',"
 	    " r VARCHAR(50) CHARACTER SET ascii COLLATE ascii_bin PATH '$[6]',"
-	    " d TEXT CHARACTER SET utf8mb4 PATH '$[7]', m JSON PATH '$[8]')) j",
+	    " d TEXT CHARACTER SET utf8mb4 PATH '$[7]', td TINYINT UNSIGNED PATH '$[8]',"
+	    " m JSON PATH '$[9]')) j"
+	    " STRAIGHT_JOIN tokens k ON k.id = j.t AND k.decimals = j.td LOCK IN SHARE MODE",
 	/* ([[user_id, token_id, pending], ...]); the rows exist and are locked. */
 	[ST_LEDGER_BALANCES_UPSERT] =
 	    "INSERT INTO user_balances (user_id, token_id, pending_balance)"
@@ -292,12 +307,14 @@ const char *const stmts_sql[ST__MAX] = {
 	/* (address, user_id, chain_id) */
 	[ST_WALLET_UPDATE] =
 	    "UPDATE wallets SET address = ? WHERE user_id = ? AND chain_id = ?",
-	/* (user_id, chain_id) -> 1 when a change of the user on that chain has
-	 * been taken into settlement (batched, submitted or confirmed) */
+	/* (user_id, chain_id, statuses) -> 1 when a change of the user on that
+	 * chain is in one of the statuses, a comma list: those that pin the
+	 * wallet, derived from change_status_pins_wallet() (src/lib/ledger/
+	 * wallet.c), so the rule lives in one place */
 	[ST_WALLET_SETTLED] =
 	    "SELECT EXISTS (SELECT 1 FROM balance_changes c JOIN tokens t"
 	    " ON t.id = c.token_id WHERE c.user_id = ? AND t.chain_id = ?"
-	    " AND c.status IN ('batched', 'submitted', 'confirmed'))",
+	    " AND FIND_IN_SET(c.status, ?))",
 	/* (user_id) -> chain_id, address hex, created_at, updated_at */
 	[ST_WALLET_LIST] =
 	    "SELECT chain_id, LOWER(HEX(address)), " ISO_TS("created_at") ", "
@@ -391,4 +408,300 @@ const char *const stmts_sql[ST__MAX] = {
 	[ST_DAEMON_COUNTER_ADD] =
 	    "INSERT INTO chain_daemon_counters (chain_id, name, label, value)"
 	    " VALUES (?, ?, ?, ?) ON DUPLICATE KEY UPDATE value = value + VALUES(value)",
+	/* ------------------------------------------------------------------
+	 * Chain index reads, staking, verify and reconcile (docs/api.md,
+	 * "Chain data").  Hashes and addresses come back as lowercase hex,
+	 * chain values as DECIMAL text plus the hex of their *_raw column.
+	 */
+#define CHECKPOINT_COLS \
+	"last_block, LOWER(HEX(last_hash)), safe_block, finalized_block, head_block," \
+	" reorg_count, halted, halt_reason, last_reorg_depth, " ISO_TS("last_reorg_at") "," \
+	" last_reorg_from_block, " ISO_TS("checker_run_at") ", " ISO_TS("updated_at")
+#define LOG_COLS \
+	"LOWER(HEX(address)), topic_count, LOWER(HEX(topic0)), LOWER(HEX(topic1))," \
+	" LOWER(HEX(topic2)), LOWER(HEX(topic3)), LOWER(HEX(data)), block_number," \
+	" LOWER(HEX(block_hash)), LOWER(HEX(tx_hash)), tx_index, log_index, removed"
+/* Ascending pages: (..., first block, last block, cursor block, cursor
+ * block, cursor log index, topic0 or NULL, topic0 or NULL, limit). */
+#define LOG_PAGE \
+	" AND block_number BETWEEN ? AND ? AND (block_number > ? OR log_index >= ?)" \
+	" AND (? IS NULL OR topic0 = ?) ORDER BY block_number, log_index LIMIT ?"
+#define TRANSFER_COLS \
+	"LOWER(HEX(tx_hash)) AS tx, log_index, block_number, LOWER(HEX(from_addr)) AS f," \
+	" LOWER(HEX(to_addr)) AS t, value, LOWER(HEX(value_raw)) AS vr"
+/* Descending keyset: strictly before (cursor block, cursor log index). */
+#define BEFORE_CURSOR(b, i) \
+	" AND (" b " < ? OR (" b " = ? AND " i " < ?))"
+#define STAKE_COLS \
+	"LOWER(HEX(s.tx_hash)), s.log_index, LOWER(HEX(s.pool_address))," \
+	" LOWER(HEX(s.user_addr)), s.amount, s.remaining, s.staked_at, s.block_number," \
+	" t.symbol, t.decimals"
+#define POOL_JOIN \
+	" JOIN tokens t ON t.id = p.token_id"
+/* (pool address or NULL, pool address or NULL) */
+#define POOL_FILTER \
+	" AND (? IS NULL OR p.address = ?)"
+	/* (chain_id) -> CHECKPOINT_COLS */
+	[ST_SYNC_CHECKPOINT_GET] =
+	    "SELECT " CHECKPOINT_COLS " FROM sync_checkpoints WHERE chain_id = ?",
+	/* (chain_id) -> kind, open issues, latest detected_at */
+	[ST_SYNC_ISSUES_OPEN] =
+	    "SELECT kind, COUNT(*), " ISO_TS("MAX(detected_at)") " FROM consistency_issues"
+	    " WHERE chain_id = ? AND resolved_at IS NULL GROUP BY kind ORDER BY kind",
+	/* (chain_id, number) -> number, hash, parent hash, timestamp, base fee,
+	 * gas_used, tx_count, log_count */
+	[ST_CHAIN_BLOCK_GET] =
+	    "SELECT number, LOWER(HEX(hash)), LOWER(HEX(parent_hash)), timestamp, base_fee,"
+	    " gas_used, tx_count, log_count FROM blocks WHERE chain_id = ? AND number = ?",
+	/* (chain_id, hash) -> hash, block, tx_index, from, to, value, value_raw,
+	 * nonce, status, gas_used, input_head, block hash, block timestamp */
+	[ST_CHAIN_TX_GET] =
+	    "SELECT LOWER(HEX(x.hash)), x.block_number, x.tx_index, LOWER(HEX(x.from_addr)),"
+	    " LOWER(HEX(x.to_addr)), x.value, LOWER(HEX(x.value_raw)), x.nonce, x.status,"
+	    " x.gas_used, LOWER(HEX(x.input_head)), LOWER(HEX(b.hash)), b.timestamp"
+	    " FROM transactions x LEFT JOIN blocks b ON b.chain_id = x.chain_id"
+	    " AND b.number = x.block_number WHERE x.chain_id = ? AND x.hash = ?",
+	/* (chain_id, LOG_PAGE) -> LOG_COLS */
+	[ST_CHAIN_LOGS] =
+	    "SELECT " LOG_COLS " FROM logs WHERE chain_id = ?" LOG_PAGE,
+	/* (chain_id, address, LOG_PAGE) -> LOG_COLS */
+	[ST_CHAIN_LOGS_ADDRESS] =
+	    "SELECT " LOG_COLS " FROM logs WHERE chain_id = ? AND address = ?" LOG_PAGE,
+	/* (chain_id, address) -> symbol, decimals of the token registered there */
+	[ST_CHAIN_TOKEN_BY_ADDRESS] =
+	    "SELECT symbol, decimals FROM tokens WHERE chain_id = ? AND address = ?",
+	/*
+	 * The synced value of one aggregate row with the chain's last synced
+	 * block, read by one statement (one snapshot); always one row:
+	 * -> last synced block, value, LOWER(HEX(raw)), updated_block
+	 */
+	/* (chain_id, chain_id, token) */
+	[ST_ONCHAIN_SUPPLY] =
+	    "SELECT (SELECT last_block FROM sync_checkpoints WHERE chain_id = ?),"
+	    " s.total_supply, LOWER(HEX(s.supply_raw)), s.updated_block"
+	    " FROM (SELECT 1) one LEFT JOIN token_supply s"
+	    " ON s.chain_id = ? AND s.token_address = ?",
+	/* (chain_id, chain_id, token, holder) */
+	[ST_ONCHAIN_BALANCE] =
+	    "SELECT (SELECT last_block FROM sync_checkpoints WHERE chain_id = ?),"
+	    " b.balance, LOWER(HEX(b.balance_raw)), b.updated_block"
+	    " FROM (SELECT 1) one LEFT JOIN token_balances b"
+	    " ON b.chain_id = ? AND b.token_address = ? AND b.holder = ?",
+	/* (chain_id, chain_id, token, owner, spender) */
+	[ST_ONCHAIN_ALLOWANCE] =
+	    "SELECT (SELECT last_block FROM sync_checkpoints WHERE chain_id = ?),"
+	    " a.value, LOWER(HEX(a.value_raw)), a.updated_block"
+	    " FROM (SELECT 1) one LEFT JOIN allowances a"
+	    " ON a.chain_id = ? AND a.token_address = ? AND a.owner = ? AND a.spender = ?",
+	/* Newest first. (chain_id, token, cursor block, cursor block, cursor
+	 * log index, limit) -> TRANSFER_COLS */
+	[ST_ONCHAIN_TRANSFERS] =
+	    "SELECT " TRANSFER_COLS " FROM transfers WHERE chain_id = ? AND token_address = ?"
+	    BEFORE_CURSOR("block_number", "log_index")
+	    " ORDER BY block_number DESC, log_index DESC LIMIT ?",
+	/* Both directions of one address, newest first: each half walks its
+	 * own index; a transfer to oneself is taken from the first half only.
+	 * (chain_id, token, address, cursor b, b, i, limit,
+	 *  chain_id, token, address, address, cursor b, b, i, limit, limit) */
+	[ST_ONCHAIN_TRANSFERS_ADDRESS] =
+	    "SELECT tx, log_index, block_number, f, t, value, vr FROM ("
+	    "(SELECT " TRANSFER_COLS " FROM transfers WHERE chain_id = ? AND token_address = ?"
+	    " AND from_addr = ?" BEFORE_CURSOR("block_number", "log_index")
+	    " ORDER BY block_number DESC, log_index DESC LIMIT ?)"
+	    " UNION ALL "
+	    "(SELECT " TRANSFER_COLS " FROM transfers WHERE chain_id = ? AND token_address = ?"
+	    " AND to_addr = ? AND from_addr <> ?" BEFORE_CURSOR("block_number", "log_index")
+	    " ORDER BY block_number DESC, log_index DESC LIMIT ?)"
+	    ") x ORDER BY block_number DESC, log_index DESC LIMIT ?",
+	/* (chain_id, POOL_FILTER) -> pool, symbol, decimals, reward_rule,
+	 * reward_rate, enabled, token_id */
+	[ST_STAKING_POOLS] =
+	    "SELECT LOWER(HEX(p.address)), t.symbol, t.decimals, p.reward_rule, p.reward_rate,"
+	    " p.enabled, p.token_id FROM staking_pools p" POOL_JOIN
+	    " WHERE p.chain_id = ?" POOL_FILTER " ORDER BY p.address",
+	/* (chain_id, POOL_FILTER) -> pool, symbol, decimals, sum staked, sum
+	 * unstaked, users with an active stake */
+	[ST_STAKING_TOTALS] =
+	    "SELECT LOWER(HEX(p.address)), t.symbol, t.decimals,"
+	    " (SELECT COALESCE(SUM(s.amount), 0) FROM stakes s"
+	    " WHERE s.chain_id = p.chain_id AND s.pool_address = p.address),"
+	    " (SELECT COALESCE(SUM(u.amount), 0) FROM unstakes u"
+	    " WHERE u.chain_id = p.chain_id AND u.pool_address = p.address),"
+	    " (SELECT COUNT(DISTINCT s.user_addr) FROM stakes s"
+	    " WHERE s.chain_id = p.chain_id AND s.pool_address = p.address AND s.remaining > 0)"
+	    " FROM staking_pools p" POOL_JOIN " WHERE p.chain_id = ?" POOL_FILTER
+	    " ORDER BY p.address",
+	/* (chain_id, tx hash, log index) -> STAKE_COLS */
+	[ST_STAKING_STAKE_GET] =
+	    "SELECT " STAKE_COLS " FROM stakes s JOIN staking_pools p"
+	    " ON p.chain_id = s.chain_id AND p.address = s.pool_address" POOL_JOIN
+	    " WHERE s.chain_id = ? AND s.tx_hash = ? AND s.log_index = ?",
+	/* Newest first.  (user, chain_id, POOL_FILTER, mode, mode, mode (0 all,
+	 * 1 active, 2 fully unstaked), cursor b, b, i, limit) -> STAKE_COLS */
+	[ST_STAKING_USER_STAKES] =
+	    "SELECT " STAKE_COLS " FROM staking_pools p JOIN stakes s"
+	    " ON s.chain_id = p.chain_id AND s.pool_address = p.address AND s.user_addr = ?"
+	    POOL_JOIN " WHERE p.chain_id = ?" POOL_FILTER
+	    " AND (? = 0 OR (? = 1 AND s.remaining > 0) OR (? = 2 AND s.remaining = 0))"
+	    BEFORE_CURSOR("s.block_number", "s.log_index")
+	    " ORDER BY s.block_number DESC, s.log_index DESC LIMIT ?",
+	/* Newest first.  (user, chain_id, POOL_FILTER, cursor b, b, i, limit)
+	 * -> tx hash, log index, pool, user, amount, block timestamp (NULL if
+	 * unknown), block, symbol, decimals */
+	[ST_STAKING_USER_CLAIMS] =
+	    "SELECT LOWER(HEX(c.tx_hash)), c.log_index, LOWER(HEX(c.pool_address)),"
+	    " LOWER(HEX(c.user_addr)), c.amount, COALESCE(c.claimed_at, b.timestamp),"
+	    " c.block_number, t.symbol, t.decimals"
+	    " FROM staking_pools p JOIN reward_claims c ON c.chain_id = p.chain_id"
+	    " AND c.pool_address = p.address AND c.user_addr = ?" POOL_JOIN
+	    " LEFT JOIN blocks b ON b.chain_id = c.chain_id AND b.number = c.block_number"
+	    " WHERE p.chain_id = ?" POOL_FILTER BEFORE_CURSOR("c.block_number", "c.log_index")
+	    " ORDER BY c.block_number DESC, c.log_index DESC LIMIT ?",
+	/* (chain_id) -> last synced block, its timestamp (NULL if not stored) */
+	[ST_STAKING_SYNCED] =
+	    "SELECT c.last_block, b.timestamp FROM sync_checkpoints c LEFT JOIN blocks b"
+	    " ON b.chain_id = c.chain_id AND b.number = c.last_block WHERE c.chain_id = ?",
+	/*
+	 * One user's events in one pool up to a block, in chain order: kind (1
+	 * Staked, 2 Unstaked, 3 RewardsClaimed), amount, timestamp (NULL when
+	 * a claim's block time is unknown), block, log index.
+	 * ((chain_id, pool, user, last block) x 3, limit)
+	 */
+	[ST_STAKING_EVENTS] =
+	    "SELECT k, amount, ts, block_number, log_index FROM ("
+	    "SELECT 1 AS k, amount, staked_at AS ts, block_number, log_index FROM stakes"
+	    " WHERE chain_id = ? AND pool_address = ? AND user_addr = ? AND block_number <= ?"
+	    " UNION ALL SELECT 2, amount, unstaked_at, block_number, log_index FROM unstakes"
+	    " WHERE chain_id = ? AND pool_address = ? AND user_addr = ? AND block_number <= ?"
+	    " UNION ALL SELECT 3, c.amount, COALESCE(c.claimed_at, b.timestamp), c.block_number,"
+	    " c.log_index FROM reward_claims c LEFT JOIN blocks b ON b.chain_id = c.chain_id"
+	    " AND b.number = c.block_number WHERE c.chain_id = ? AND c.pool_address = ?"
+	    " AND c.user_addr = ? AND c.block_number <= ?"
+	    ") e ORDER BY block_number, log_index LIMIT ?",
+	/* (chain_id, address, token_id, reward_rule, reward_rate); affected
+	 * rows: 1 added, 2 updated, 0 unchanged */
+	[ST_STAKING_POOL_UPSERT] =
+	    "INSERT INTO staking_pools (chain_id, address, token_id, reward_rule, reward_rate)"
+	    " VALUES (?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE token_id = VALUES(token_id),"
+	    " reward_rule = VALUES(reward_rule), reward_rate = VALUES(reward_rate),"
+	    " enabled = TRUE",
+	/* -> id, chain_id, address, symbol, reward_rule, reward_rate, enabled */
+	[ST_STAKING_POOL_LIST] =
+	    "SELECT p.id, p.chain_id, LOWER(HEX(p.address)), t.symbol, p.reward_rule,"
+	    " p.reward_rate, p.enabled FROM staking_pools p" POOL_JOIN
+	    " ORDER BY p.chain_id, p.address",
+	/* (chain_id, address) -> user_id of the bound wallet */
+	[ST_RECON_WALLET_OWNER] =
+	    "SELECT user_id FROM wallets WHERE chain_id = ? AND address = ?",
+	/* (user_id, token_id) -> confirmed, pending */
+	[ST_RECON_USER_BALANCE] =
+	    "SELECT confirmed_balance, pending_balance FROM user_balances"
+	    " WHERE user_id = ? AND token_id = ?",
+	/* (token_id) -> sum confirmed, sum pending, balance rows */
+	[ST_RECON_LEDGER_TOTALS] =
+	    "SELECT COALESCE(SUM(confirmed_balance), 0), COALESCE(SUM(pending_balance), 0),"
+	    " COUNT(*) FROM user_balances WHERE token_id = ?",
+	/*
+	 * Bound wallets whose synced balance differs from their user's
+	 * confirmed ledger balance (a missing row on either side is zero; a
+	 * value only in *_raw is past 65 digits, so it always differs).
+	 * (token_id, token address, chain_id, limit) -> user_id, address,
+	 * confirmed, synced balance, LOWER(HEX(raw))
+	 */
+	[ST_RECON_MISMATCHES] =
+	    "SELECT w.user_id, LOWER(HEX(w.address)), COALESCE(ub.confirmed_balance, 0),"
+	    " b.balance, LOWER(HEX(b.balance_raw)) FROM wallets w"
+	    " LEFT JOIN user_balances ub ON ub.user_id = w.user_id AND ub.token_id = ?"
+	    " LEFT JOIN token_balances b ON b.chain_id = w.chain_id AND b.token_address = ?"
+	    " AND b.holder = w.address WHERE w.chain_id = ?"
+	    " AND ((b.balance IS NULL AND b.balance_raw IS NOT NULL)"
+	    " OR COALESCE(ub.confirmed_balance, 0) <> COALESCE(b.balance, 0))"
+	    " ORDER BY w.user_id LIMIT ?",
+	/* ---- the ledger core (src/lib/ledger/, src/lib/store/) ---- */
+
+	/* (seconds) the session's row lock wait: db.c sizes it to the time a
+	 * write has left (db_txn_until) */
+	[ST_SESSION_LOCK_WAIT] = "SET SESSION innodb_lock_wait_timeout = ?",
+	/* (operation uuid) -> enum resolve_col.  After a connection was lost
+	 * during COMMIT: a locking read, so while the old session's
+	 * transaction is still open on the server (its uncommitted row is
+	 * locked) this waits for it to end instead of guessing. */
+	[ST_LEDGER_OP_RESOLVE] =
+	    "SELECT id, changes_count FROM operations WHERE operation_uuid = ?"
+	    " LOCK IN SHARE MODE",
+	/* (symbol) -> TOKEN_COLS.  A registry change holds the token row
+	 * exclusively: it waits for the writes of the token in flight (they
+	 * hold it shared, ST_LEDGER_CHANGES_INSERT) and keeps new ones
+	 * waiting until it commits. */
+	[ST_TOKEN_LOCK] = "SELECT " TOKEN_COLS " FROM tokens WHERE symbol = ? FOR UPDATE",
+};
+
+const unsigned char stmts_cols[ST__MAX] = {
+	[ST_PING] = SCALAR_COL__MAX,
+	[ST_MIG_LIST] = MIG_COL__MAX,
+	[ST_MIG_LOCK] = SCALAR_COL__MAX,
+	[ST_MIG_UNLOCK] = SCALAR_COL__MAX,
+	[ST_TOKEN_GET] = TOKEN_COL__MAX,
+	[ST_TOKEN_LIST] = TOKEN_COL__MAX,
+	[ST_TOKEN_HAS_LEDGER] = SCALAR_COL__MAX,
+	[ST_STRATEGY_GET] = STRATEGY_COL__MAX,
+	[ST_REASON_GET] = REASON_COL__MAX,
+	[ST_REASON_LIST] = REASON_COL__MAX,
+	[ST_APIKEY_LIST] = APIKEY_COL__MAX,
+	[ST_APIKEY_BY_PREFIX] = APIKEY_AUTH_COL__MAX,
+	[ST_METRICS_PENDING] = METRICS_PENDING_COL__MAX,
+	[ST_METRICS_BATCHES] = METRICS_BATCHES_COL__MAX,
+	[ST_SYNC_LAG] = SYNC_LAG_COL__MAX,
+	[ST_IDEM_GET] = IDEM_COL__MAX,
+	[ST_LEDGER_LOCK_BALANCES] = LOCK_COL__MAX,
+	[ST_LEDGER_PENDING_STATS] = STATS_COL__MAX,
+	[ST_BALANCE_LIST] = BALANCE_COL__MAX,
+	[ST_BALANCE_GET] = BALANCE_COL__MAX,
+	[ST_HISTORY_USER] = HISTORY_COL__MAX,
+	[ST_HISTORY_USER_TOKEN] = HISTORY_COL__MAX,
+	[ST_OPERATION_GET] = OPERATION_COL__MAX,
+	[ST_OPERATION_CHANGES] = CHANGE_COL__MAX,
+	[ST_BATCH_LIST] = BATCH_COL__MAX,
+	[ST_BATCH_LIST_TOKEN] = BATCH_COL__MAX,
+	[ST_BATCH_LIST_STATUS] = BATCH_COL__MAX,
+	[ST_BATCH_LIST_TOKEN_STATUS] = BATCH_COL__MAX,
+	[ST_BATCH_GET] = BATCH_COL__MAX,
+	[ST_BATCH_ITEMS] = BATCH_ITEM_COL__MAX,
+	[ST_BATCH_ATTEMPTS] = ATTEMPT_COL__MAX,
+	[ST_BATCH_CHANGES_COUNT] = SCALAR_COL__MAX,
+	[ST_WALLET_LOCK] = WALLET_LOCK_COL__MAX,
+	[ST_WALLET_OWNER] = WALLET_OWNER_COL__MAX,
+	[ST_WALLET_SETTLED] = SCALAR_COL__MAX,
+	[ST_WALLET_LIST] = WALLET_COL__MAX,
+	[ST_CHAIN_HAS_TOKEN] = SCALAR_COL__MAX,
+	[ST_LEDGER_OP_RESOLVE] = RESOLVE_COL__MAX,
+	[ST_TOKEN_LOCK] = TOKEN_COL__MAX,
+	[ST_LEASE_PEEK] = LEASE_COL__MAX,
+	[ST_LEASE_LOCK] = LEASE_COL__MAX,
+	[ST_LEASE_FENCE] = SCALAR_COL__MAX,
+	[ST_ISSUE_FIND_OPEN] = ISSUE_COL__MAX,
+	[ST_SYNC_CHECKPOINT_GET] = CHECKPOINT_COL__MAX,
+	[ST_SYNC_ISSUES_OPEN] = OPEN_ISSUES_COL__MAX,
+	[ST_CHAIN_BLOCK_GET] = BLOCK_COL__MAX,
+	[ST_CHAIN_TX_GET] = CHAIN_TX_COL__MAX,
+	[ST_CHAIN_LOGS] = LOG_COL__MAX,
+	[ST_CHAIN_LOGS_ADDRESS] = LOG_COL__MAX,
+	[ST_CHAIN_TOKEN_BY_ADDRESS] = TOKEN_AT_COL__MAX,
+	[ST_ONCHAIN_SUPPLY] = ONCHAIN_COL__MAX,
+	[ST_ONCHAIN_BALANCE] = ONCHAIN_COL__MAX,
+	[ST_ONCHAIN_ALLOWANCE] = ONCHAIN_COL__MAX,
+	[ST_ONCHAIN_TRANSFERS] = TRANSFER_COL__MAX,
+	[ST_ONCHAIN_TRANSFERS_ADDRESS] = TRANSFER_COL__MAX,
+	[ST_STAKING_POOLS] = POOL_COL__MAX,
+	[ST_STAKING_TOTALS] = POOL_TOTAL_COL__MAX,
+	[ST_STAKING_STAKE_GET] = STAKE_COL__MAX,
+	[ST_STAKING_USER_STAKES] = STAKE_COL__MAX,
+	[ST_STAKING_USER_CLAIMS] = CLAIM_COL__MAX,
+	[ST_STAKING_SYNCED] = SYNCED_COL__MAX,
+	[ST_STAKING_EVENTS] = STAKE_EVENT_COL__MAX,
+	[ST_STAKING_POOL_LIST] = POOL_LIST_COL__MAX,
+	[ST_RECON_WALLET_OWNER] = SCALAR_COL__MAX,
+	[ST_RECON_USER_BALANCE] = RECON_BALANCE_COL__MAX,
+	[ST_RECON_LEDGER_TOTALS] = RECON_TOTALS_COL__MAX,
+	[ST_RECON_MISMATCHES] = RECON_MISMATCH_COL__MAX,
 };

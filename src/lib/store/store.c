@@ -21,6 +21,7 @@ store_conf(const struct db_config *c, unsigned lock_wait_s, struct db_conf *out)
 	out->write_timeout = c->write_timeout;
 	out->lock_wait_timeout = lock_wait_s;
 	out->retries = c->retries;
+	out->lock_wait_stmt = ST_SESSION_LOCK_WAIT;
 }
 
 struct db *

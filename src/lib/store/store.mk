@@ -2,7 +2,8 @@
 src_lib_libchainbridge_a_SOURCES += src/lib/store/db.c src/lib/store/db.h src/lib/store/store.c src/lib/store/store.h \
 	src/lib/store/stmts.c src/lib/store/stmts.h src/lib/store/registry.c src/lib/store/registry.h \
 	src/lib/store/apikey.c src/lib/store/apikey.h src/lib/core/namebits.c src/lib/core/namebits.h \
-	src/lib/store/sqlsplit.c src/lib/store/sqlsplit.h
+	src/lib/store/sqlsplit.c src/lib/store/sqlsplit.h \
+	src/lib/store/idempotency.c src/lib/store/idempotency.h
 
 check_PROGRAMS += tests/unit/test_sqlsplit tests/unit/test_apikey
 TESTS += tests/unit/test_sqlsplit tests/unit/test_apikey
@@ -18,5 +19,6 @@ tests_unit_test_apikey_LDADD = $(TEST_LIBS)
 MIGRATIONS = \
 	db/migrations/001_initial.sql \
 	db/migrations/002_seed_reasons.sql \
-	db/migrations/003_chain_daemon.sql
+	db/migrations/003_chain_daemon.sql \
+	db/migrations/004_chain_sync.sql
 EXTRA_DIST += $(MIGRATIONS) db/embed.sh

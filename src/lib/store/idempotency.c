@@ -1,11 +1,11 @@
-/* idempotency.c - Idempotency-Key rows of the ledger writes. */
+/* idempotency.c - idempotency key rows of the ledger writes. */
 #include "config.h"
 
 #include <string.h>
 
 #include <nettle/sha2.h>
 
-#include "idempotency.h"
+#include "store/idempotency.h"
 #include "store/stmts.h"
 
 /* Lock wait timeout exceeded (MySQL/MariaDB error number). */
@@ -49,12 +49,14 @@ idempotency_lookup(struct db *db, uint32_t api_key_id, const char *key,
 	}
 	if (r == 0)
 		goto out;
-	if (row.val[0] == NULL || row.len[0] != IDEMPOTENCY_HASH_LEN ||
-	    !db_col_u64(&row, 1, &code) || row.val[2] == NULL) {
+	if (row.val[IDEM_COL_REQUEST_HASH] == NULL ||
+	    row.len[IDEM_COL_REQUEST_HASH] != IDEMPOTENCY_HASH_LEN ||
+	    !db_col_u64(&row, IDEM_COL_STATUS_CODE, &code) ||
+	    row.val[IDEM_COL_RESPONSE_BODY] == NULL) {
 		rc = CB_ERR_DB;
 		goto out;
 	}
-	if (memcmp(row.val[0], hash, IDEMPOTENCY_HASH_LEN) != 0) {
+	if (memcmp(row.val[IDEM_COL_REQUEST_HASH], hash, IDEMPOTENCY_HASH_LEN) != 0) {
 		*state = IDEMPOTENCY_MISMATCH;
 		goto out;
 	}
@@ -65,7 +67,8 @@ idempotency_lookup(struct db *db, uint32_t api_key_id, const char *key,
 		goto out;
 	}
 	buf_reset(body);
-	if ((rc = buf_append(body, row.val[2], row.len[2])) != CB_OK)
+	if ((rc = buf_append(body, row.val[IDEM_COL_RESPONSE_BODY],
+	    row.len[IDEM_COL_RESPONSE_BODY])) != CB_OK)
 		goto out;
 	*status = (int)code;
 	*state = IDEMPOTENCY_REPLAY;
@@ -78,10 +81,15 @@ enum cb_err
 idempotency_claim(struct db *db, uint32_t api_key_id, const char *key,
     size_t key_len, const uint8_t hash[IDEMPOTENCY_HASH_LEN], bool *in_flight)
 {
+	unsigned wait = db_lock_wait(db);
 	enum cb_err rc, restored;
 
 	*in_flight = false;
-	if ((rc = DB_EXEC(db, ST_IDEM_WAIT_SHORT, DB_U64(IDEMPOTENCY_WAIT_SECONDS))) != CB_OK)
+	/* Never longer than the transaction may wait (a deadline may have
+	 * cut its lock wait already). */
+	if (wait > IDEMPOTENCY_WAIT_SECONDS || wait == 0)
+		wait = IDEMPOTENCY_WAIT_SECONDS;
+	if ((rc = DB_EXEC(db, ST_IDEM_WAIT_SHORT, DB_U64(wait))) != CB_OK)
 		return rc;
 	rc = DB_EXEC(db, ST_IDEM_INSERT, DB_U64(api_key_id), DB_BLOB(key, key_len),
 	    DB_BLOB(hash, IDEMPOTENCY_HASH_LEN));
@@ -108,13 +116,30 @@ idempotency_finish(struct db *db, uint32_t api_key_id, const char *key,
 }
 
 enum cb_err
-idempotency_purge(struct db *db, unsigned max_age, unsigned max_rows,
-    uint64_t *deleted)
+idempotency_purge(struct db *db, unsigned retention, unsigned chunk_rows,
+    unsigned max_chunks, uint64_t *deleted, bool *more)
 {
-	enum cb_err rc;
+	uint64_t total = 0, n = 0;
+	enum cb_err rc = CB_OK;
+	unsigned chunk;
 
-	rc = DB_EXEC(db, ST_IDEM_PURGE, DB_U64(max_age), DB_U64(max_rows));
+	if (chunk_rows == 0)
+		chunk_rows = IDEMPOTENCY_PURGE_CHUNK;
+	if (max_chunks == 0)
+		max_chunks = IDEMPOTENCY_PURGE_CHUNKS;
+	for (chunk = 0; chunk < max_chunks; chunk++) {
+		/* Autocommit: each chunk commits on its own. */
+		rc = DB_EXEC(db, ST_IDEM_PURGE, DB_U64(retention), DB_U64(chunk_rows));
+		if (rc != CB_OK)
+			break;
+		n = db_affected(db, ST_IDEM_PURGE);
+		total += n;
+		if (n < chunk_rows)
+			break;
+	}
 	if (deleted != NULL)
-		*deleted = rc == CB_OK ? db_affected(db, ST_IDEM_PURGE) : 0;
+		*deleted = total;
+	if (more != NULL)
+		*more = rc == CB_OK && n == chunk_rows;
 	return rc;
 }
