@@ -31,4 +31,4 @@ migrations_DATA = $(MIGRATIONS)
 EXTRA_DIST += LICENSE debian
 
 # The operator's manual: architecture, install, first run, backups, upgrades.
-dist_man_MANS += man/chainbridge.7
+dist_man_MANS += man/chainbridge.7 man/chainbridge.conf.5
