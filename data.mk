@@ -17,3 +17,18 @@ nginxsitedir = $(sysconfdir)/nginx/sites-available
 dist_nginxsite_DATA = nginx/chainbridge.conf nginx/chainbridge-tls.conf
 nginxsnippetdir = $(sysconfdir)/nginx/snippets
 dist_nginxsnippet_DATA = nginx/chainbridge-server.conf
+
+# The configuration file, installed with safe defaults: the services do
+# nothing until [database] names a store (chainbridge.conf(5)).
+chainbridgeconfdir = $(sysconfdir)/chainbridge
+dist_chainbridgeconf_DATA = conf/chainbridge.conf
+
+# The migrations, for administrators to read before an upgrade;
+# chainbridge-admin carries the same files compiled in and checks them.
+migrationsdir = $(pkgdatadir)/migrations
+migrations_DATA = $(MIGRATIONS)
+
+EXTRA_DIST += LICENSE debian
+
+# The operator's manual: architecture, install, first run, backups, upgrades.
+dist_man_MANS += man/chainbridge.7 man/chainbridge.conf.5

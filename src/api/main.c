@@ -71,6 +71,7 @@ struct master {
 	const char	*conf_path;
 	const char	*socket_override;
 	unsigned	 workers_override;	/* 0 = from the configuration */
+	bool		 check_only;	/* -t: validate the configuration, exit */
 	unsigned	 max_requests;	/* per worker before it is recycled; 0 = no limit */
 	unsigned	 nworkers;
 	int		 listen_fd;
@@ -92,13 +93,14 @@ static void
 master_usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: " API_IDENT " [-hV] [-c conf] [-r requests] [-s socket] [-w workers]\n"
+	    "usage: " API_IDENT " [-htV] [-c conf] [-r requests] [-s socket] [-w workers]\n"
 	    "  -c conf     configuration file (default " CONFIG_DEFAULT_PATH ")\n"
+	    "  -t          check the configuration and exit (0 valid, 1 not)\n"
 	    "  -r requests recycle a worker after this many requests (default: never)\n"
 	    "  -s socket   FastCGI unix socket path (overrides [api] socket)\n"
 	    "  -w workers  number of worker processes (overrides [api] workers)\n"
 	    "  -h          this help\n"
-	    "  -V          print the version\n");
+	    "  -V, --version print the version\n");
 }
 
 /* Parses a whole decimal number in [min, max]. */
@@ -541,7 +543,13 @@ master_options(struct master *m, int argc, char *argv[])
 {
 	int ch;
 
-	while ((ch = getopt(argc, argv, "c:r:s:w:hV")) != -1) {
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+
+	while ((ch = getopt_long(argc, argv, "c:r:s:w:htV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
 			m->conf_path = optarg;
@@ -570,6 +578,9 @@ master_options(struct master *m, int argc, char *argv[])
 		case 'V':
 			printf(API_IDENT " " PACKAGE_VERSION "\n");
 			exit(0);
+		case 't':
+			m->check_only = true;
+			break;
 		default:
 			master_usage(stderr);
 			exit(2);
@@ -607,9 +618,20 @@ main(int argc, char *argv[])
 		fatalx("route_table", "detail=%s",
 		    log_q(q, sizeof(q), errbuf, strlen(errbuf)));
 
-	if ((m.cfg = config_load(m.conf_path, errbuf, sizeof(errbuf))) == NULL)
+	if ((m.cfg = config_load(m.conf_path, errbuf, sizeof(errbuf))) == NULL) {
+		if (m.check_only) {
+			/* For ExecCondition=: 1 skips the unit, it does not fail. */
+			fprintf(stderr, API_IDENT ": %s\n", errbuf);
+			return 1;
+		}
 		fatalx("config", "detail=%s",
 		    log_q(q, sizeof(q), errbuf, strlen(errbuf)));
+	}
+	if (m.check_only) {
+		printf(API_IDENT ": configuration %s ok\n", m.conf_path);
+		config_free(m.cfg);
+		return 0;
+	}
 	master_log_setup(m.cfg);
 
 	/* Signals are taken synchronously with sigtimedwait; block them

@@ -57,6 +57,7 @@ struct slot {
 struct master {
 	const char	*conf_path;
 	const char	*only_chain;		/* -n */
+	bool		 check_only;		/* -t */
 	struct config	*cfg;
 	struct slot	 slots[CONFIG_MAX_CHAINS];
 	size_t		 nslots;
@@ -73,11 +74,12 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: " CHAIND_IDENT " [-hV] [-c conf] [-n chain]\n"
+	    "usage: " CHAIND_IDENT " [-htV] [-c conf] [-n chain]\n"
 	    "  -c conf   configuration file (default " CONFIG_DEFAULT_PATH ")\n"
+	    "  -t        check the configuration and exit (0 valid, 1 not)\n"
 	    "  -n chain  run only the [chain NAME] section, in this process\n"
 	    "  -h        this help\n"
-	    "  -V        print the version\n");
+	    "  -V, --version print the version\n");
 }
 
 static void
@@ -268,7 +270,13 @@ master_options(struct master *m, int argc, char *argv[])
 {
 	int ch;
 
-	while ((ch = getopt(argc, argv, "c:n:hV")) != -1) {
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+
+	while ((ch = getopt_long(argc, argv, "c:n:htV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
 			m->conf_path = optarg;
@@ -282,6 +290,9 @@ master_options(struct master *m, int argc, char *argv[])
 		case 'V':
 			printf(CHAIND_IDENT " " PACKAGE_VERSION "\n");
 			exit(0);
+		case 't':
+			m->check_only = true;
+			break;
 		default:
 			usage(stderr);
 			exit(2);
@@ -308,8 +319,26 @@ main(int argc, char *argv[])
 	 * dump may ever carry them. Forked workers inherit this. */
 	if (proc_no_core_dumps() != CB_OK)
 		fatal("no_core_dumps", NULL);
-	if ((m.cfg = config_load(m.conf_path, errbuf, sizeof(errbuf))) == NULL)
+	if ((m.cfg = config_load(m.conf_path, errbuf, sizeof(errbuf))) == NULL) {
+		if (m.check_only) {
+			/* For ExecCondition=: 1 skips the unit, it does not fail. */
+			fprintf(stderr, CHAIND_IDENT ": %s\n", errbuf);
+			return 1;
+		}
 		fatalx("config", "detail=%s", log_q(q, sizeof(q), errbuf, strlen(errbuf)));
+	}
+	if (m.check_only) {
+		bool ok = master_plan(&m);
+
+		if (ok)
+			printf(CHAIND_IDENT ": configuration %s ok, %zu chain(s)\n",
+			    m.conf_path, m.nslots);
+		else
+			fprintf(stderr, CHAIND_IDENT ": %s: no enabled [chain] section\n",
+			    m.conf_path);
+		config_free(m.cfg);
+		return ok ? 0 : 1;
+	}
 	log_init(CHAIND_IDENT, m.cfg->log.level, m.cfg->log.format);
 	if (!master_plan(&m)) {
 		if (m.only_chain != NULL)

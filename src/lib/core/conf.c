@@ -126,6 +126,68 @@ _Static_assert(NKEYS(conf_api_keys) <= CONF_MAX_KEYS, "too many keys");
 _Static_assert(NKEYS(conf_log_keys) <= CONF_MAX_KEYS, "too many keys");
 _Static_assert(NKEYS(conf_chain_keys) <= CONF_MAX_KEYS, "too many keys");
 
+static const struct {
+	const char		*name;
+	const struct conf_key	*keys;
+	size_t			 nkeys;
+} conf_doc_sections[] = {
+	{ "database",	conf_db_keys,		NKEYS(conf_db_keys) },
+	{ "api",	conf_api_keys,		NKEYS(conf_api_keys) },
+	{ "log",	conf_log_keys,		NKEYS(conf_log_keys) },
+	{ "chain",	conf_chain_keys,	NKEYS(conf_chain_keys) },
+};
+
+static const char *const conf_type_names[] = {
+	[CONF_STR] = "string",
+	[CONF_SOCKET] = "socket path",
+	[CONF_SECRET_PATH] = "secret file",
+	[CONF_URL] = "URL",
+	[CONF_UINT] = "integer",
+	[CONF_U64] = "integer",
+	[CONF_SIZE] = "bytes",
+	[CONF_BOOL] = "boolean",
+	[CONF_LEVEL] = "log level",
+	[CONF_FORMAT] = "log format",
+	[CONF_FINALITY] = "finality",
+};
+
+size_t
+config_key_count(void)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < NKEYS(conf_doc_sections); i++)
+		n += conf_doc_sections[i].nkeys;
+	return n;
+}
+
+bool
+config_key_info(size_t i, struct config_key_info *out)
+{
+	size_t s;
+
+	for (s = 0; s < NKEYS(conf_doc_sections); s++) {
+		const struct conf_key *k;
+
+		if (i >= conf_doc_sections[s].nkeys) {
+			i -= conf_doc_sections[s].nkeys;
+			continue;
+		}
+		k = &conf_doc_sections[s].keys[i];
+		out->section = conf_doc_sections[s].name;
+		out->name = k->name;
+		out->type = conf_type_names[k->type];
+		out->has_range = k->type == CONF_UINT || k->type == CONF_U64 ||
+		    k->type == CONF_SIZE;
+		out->min = k->min;
+		out->max = k->max;
+		out->def = k->def;
+		out->required = k->required;
+		return true;
+	}
+	return false;
+}
+
 /* Section instances: the three fixed ones, then one per chain. */
 enum {
 	CONF_SEC_DB = 0,

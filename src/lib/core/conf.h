@@ -173,6 +173,26 @@ struct config {
  */
 struct config *config_load(const char *path, char *errbuf, size_t errlen);
 
+/*
+ * The key table, for documentation (chainbridge.conf(5) is checked
+ * against it by a test, so the manual cannot drift from the code).
+ */
+struct config_key_info {
+	const char	*section;	/* "database", "api", "log", "chain" */
+	const char	*name;
+	const char	*type;		/* "string", "integer", "boolean", ... */
+	bool		 has_range;	/* numeric: min..max apply */
+	uint64_t	 min, max;
+	const char	*def;		/* default as written in the file, or NULL */
+	bool		 required;
+};
+
+/* Number of keys over all sections. */
+size_t	config_key_count(void);
+
+/* Fills *out with key i (0 <= i < config_key_count()); false past the end. */
+bool	config_key_info(size_t i, struct config_key_info *out);
+
 /* Wipes the secrets and frees everything.  NULL-safe. */
 void config_free(struct config *cfg);
 

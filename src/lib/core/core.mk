@@ -39,3 +39,10 @@ tests_unit_test_secret_LDADD = $(TEST_LIBS)
 tests_unit_test_proc_SOURCES = tests/unit/test_proc.c
 tests_unit_test_proc_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_proc_LDADD = $(TEST_LIBS)
+
+# chainbridge.conf(5) against the key table.
+check_PROGRAMS += tests/unit/test_conf_doc
+TESTS += tests/unit/test_conf_doc
+tests_unit_test_conf_doc_SOURCES = tests/unit/test_conf_doc.c
+tests_unit_test_conf_doc_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_conf_doc_LDADD = $(TEST_LIBS)
