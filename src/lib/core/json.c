@@ -468,7 +468,7 @@ static bool
 json_scan_object(struct json_scan *sc, int depth, const char *path)
 {
 	struct json_key	*keys = NULL, *grown, *k;
-	size_t		 nkeys = 0, cap = 0, nlen;
+	size_t		 nkeys = 0, cap = 0;
 	char		 name[JSON_PATH_MAX], child[JSON_PATH_MAX];
 	bool		 ok = false;
 
