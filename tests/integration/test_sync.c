@@ -1803,6 +1803,11 @@ st_send_on(const char *url, const char *key, char *hash, const char *to, const c
 	argv[n++] = url;
 	argv[n++] = "--private-key";
 	argv[n++] = key;
+	/* The stack mines a block a second: an estimate made against one
+	 * block may fall short in the next.  A fixed limit well above what
+	 * these calls use never runs out. */
+	argv[n++] = "--gas-limit";
+	argv[n++] = "2000000";
 	argv[n++] = to;
 	argv[n++] = sig;
 	va_start(ap, sig);
