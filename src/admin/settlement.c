@@ -35,6 +35,8 @@ requeue_txn(struct db *db, void *arg)
 {
 	struct requeue *q = arg;
 	unsigned lock = q->batch ? ST_SETTLE_BATCH_LOCK : ST_SETTLE_CHANGE_LOCK;
+	unsigned status_col = q->batch ? SETTLE_BATCH_LOCK_COL_STATUS :
+	    SETTLE_CHANGE_LOCK_COL_STATUS;
 	struct db_row row;
 	enum cb_err rc;
 	int r;
@@ -47,8 +49,9 @@ requeue_txn(struct db *db, void *arg)
 	if ((rc = DB_EXEC(db, lock, DB_U64(q->id))) != CB_OK)
 		return rc;
 	r = db_fetch(db, lock, &row);
-	if (r == 1 && row.val[0] != NULL)
-		snprintf(q->status, sizeof(q->status), "%.*s", (int)row.len[0], row.val[0]);
+	if (r == 1 && row.val[status_col] != NULL)
+		snprintf(q->status, sizeof(q->status), "%.*s", (int)row.len[status_col],
+		    row.val[status_col]);
 	db_done(db, lock);
 	if (r < 0)
 		return CB_ERR_DB;

@@ -144,21 +144,27 @@ settlement_chains(struct db *db, const struct config *cfg, struct chain_view *v,
 	if ((rc = DB_EXEC0(db, ST_METRICS_DAEMONS)) != CB_OK)
 		return rc;
 	while ((r = db_fetch(db, ST_METRICS_DAEMONS, &row)) == 1) {
-		if (row.ncols != 8 || !db_col_u64(&row, 0, &id)) {
+		if (row.ncols != METRICS_DAEMON_COL__MAX ||
+		    !db_col_u64(&row, METRICS_DAEMON_COL_CHAIN_ID, &id)) {
 			r = -1;
 			break;
 		}
 		if ((c = settlement_chain(v, n, id)) == NULL)
 			continue;
 		c->have_daemon = true;
-		settlement_copy(c->holder, sizeof(c->holder), &row, 1);
-		c->live = db_col_u64(&row, 2, &flag) && flag != 0;
-		c->have_heartbeat = db_col_u64(&row, 3, &c->heartbeat_age);
-		if (row.val[4] != NULL && u256_from_dec(&bal, row.val[4], row.len[4]) == 0)
-			settlement_copy(c->balance, sizeof(c->balance), &row, 4);
-		c->balance_low = db_col_u64(&row, 5, &flag) && flag != 0;
-		c->have_stuck = db_col_u64(&row, 6, &c->stuck_nonce);
-		if (!db_col_u64(&row, 7, &c->stuck_s))
+		settlement_copy(c->holder, sizeof(c->holder), &row, METRICS_DAEMON_COL_HOLDER);
+		c->live = db_col_u64(&row, METRICS_DAEMON_COL_LIVE, &flag) && flag != 0;
+		c->have_heartbeat = db_col_u64(&row, METRICS_DAEMON_COL_HEARTBEAT_AGE,
+		    &c->heartbeat_age);
+		if (row.val[METRICS_DAEMON_COL_SIGNER_BALANCE] != NULL &&
+		    u256_from_dec(&bal, row.val[METRICS_DAEMON_COL_SIGNER_BALANCE],
+		    row.len[METRICS_DAEMON_COL_SIGNER_BALANCE]) == 0)
+			settlement_copy(c->balance, sizeof(c->balance), &row,
+			    METRICS_DAEMON_COL_SIGNER_BALANCE);
+		c->balance_low = db_col_u64(&row, METRICS_DAEMON_COL_BALANCE_LOW, &flag) &&
+		    flag != 0;
+		c->have_stuck = db_col_u64(&row, METRICS_DAEMON_COL_STUCK_NONCE, &c->stuck_nonce);
+		if (!db_col_u64(&row, METRICS_DAEMON_COL_STUCK_SECONDS, &c->stuck_s))
 			c->stuck_s = 0;
 	}
 	db_done(db, ST_METRICS_DAEMONS);
@@ -167,11 +173,12 @@ settlement_chains(struct db *db, const struct config *cfg, struct chain_view *v,
 	if ((rc = DB_EXEC0(db, ST_METRICS_OLDEST_PENDING)) != CB_OK)
 		return rc;
 	while ((r = db_fetch(db, ST_METRICS_OLDEST_PENDING, &row)) == 1) {
-		if (row.ncols != 3 || !db_col_u64(&row, 1, &id)) {
+		if (row.ncols != METRICS_OLDEST_COL__MAX ||
+		    !db_col_u64(&row, METRICS_OLDEST_COL_CHAIN_ID, &id)) {
 			r = -1;
 			break;
 		}
-		if (!db_col_u64(&row, 2, &age))
+		if (!db_col_u64(&row, METRICS_OLDEST_COL_AGE, &age))
 			age = 0;	/* a clock step back: not a lag */
 		if ((c = settlement_chain(v, n, id)) != NULL && age > c->lag)
 			c->lag = age;
@@ -196,15 +203,16 @@ settlement_oldest(struct db *db, struct buf *out)
 	    "# HELP chainbridge_settlement_oldest_pending_seconds Age of the oldest change settlement still owes (recorded, batched or submitted), by token.\n"
 	    "# TYPE chainbridge_settlement_oldest_pending_seconds gauge\n");
 	while (err == CB_OK && (r = db_fetch(db, ST_METRICS_OLDEST_PENDING, &row)) == 1) {
-		if (row.ncols != 3 || row.val[0] == NULL) {
+		if (row.ncols != METRICS_OLDEST_COL__MAX ||
+		    row.val[METRICS_OLDEST_COL_SYMBOL] == NULL) {
 			r = -1;
 			break;
 		}
-		if (!db_col_u64(&row, 2, &age))
+		if (!db_col_u64(&row, METRICS_OLDEST_COL_AGE, &age))
 			age = 0;
 		err = buf_puts(out, "chainbridge_settlement_oldest_pending_seconds{token=\"");
 		if (err == CB_OK)
-			err = settlement_label(out, row.val[0]);
+			err = settlement_label(out, row.val[METRICS_OLDEST_COL_SYMBOL]);
 		if (err == CB_OK)
 			err = buf_printf(out, "\"} %" PRIu64 "\n", age);
 	}
@@ -310,13 +318,15 @@ settlement_counters_load(struct db *db, struct counter_row **out, size_t *n)
 	    &row)) == 1) {
 		struct counter_row *c = &rows[*n];
 
-		if (row.ncols != 4 || !db_col_u64(&row, 0, &c->chain_id) ||
-		    !db_col_u64(&row, 3, &c->value) || row.val[1] == NULL) {
+		if (row.ncols != METRICS_COUNTER_COL__MAX ||
+		    !db_col_u64(&row, METRICS_COUNTER_COL_CHAIN_ID, &c->chain_id) ||
+		    !db_col_u64(&row, METRICS_COUNTER_COL_VALUE, &c->value) ||
+		    row.val[METRICS_COUNTER_COL_NAME] == NULL) {
 			r = -1;
 			break;
 		}
-		settlement_copy(c->name, sizeof(c->name), &row, 1);
-		settlement_copy(c->label, sizeof(c->label), &row, 2);
+		settlement_copy(c->name, sizeof(c->name), &row, METRICS_COUNTER_COL_NAME);
+		settlement_copy(c->label, sizeof(c->label), &row, METRICS_COUNTER_COL_LABEL);
 		(*n)++;
 	}
 	db_done(db, ST_METRICS_DAEMON_COUNTERS);

@@ -111,11 +111,12 @@ batcher_users(struct db *db, unsigned stmt, const struct db_param *params, unsig
 	if ((rc = db_exec(db, stmt, params, n)) != CB_OK)
 		return rc;
 	while ((r = db_fetch(db, stmt, &row)) == 1) {
-		if (row.val[0] == NULL) {
+		if (row.val[SCALAR_COL_VALUE] == NULL) {
 			r = -1;
 			break;
 		}
-		if ((rc = user_set_add(out, row.val[0], row.len[0])) != CB_OK)
+		if ((rc = user_set_add(out, row.val[SCALAR_COL_VALUE],
+		    row.len[SCALAR_COL_VALUE])) != CB_OK)
 			break;
 	}
 	db_done(db, stmt);
@@ -344,18 +345,23 @@ batcher_candidates(struct cut *c, const struct user_set *inflight, struct plan_r
 	while (n < scan && (r = db_fetch(db, ST_SETTLE_CANDIDATES, &row)) == 1) {
 		struct plan_row *pr = &rows[n];
 
-		if (!db_col_u64(&row, 0, &pr->id) || row.val[1] == NULL ||
-		    amount_from_db(&pr->amount, row.val[2], row.len[2]) != 0 ||
-		    (row.val[3] != NULL && row.len[3] != ADDRESS_LEN) ||
-		    !db_col_u64(&row, 4, &attempts) || !db_col_u64(&row, 5, &age)) {
+		if (!db_col_u64(&row, SETTLE_CANDIDATE_COL_ID, &pr->id) ||
+		    row.val[SETTLE_CANDIDATE_COL_USER_ID] == NULL ||
+		    amount_from_db(&pr->amount, row.val[SETTLE_CANDIDATE_COL_AMOUNT],
+		    row.len[SETTLE_CANDIDATE_COL_AMOUNT]) != 0 ||
+		    (row.val[SETTLE_CANDIDATE_COL_WALLET] != NULL &&
+		    row.len[SETTLE_CANDIDATE_COL_WALLET] != ADDRESS_LEN) ||
+		    !db_col_u64(&row, SETTLE_CANDIDATE_COL_ATTEMPTS, &attempts) ||
+		    !db_col_u64(&row, SETTLE_CANDIDATE_COL_AGE, &age)) {
 			r = -1;
 			break;
 		}
-		if ((rc = user_set_add(names, row.val[1], row.len[1])) != CB_OK)
+		if ((rc = user_set_add(names, row.val[SETTLE_CANDIDATE_COL_USER_ID],
+		    row.len[SETTLE_CANDIDATE_COL_USER_ID])) != CB_OK)
 			break;
 		pr->user_id = names->ids[names->n - 1];
-		if ((pr->has_wallet = row.val[3] != NULL))
-			memcpy(pr->wallet.bytes, row.val[3], ADDRESS_LEN);
+		if ((pr->has_wallet = row.val[SETTLE_CANDIDATE_COL_WALLET] != NULL))
+			memcpy(pr->wallet.bytes, row.val[SETTLE_CANDIDATE_COL_WALLET], ADDRESS_LEN);
 		/* Backing off after reverts: the user waits, all of them. */
 		if (attempts > 0 && age < batcher_backoff_s(cd, attempts) &&
 		    !user_set_has(&backoff, pr->user_id) &&
@@ -406,7 +412,7 @@ cut_txn(struct db *db, void *arg)
 	if ((rc = DB_EXEC(db, ST_SETTLE_TOKEN_HAS_PENDING, DB_U64(c->tok->id))) != CB_OK)
 		goto out;
 	r = db_fetch(db, ST_SETTLE_TOKEN_HAS_PENDING, &row);
-	if (r == 1 && !db_col_u64(&row, 0, &pending))
+	if (r == 1 && !db_col_u64(&row, SCALAR_COL_VALUE, &pending))
 		r = -1;
 	db_done(db, ST_SETTLE_TOKEN_HAS_PENDING);
 	if (r != 1) {
@@ -431,7 +437,7 @@ cut_txn(struct db *db, void *arg)
 		if ((rc = DB_EXEC0(db, ST_SETTLE_ROUND_NEXT)) != CB_OK)
 			goto out;
 		r = db_fetch(db, ST_SETTLE_ROUND_NEXT, &row);
-		if (r == 1 && !db_col_u64(&row, 0, &c->round_id))
+		if (r == 1 && !db_col_u64(&row, SCALAR_COL_VALUE, &c->round_id))
 			r = -1;
 		db_done(db, ST_SETTLE_ROUND_NEXT);
 		if (r != 1) {
@@ -551,7 +557,8 @@ batcher_token_busy(struct chaind *cd, const struct token *tok, bool *busy)
 	if (rc != CB_OK)
 		return rc;
 	r = db_fetch(cd->db, ST_SETTLE_TOKEN_ACTIVITY, &row);
-	if (r == 1 && (!db_col_u64(&row, 0, &recorded) || !db_col_u64(&row, 1, &awaiting)))
+	if (r == 1 && (!db_col_u64(&row, SETTLE_ACTIVITY_COL_RECORDED, &recorded) ||
+	    !db_col_u64(&row, SETTLE_ACTIVITY_COL_AWAITING_WALLET, &awaiting)))
 		r = -1;
 	db_done(cd->db, ST_SETTLE_TOKEN_ACTIVITY);
 	if (r != 1)

@@ -118,24 +118,33 @@ confirmer_load(struct pass *p)
 	while (p->nbatches < limit && (r = db_fetch(cd->db, ST_SETTLE_TRACKED, &row)) == 1) {
 		struct tracked *t = &p->batches[p->nbatches];
 
-		if (!db_col_u64(&row, 0, &t->id) || row.val[1] == NULL ||
-		    !batch_status_parse(row.val[1], row.len[1], &t->status) ||
-		    !db_col_u64(&row, 2, &t->nonce) || !db_col_u64(&row, 3, &t->token_id) ||
-		    row.val[4] == NULL || !settle_op_parse(row.val[4], row.len[4], &t->op) ||
-		    row.val[5] == NULL || row.len[5] != 32) {
+		if (!db_col_u64(&row, SETTLE_TRACKED_COL_ID, &t->id) ||
+		    row.val[SETTLE_TRACKED_COL_STATUS] == NULL ||
+		    !batch_status_parse(row.val[SETTLE_TRACKED_COL_STATUS],
+		    row.len[SETTLE_TRACKED_COL_STATUS], &t->status) ||
+		    !db_col_u64(&row, SETTLE_TRACKED_COL_NONCE, &t->nonce) ||
+		    !db_col_u64(&row, SETTLE_TRACKED_COL_TOKEN_ID, &t->token_id) ||
+		    row.val[SETTLE_TRACKED_COL_OP] == NULL ||
+		    !settle_op_parse(row.val[SETTLE_TRACKED_COL_OP], row.len[SETTLE_TRACKED_COL_OP],
+		    &t->op) ||
+		    row.val[SETTLE_TRACKED_COL_BATCH_KEY] == NULL ||
+		    row.len[SETTLE_TRACKED_COL_BATCH_KEY] != 32) {
 			r = -1;
 			break;
 		}
-		memcpy(t->key, row.val[5], 32);
+		memcpy(t->key, row.val[SETTLE_TRACKED_COL_BATCH_KEY], 32);
 		if (t->status == BATCH_MINED) {
-			if (!db_col_u64(&row, 6, &t->block_number) || row.val[7] == NULL ||
-			    row.len[7] != 32 || row.val[8] == NULL || row.len[8] != 32) {
+			if (!db_col_u64(&row, SETTLE_TRACKED_COL_BLOCK_NUMBER, &t->block_number) ||
+			    row.val[SETTLE_TRACKED_COL_BLOCK_HASH] == NULL ||
+			    row.len[SETTLE_TRACKED_COL_BLOCK_HASH] != 32 ||
+			    row.val[SETTLE_TRACKED_COL_TX_HASH] == NULL ||
+			    row.len[SETTLE_TRACKED_COL_TX_HASH] != 32) {
 				r = -1;
 				break;
 			}
 			t->has_block = true;
-			memcpy(t->block_hash, row.val[7], 32);
-			memcpy(t->tx_hash, row.val[8], 32);
+			memcpy(t->block_hash, row.val[SETTLE_TRACKED_COL_BLOCK_HASH], 32);
+			memcpy(t->tx_hash, row.val[SETTLE_TRACKED_COL_TX_HASH], 32);
 		}
 		p->nbatches++;
 	}
@@ -153,10 +162,15 @@ confirmer_load(struct pass *p)
 	    (r = db_fetch(cd->db, ST_SETTLE_TRACKED_ATTEMPTS, &row)) == 1) {
 		struct tracked_attempt *a = &p->attempts[p->nattempts];
 
-		if (!db_col_u64(&row, 0, &bid) || !db_col_u64(&row, 1, &a->id) ||
-		    row.val[2] == NULL || row.len[2] != 32 || row.val[3] == NULL ||
-		    !attempt_status_parse(row.val[3], row.len[3], &a->status) ||
-		    row.val[4] == NULL || row.len[4] == 0) {
+		if (!db_col_u64(&row, SETTLE_TRACKED_ATTEMPT_COL_BATCH_ID, &bid) ||
+		    !db_col_u64(&row, SETTLE_TRACKED_ATTEMPT_COL_ID, &a->id) ||
+		    row.val[SETTLE_TRACKED_ATTEMPT_COL_TX_HASH] == NULL ||
+		    row.len[SETTLE_TRACKED_ATTEMPT_COL_TX_HASH] != 32 ||
+		    row.val[SETTLE_TRACKED_ATTEMPT_COL_STATUS] == NULL ||
+		    !attempt_status_parse(row.val[SETTLE_TRACKED_ATTEMPT_COL_STATUS],
+		    row.len[SETTLE_TRACKED_ATTEMPT_COL_STATUS], &a->status) ||
+		    row.val[SETTLE_TRACKED_ATTEMPT_COL_RAW_TX] == NULL ||
+		    row.len[SETTLE_TRACKED_ATTEMPT_COL_RAW_TX] == 0) {
 			r = -1;
 			break;
 		}
@@ -165,13 +179,14 @@ confirmer_load(struct pass *p)
 			continue;
 		if (i == p->nbatches)
 			continue;
-		memcpy(a->hash, row.val[2], 32);
-		if ((a->raw = malloc(row.len[4])) == NULL) {
+		memcpy(a->hash, row.val[SETTLE_TRACKED_ATTEMPT_COL_TX_HASH], 32);
+		if ((a->raw = malloc(row.len[SETTLE_TRACKED_ATTEMPT_COL_RAW_TX])) == NULL) {
 			rc = CB_ERR_NOMEM;
 			break;
 		}
-		memcpy(a->raw, row.val[4], row.len[4]);
-		a->raw_len = row.len[4];
+		memcpy(a->raw, row.val[SETTLE_TRACKED_ATTEMPT_COL_RAW_TX],
+		    row.len[SETTLE_TRACKED_ATTEMPT_COL_RAW_TX]);
+		a->raw_len = row.len[SETTLE_TRACKED_ATTEMPT_COL_RAW_TX];
 		a->rc = CB_ERR_NOT_FOUND;
 		/* Attempts come ordered by batch: the batch's run starts here. */
 		if (p->batches[i].attempts == NULL)
@@ -368,7 +383,7 @@ confirm_txn(struct db *db, void *arg)
 	if ((rc = DB_EXEC(db, ST_SETTLE_BATCH_AGE, DB_U64(t->id))) != CB_OK)
 		return rc;
 	r = db_fetch(db, ST_SETTLE_BATCH_AGE, &row);
-	if (r != 1 || !db_col_u64(&row, 0, &c->latency_ms))
+	if (r != 1 || !db_col_u64(&row, SCALAR_COL_VALUE, &c->latency_ms))
 		c->latency_ms = 0;
 	db_done(db, ST_SETTLE_BATCH_AGE);
 	c->done = true;
@@ -409,7 +424,8 @@ confirmer_drift(struct chaind *cd, const struct tracked *t)
 	if ((rc = DB_EXEC(cd->db, ST_SETTLE_ITEMS_GET, DB_U64(t->id))) != CB_OK)
 		return rc;
 	while ((r = db_fetch(cd->db, ST_SETTLE_ITEMS_GET, &row)) == 1) {
-		if (row.val[0] == NULL || row.len[0] != ADDRESS_LEN) {
+		if (row.val[SETTLE_ITEM_COL_WALLET] == NULL ||
+		    row.len[SETTLE_ITEM_COL_WALLET] != ADDRESS_LEN) {
 			r = -1;
 			break;
 		}
@@ -421,7 +437,7 @@ confirmer_drift(struct chaind *cd, const struct tracked *t)
 			}
 			wallets = grown;
 		}
-		memcpy(wallets[n++].bytes, row.val[0], ADDRESS_LEN);
+		memcpy(wallets[n++].bytes, row.val[SETTLE_ITEM_COL_WALLET], ADDRESS_LEN);
 	}
 	db_done(cd->db, ST_SETTLE_ITEMS_GET);
 	if (rc == CB_OK && r < 0)

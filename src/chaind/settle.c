@@ -208,8 +208,10 @@ settle_items_load(struct db *db, struct settle_batch *b)
 	if ((rc = DB_EXEC(db, ST_SETTLE_ITEMS_GET, DB_U64(b->id))) != CB_OK)
 		return rc;
 	while ((r = db_fetch(db, ST_SETTLE_ITEMS_GET, &row)) == 1) {
-		if (n == SETTLE_ITEMS_MAX || row.val[0] == NULL || row.len[0] != ADDRESS_LEN ||
-		    amount_from_db(&a, row.val[1], row.len[1]) != 0 || a.neg ||
+		if (n == SETTLE_ITEMS_MAX || row.val[SETTLE_ITEM_COL_WALLET] == NULL ||
+		    row.len[SETTLE_ITEM_COL_WALLET] != ADDRESS_LEN ||
+		    amount_from_db(&a, row.val[SETTLE_ITEM_COL_AMOUNT],
+		    row.len[SETTLE_ITEM_COL_AMOUNT]) != 0 || a.neg ||
 		    amount_is_zero(&a)) {
 			r = -1;
 			break;
@@ -223,7 +225,7 @@ settle_items_load(struct db *db, struct settle_batch *b)
 			}
 			items = grown;
 		}
-		memcpy(items[n].wallet.bytes, row.val[0], ADDRESS_LEN);
+		memcpy(items[n].wallet.bytes, row.val[SETTLE_ITEM_COL_WALLET], ADDRESS_LEN);
 		items[n].amount = a.mag;
 		n++;
 	}
@@ -686,7 +688,8 @@ settle_drift(struct chaind *cd, const struct settle_token *token,
 		if (rc != CB_OK)
 			break;
 		r = db_fetch(cd->db, ST_SETTLE_HOLDER_LEDGER, &row);
-		if (r == 1 && amount_from_db(&d.h[i].ledger, row.val[0], row.len[0]) != 0)
+		if (r == 1 && amount_from_db(&d.h[i].ledger, row.val[SCALAR_COL_VALUE],
+		    row.len[SCALAR_COL_VALUE]) != 0)
 			r = -1;
 		db_done(cd->db, ST_SETTLE_HOLDER_LEDGER);
 		if (r < 0)

@@ -86,7 +86,7 @@ reconcile_txn(struct db *db, void *arg)
 	fr = db_fetch(db, ST_SETTLE_NONCE_LOCK, &row);
 	if (fr == 1) {
 		r->have_store = true;
-		if (!db_col_u64(&row, 0, &r->store_next))
+		if (!db_col_u64(&row, SCALAR_COL_VALUE, &r->store_next))
 			fr = -1;
 	}
 	db_done(db, ST_SETTLE_NONCE_LOCK);
@@ -101,7 +101,8 @@ reconcile_txn(struct db *db, void *arg)
 	if (rc != CB_OK)
 		goto out;
 	while (nheld < SUBMIT_HELD_MAX && (fr = db_fetch(db, ST_SETTLE_NONCES_HELD, &row)) == 1) {
-		if (!db_col_u64(&row, 0, &v) || !db_col_u64(&row, 1, &fin)) {
+		if (!db_col_u64(&row, SETTLE_HELD_COL_NONCE, &v) ||
+		    !db_col_u64(&row, SETTLE_HELD_COL_FINISHED, &fin)) {
 			fr = -1;
 			break;
 		}
@@ -152,16 +153,19 @@ submitter_newest_sent(struct chaind *cd, uint64_t batch_id, uint64_t nonce, uint
 	    CB_OK)
 		return rc;
 	while ((r = db_fetch(cd->db, ST_SETTLE_ATTEMPTS_OF, &row)) == 1) {
-		if (row.val[2] == NULL || strcmp(row.val[2], "sent") != 0 ||
-		    row.val[3] == NULL || row.len[3] == 0)
+		if (row.val[SETTLE_ATTEMPT_COL_STATUS] == NULL ||
+		    strcmp(row.val[SETTLE_ATTEMPT_COL_STATUS], "sent") != 0 ||
+		    row.val[SETTLE_ATTEMPT_COL_RAW_TX] == NULL ||
+		    row.len[SETTLE_ATTEMPT_COL_RAW_TX] == 0)
 			continue;
 		free(*raw);
-		if ((*raw = malloc(row.len[3])) == NULL) {
+		if ((*raw = malloc(row.len[SETTLE_ATTEMPT_COL_RAW_TX])) == NULL) {
 			rc = CB_ERR_NOMEM;
 			break;
 		}
-		memcpy(*raw, row.val[3], row.len[3]);
-		*len = row.len[3];
+		memcpy(*raw, row.val[SETTLE_ATTEMPT_COL_RAW_TX],
+		    row.len[SETTLE_ATTEMPT_COL_RAW_TX]);
+		*len = row.len[SETTLE_ATTEMPT_COL_RAW_TX];
 	}
 	db_done(cd->db, ST_SETTLE_ATTEMPTS_OF);
 	if (rc == CB_OK && r < 0)
@@ -190,8 +194,10 @@ submitter_rebroadcast_range(struct chaind *cd, uint64_t from, uint64_t to)
 	    DB_U64(SUBMIT_SEND_MAX)) != CB_OK)
 		return;
 	while (nids < SUBMIT_SEND_MAX && db_fetch(cd->db, ST_SETTLE_TRACKED, &row) == 1) {
-		if (row.val[1] == NULL || strcmp(row.val[1], "submitted") != 0 ||
-		    !db_col_u64(&row, 0, &batch) || !db_col_u64(&row, 2, &nonce) ||
+		if (row.val[SETTLE_TRACKED_COL_STATUS] == NULL ||
+		    strcmp(row.val[SETTLE_TRACKED_COL_STATUS], "submitted") != 0 ||
+		    !db_col_u64(&row, SETTLE_TRACKED_COL_ID, &batch) ||
+		    !db_col_u64(&row, SETTLE_TRACKED_COL_NONCE, &nonce) ||
 		    nonce < from || nonce >= to)
 			continue;
 		ids[nids] = batch;
@@ -414,19 +420,24 @@ submitter_send_stored(struct chaind *cd)
 	if (rc != CB_OK)
 		return rc;
 	while (n < SUBMIT_SEND_MAX && (r = db_fetch(cd->db, ST_SETTLE_TO_SEND, &row)) == 1) {
-		if (!db_col_u64(&row, 0, &list[n].attempt) || !db_col_u64(&row, 1, &list[n].batch) ||
-		    !db_col_u64(&row, 2, &list[n].nonce) || row.val[3] == NULL ||
-		    row.len[3] == 0 || row.val[4] == NULL || row.len[4] != 32) {
+		if (!db_col_u64(&row, SETTLE_SEND_COL_ATTEMPT_ID, &list[n].attempt) ||
+		    !db_col_u64(&row, SETTLE_SEND_COL_BATCH_ID, &list[n].batch) ||
+		    !db_col_u64(&row, SETTLE_SEND_COL_NONCE, &list[n].nonce) ||
+		    row.val[SETTLE_SEND_COL_RAW_TX] == NULL ||
+		    row.len[SETTLE_SEND_COL_RAW_TX] == 0 ||
+		    row.val[SETTLE_SEND_COL_TX_HASH] == NULL ||
+		    row.len[SETTLE_SEND_COL_TX_HASH] != 32) {
 			r = -1;
 			break;
 		}
-		if ((list[n].raw = malloc(row.len[3])) == NULL) {
+		if ((list[n].raw = malloc(row.len[SETTLE_SEND_COL_RAW_TX])) == NULL) {
 			rc = CB_ERR_NOMEM;
 			break;
 		}
-		memcpy(list[n].raw, row.val[3], row.len[3]);
-		list[n].len = row.len[3];
-		memcpy(list[n].hash, row.val[4], 32);
+		memcpy(list[n].raw, row.val[SETTLE_SEND_COL_RAW_TX],
+		    row.len[SETTLE_SEND_COL_RAW_TX]);
+		list[n].len = row.len[SETTLE_SEND_COL_RAW_TX];
+		memcpy(list[n].hash, row.val[SETTLE_SEND_COL_TX_HASH], 32);
 		n++;
 	}
 	db_done(cd->db, ST_SETTLE_TO_SEND);
@@ -511,12 +522,13 @@ claim_lock_batch(struct db *db, uint64_t id, enum batch_status *status, bool *ha
 	if ((rc = DB_EXEC(db, ST_SETTLE_BATCH_LOCK, DB_U64(id))) != CB_OK)
 		return rc;
 	r = db_fetch(db, ST_SETTLE_BATCH_LOCK, &row);
-	if (r == 1 && (row.val[0] == NULL ||
-	    !batch_status_parse(row.val[0], row.len[0], status)))
+	if (r == 1 && (row.val[SETTLE_BATCH_LOCK_COL_STATUS] == NULL ||
+	    !batch_status_parse(row.val[SETTLE_BATCH_LOCK_COL_STATUS],
+	    row.len[SETTLE_BATCH_LOCK_COL_STATUS], status)))
 		r = -1;
 	if (r == 1) {
-		*has_nonce = row.val[1] != NULL;
-		if (*has_nonce && !db_col_u64(&row, 1, nonce))
+		*has_nonce = row.val[SETTLE_BATCH_LOCK_COL_NONCE] != NULL;
+		if (*has_nonce && !db_col_u64(&row, SETTLE_BATCH_LOCK_COL_NONCE, nonce))
 			r = -1;
 	}
 	db_done(db, ST_SETTLE_BATCH_LOCK);
@@ -545,7 +557,7 @@ claim_txn(struct db *db, void *arg)
 	if (rc != CB_OK)
 		return rc;
 	r = db_fetch(db, ST_SETTLE_NONCE_LOCK, &row);
-	if (r == 1 && !db_col_u64(&row, 0, &c->nonce))
+	if (r == 1 && !db_col_u64(&row, SCALAR_COL_VALUE, &c->nonce))
 		r = -1;
 	db_done(db, ST_SETTLE_NONCE_LOCK);
 	if (r != 1)
@@ -592,7 +604,7 @@ replace_txn(struct db *db, void *arg)
 	if ((rc = DB_EXEC(db, ST_SETTLE_ATTEMPTS_OF, DB_U64(c->b->id), DB_U64(nonce))) != CB_OK)
 		return rc;
 	while ((r = db_fetch(db, ST_SETTLE_ATTEMPTS_OF, &row)) == 1)
-		if (!db_col_u64(&row, 0, &newest))
+		if (!db_col_u64(&row, SETTLE_ATTEMPT_COL_ID, &newest))
 			r = -1;
 	db_done(db, ST_SETTLE_ATTEMPTS_OF);
 	if (r < 0)
@@ -1018,17 +1030,24 @@ submitter_next_pending(struct chaind *cd, struct settle_batch *b, bool *found)
 	if (rc != CB_OK)
 		return rc;
 	while ((r = db_fetch(cd->db, ST_SETTLE_NEXT_PENDING, &row)) == 1) {
-		if (!db_col_u64(&row, 0, &b->id) || !db_col_u64(&row, 1, &token_id) ||
-		    row.val[2] == NULL || !settle_op_parse(row.val[2], row.len[2], &b->op) ||
-		    row.val[3] == NULL || row.len[3] != 32 || !db_col_u64(&row, 4, &b->round_id) ||
-		    row.val[5] == NULL) {
+		if (!db_col_u64(&row, SETTLE_PENDING_COL_ID, &b->id) ||
+		    !db_col_u64(&row, SETTLE_PENDING_COL_TOKEN_ID, &token_id) ||
+		    row.val[SETTLE_PENDING_COL_OP] == NULL ||
+		    !settle_op_parse(row.val[SETTLE_PENDING_COL_OP], row.len[SETTLE_PENDING_COL_OP],
+		    &b->op) ||
+		    row.val[SETTLE_PENDING_COL_BATCH_KEY] == NULL ||
+		    row.len[SETTLE_PENDING_COL_BATCH_KEY] != 32 ||
+		    !db_col_u64(&row, SETTLE_PENDING_COL_ROUND_ID, &b->round_id) ||
+		    row.val[SETTLE_PENDING_COL_TRIGGER_REASON] == NULL) {
 			r = -1;
 			break;
 		}
 		if (settle_deferred(cd, b->id))
 			continue;
-		memcpy(b->key, row.val[3], 32);
-		snprintf(b->trigger, sizeof(b->trigger), "%.*s", (int)row.len[5], row.val[5]);
+		memcpy(b->key, row.val[SETTLE_PENDING_COL_BATCH_KEY], 32);
+		snprintf(b->trigger, sizeof(b->trigger), "%.*s",
+		    (int)row.len[SETTLE_PENDING_COL_TRIGGER_REASON],
+		    row.val[SETTLE_PENDING_COL_TRIGGER_REASON]);
 		*found = true;
 		break;
 	}
@@ -1053,7 +1072,7 @@ submitter_inflight(struct chaind *cd, uint64_t *n)
 	    CB_OK)
 		return rc;
 	r = db_fetch(cd->db, ST_SETTLE_INFLIGHT_COUNT, &row);
-	if (r == 1 && !db_col_u64(&row, 0, n))
+	if (r == 1 && !db_col_u64(&row, SCALAR_COL_VALUE, n))
 		r = -1;
 	db_done(cd->db, ST_SETTLE_INFLIGHT_COUNT);
 	return r == 1 ? CB_OK : CB_ERR_DB;
@@ -1194,8 +1213,9 @@ submitter_has_receipt(struct chaind *cd, uint64_t batch_id, uint64_t nonce, bool
 	    CB_OK)
 		goto out;
 	while (n < SUBMIT_SEND_MAX && (r = db_fetch(cd->db, ST_SETTLE_ATTEMPTS_OF, &row)) == 1)
-		if (row.val[1] != NULL && row.len[1] == 32)
-			memcpy(hashes[n++], row.val[1], 32);
+		if (row.val[SETTLE_ATTEMPT_COL_TX_HASH] != NULL &&
+		    row.len[SETTLE_ATTEMPT_COL_TX_HASH] == 32)
+			memcpy(hashes[n++], row.val[SETTLE_ATTEMPT_COL_TX_HASH], 32);
 	db_done(cd->db, ST_SETTLE_ATTEMPTS_OF);
 	if ((rcpts = calloc(n + 1, sizeof(*rcpts))) == NULL ||
 	    (st = calloc(n + 1, sizeof(*st))) == NULL) {
@@ -1313,21 +1333,28 @@ submitter_replace_stuck(struct chaind *cd)
 	while (n < SUBMIT_STUCK_MAX && (r = db_fetch(cd->db, ST_SETTLE_STUCK, &row)) == 1) {
 		struct stuck *s = &list[n];
 
-		if (!db_col_u64(&row, 0, &s->batch) || !db_col_u64(&row, 1, &s->nonce) ||
-		    !db_col_u64(&row, 2, &s->token) || row.val[3] == NULL ||
-		    !settle_op_parse(row.val[3], row.len[3], &s->op) || row.val[4] == NULL ||
-		    row.len[4] != 32 || !db_col_u64(&row, 5, &s->attempt) ||
-		    !db_col_u64(&row, 8, &s->gas)) {
+		if (!db_col_u64(&row, SETTLE_STUCK_COL_BATCH_ID, &s->batch) ||
+		    !db_col_u64(&row, SETTLE_STUCK_COL_NONCE, &s->nonce) ||
+		    !db_col_u64(&row, SETTLE_STUCK_COL_TOKEN_ID, &s->token) ||
+		    row.val[SETTLE_STUCK_COL_OP] == NULL ||
+		    !settle_op_parse(row.val[SETTLE_STUCK_COL_OP], row.len[SETTLE_STUCK_COL_OP],
+		    &s->op) ||
+		    row.val[SETTLE_STUCK_COL_BATCH_KEY] == NULL ||
+		    row.len[SETTLE_STUCK_COL_BATCH_KEY] != 32 ||
+		    !db_col_u64(&row, SETTLE_STUCK_COL_ATTEMPT_ID, &s->attempt) ||
+		    !db_col_u64(&row, SETTLE_STUCK_COL_GAS_LIMIT, &s->gas)) {
 			r = -1;
 			break;
 		}
-		memcpy(s->key, row.val[4], 32);
-		if (amount_from_db(&a, row.val[6], row.len[6]) != 0) {
+		memcpy(s->key, row.val[SETTLE_STUCK_COL_BATCH_KEY], 32);
+		if (amount_from_db(&a, row.val[SETTLE_STUCK_COL_MAX_FEE],
+		    row.len[SETTLE_STUCK_COL_MAX_FEE]) != 0) {
 			r = -1;
 			break;
 		}
 		s->fees.max_fee = a.mag;
-		if (amount_from_db(&a, row.val[7], row.len[7]) != 0) {
+		if (amount_from_db(&a, row.val[SETTLE_STUCK_COL_MAX_PRIORITY_FEE],
+		    row.len[SETTLE_STUCK_COL_MAX_PRIORITY_FEE]) != 0) {
 			r = -1;
 			break;
 		}
@@ -1363,7 +1390,8 @@ submitter_head_of_line(struct chaind *cd)
 	if (rc != CB_OK)
 		return rc;
 	r = db_fetch(cd->db, ST_SETTLE_HEAD_OF_LINE, &row);
-	if (r == 1 && (!db_col_u64(&row, 0, &nonce) || !db_col_u64(&row, 1, &age)))
+	if (r == 1 && (!db_col_u64(&row, SETTLE_HEAD_COL_NONCE, &nonce) ||
+	    !db_col_u64(&row, SETTLE_HEAD_COL_AGE, &age)))
 		r = -1;
 	db_done(cd->db, ST_SETTLE_HEAD_OF_LINE);
 	if (r < 0)
