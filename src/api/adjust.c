@@ -10,7 +10,7 @@
 #include "ledger.h"
 #include "worker.h"
 
-static const char *const adjust_keys[] = {
+const char *const adjust_keys[] = {
 	"adjustments", "batch_id", "priority", NULL
 };
 
@@ -19,10 +19,15 @@ static const char *const adjust_row_keys[] = {
 	"metadata", NULL
 };
 
+static const struct ledger_lookup adjust_lookup = {
+	ledger_token_or_reply, ledger_reason_or_reply
+};
+
 /* Validates adjustments[i] into a new change; 0 or the status answered. */
 static int
-adjust_row_or_reply(struct req *req, struct resp *resp, struct ledger_write *lw,
-    json_object *row, size_t i)
+adjust_row_or_reply(struct req *req, struct resp *resp,
+    const struct ledger_lookup *look, struct ledger_write *lw, json_object *row,
+    size_t i)
 {
 	const struct api_config *api = &req->w->cfg->api;
 	struct ledger_change *c;
@@ -44,7 +49,7 @@ adjust_row_or_reply(struct req *req, struct resp *resp, struct ledger_write *lw,
 	if (!json_get_string(row, path, "token_symbol", true, 1, 256, &s, &n, &err))
 		return http_error_verr(resp, &err);
 	json_path_key(field, sizeof(field), path, "token_symbol");
-	if ((status = ledger_token_or_reply(req, resp, lw, s, n, field, &c->token)) != 0)
+	if ((status = look->token(req, resp, lw, s, n, field, &c->token)) != 0)
 		return status;
 	if ((status = ledger_amount_or_reply(resp, row, path, "amount", &lw->tokens[c->token],
 	    AMOUNT_ALLOW_SIGN | AMOUNT_NONZERO, &c->amount)) != 0)
@@ -52,7 +57,7 @@ adjust_row_or_reply(struct req *req, struct resp *resp, struct ledger_write *lw,
 	if (!json_get_string(row, path, "reason_type", true, 1, 256, &s, &n, &err))
 		return http_error_verr(resp, &err);
 	json_path_key(field, sizeof(field), path, "reason_type");
-	if ((status = ledger_reason_or_reply(req, resp, lw, s, n, NULL, field, &c->reason)) != 0)
+	if ((status = look->reason(req, resp, lw, s, n, NULL, field, &c->reason)) != 0)
 		return status;
 	if (!json_get_string(row, path, "reason_detail", false, 0, api->max_reason_detail,
 	    &c->detail, &c->detail_len, &err))
@@ -64,13 +69,32 @@ adjust_row_or_reply(struct req *req, struct resp *resp, struct ledger_write *lw,
 }
 
 int
-h_balance_adjust(struct req *req, struct resp *resp)
+adjust_parse_or_reply(struct req *req, struct resp *resp,
+    const struct ledger_lookup *look, json_object *doc, struct ledger_write *lw)
 {
 	const struct api_config *api = &req->w->cfg->api;
-	struct ledger_write lw;
 	struct json_verr err;
-	json_object *doc = NULL, *rows;
+	json_object *rows;
 	size_t n, i, max_rows;
+	int status;
+
+	if ((status = ledger_options_or_reply(resp, lw, doc)) != 0)
+		return status;
+	max_rows = api->max_rows < LEDGER_ROWS_HARD_MAX ? api->max_rows : LEDGER_ROWS_HARD_MAX;
+	if (!json_get_array(doc, "", "adjustments", true, 1, max_rows, &rows, &n, &err))
+		return http_error_verr(resp, &err);
+	for (i = 0; i < n; i++)
+		if ((status = adjust_row_or_reply(req, resp, look, lw,
+		    json_object_array_get_idx(rows, i), i)) != 0)
+			return status;
+	return 0;
+}
+
+int
+h_balance_adjust(struct req *req, struct resp *resp)
+{
+	struct ledger_write lw;
+	json_object *doc = NULL;
 	int status;
 
 	ledger_write_init(&lw, LEDGER_ADJUST);
@@ -82,17 +106,8 @@ h_balance_adjust(struct req *req, struct resp *resp)
 		status = resp->status;
 		goto out;
 	}
-	if ((status = ledger_options_or_reply(resp, &lw, doc)) != 0)
+	if ((status = adjust_parse_or_reply(req, resp, &adjust_lookup, doc, &lw)) != 0)
 		goto out;
-	max_rows = api->max_rows < LEDGER_ROWS_HARD_MAX ? api->max_rows : LEDGER_ROWS_HARD_MAX;
-	if (!json_get_array(doc, "", "adjustments", true, 1, max_rows, &rows, &n, &err)) {
-		status = http_error_verr(resp, &err);
-		goto out;
-	}
-	for (i = 0; i < n; i++)
-		if ((status = adjust_row_or_reply(req, resp, &lw,
-		    json_object_array_get_idx(rows, i), i)) != 0)
-			goto out;
 	status = ledger_commit_or_reply(req, resp, &lw, "adjustments");
 out:
 	json_object_put(doc);

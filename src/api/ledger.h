@@ -219,6 +219,51 @@ json_object *strategies_json(const struct strategy *st, unsigned decimals);
 /* A token object (tokens.c), with its strategy when st is not NULL. */
 json_object *tokens_json(const struct token *t, const struct strategy *st);
 
+/*
+ * How a write's body parser resolves the names it reads, with the contracts
+ * of ledger_token_or_reply() and ledger_reason_or_reply(): the handlers pass
+ * those two (the worker's cache, then the store); the fuzz target passes
+ * made-up registries, so that it runs the parsers the handlers run.
+ */
+struct ledger_lookup {
+	int	(*token)(struct req *req, struct resp *resp,
+		    struct ledger_write *lw, const char *symbol, size_t sym_len,
+		    const char *path, unsigned *idx);
+	int	(*reason)(struct req *req, struct resp *resp,
+		    struct ledger_write *lw, const char *name, size_t name_len,
+		    const char *fallback, const char *path, unsigned *idx);
+};
+
+/*
+ * The body parsers of the write routes: everything a handler does between
+ * ledger_body_or_reply(), with the route's top-level keys (the lists
+ * below), and ledger_commit_or_reply().  Each reads doc into lw (initialised
+ * for the route's kind), resolving token symbols and reason names through
+ * look, and answers what is wrong with the body as docs/api.md says (400,
+ * or 500 when out of memory); nothing but look touches the store.  lw
+ * borrows strings from doc: keep doc until lw is freed.  Returns 0, or the
+ * status it answered with.
+ */
+extern const char *const adjust_keys[];			/* adjust.c */
+int	adjust_parse_or_reply(struct req *req, struct resp *resp,
+	    const struct ledger_lookup *look, json_object *doc,
+	    struct ledger_write *lw);
+
+/* rewards.c; detail holds the reason detail every change borrows
+ * ("reward_type/activity_id"): keep it as long as lw. */
+#define REWARDS_ACTIVITY_MAX	128
+#define REWARDS_TYPE_MAX	64
+#define REWARDS_DETAIL_SIZE	(REWARDS_TYPE_MAX + 1 + REWARDS_ACTIVITY_MAX + 1)
+extern const char *const rewards_keys[];
+int	rewards_parse_or_reply(struct req *req, struct resp *resp,
+	    const struct ledger_lookup *look, json_object *doc,
+	    struct ledger_write *lw, char detail[REWARDS_DETAIL_SIZE]);
+
+extern const char *const consumption_keys[];		/* consumption.c */
+int	consumption_parse_or_reply(struct req *req, struct resp *resp,
+	    const struct ledger_lookup *look, json_object *doc,
+	    struct ledger_write *lw);
+
 /* Handlers (one file per resource). */
 int	h_balance_adjust(struct req *, struct resp *);		/* adjust.c */
 int	h_rewards_distribute(struct req *, struct resp *);	/* rewards.c */

@@ -26,14 +26,6 @@
 #define FUZZ_ABI_ARGS		24	/* arguments per program */
 #define FUZZ_ABI_MAX_ITEMS	16	/* elements per array argument */
 
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	return 0;
-}
-
 /* True when p[0..n) lies inside data[0..len). */
 static bool
 fuzz_inside(const uint8_t *p, size_t n, const uint8_t *data, size_t len)

@@ -20,14 +20,6 @@
 #include "money/u256.h"
 #include "fuzz.h"
 
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	return 0;
-}
-
 /* format(a) parses back to a, and format is a fixed point. */
 static void
 fuzz_format_roundtrip(const struct amount *a, unsigned decimals,

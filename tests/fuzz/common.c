@@ -8,7 +8,18 @@
 #include <unistd.h>
 
 #include "core/log.h"
+#include "worker.h"
 #include "fuzz.h"
+
+/* libFuzzer calls it only when it is defined; a target that has something
+ * to set up defines its own, which takes the place of this one. */
+__attribute__((weak)) int
+LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	return 0;
+}
 
 void
 fuzz_fail(const char *what, const char *file, int line)
@@ -97,4 +108,16 @@ void
 fuzz_quiet_logs(void)
 {
 	log_init("fuzz", LOG_LEVEL_ERROR, LOG_FORMAT_KV);
+}
+
+struct worker *
+fuzz_api_worker(void)
+{
+	static struct worker w;
+
+	if (w.cfg == NULL) {
+		fuzz_quiet_logs();
+		w.cfg = fuzz_default_config();
+	}
+	return &w;
 }

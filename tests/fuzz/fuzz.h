@@ -17,7 +17,12 @@
 #include "core/conf.h"
 #include "core/json.h"
 
-/* The entry points libFuzzer calls. */
+struct worker;
+
+/*
+ * The entry points libFuzzer calls.  LLVMFuzzerInitialize is optional: a
+ * target without one gets common.c's, which does nothing.
+ */
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int	LLVMFuzzerInitialize(int *argc, char ***argv);
 
@@ -57,5 +62,13 @@ void		fuzz_dump(const char *what, const char *s, size_t len);
 
 /* Quiets the library's log lines (a fuzzer runs millions of inputs). */
 void		fuzz_quiet_logs(void);
+
+/*
+ * The API worker the request targets hand their handlers: the default
+ * configuration (fuzz_default_config), no store, no route tables.  Set up
+ * on the first call, which also quiets the logs.  Borrowed; lives until
+ * exit.
+ */
+struct worker	*fuzz_api_worker(void);
 
 #endif

@@ -35,20 +35,19 @@
 #include "worker.h"
 #include "fuzz.h"
 
-static struct worker fuzz_worker;
+static struct worker *fuzz_worker;
 
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
-	fuzz_quiet_logs();
-	fuzz_worker.cfg = fuzz_default_config();
-	fuzz_worker.tables[0].routes = core_routes;
-	fuzz_worker.tables[0].count = core_routes_count;
-	fuzz_worker.tables[1].routes = app_routes;
-	fuzz_worker.tables[1].count = app_routes_count;
-	fuzz_worker.ntables = 2;
+	fuzz_worker = fuzz_api_worker();
+	fuzz_worker->tables[0].routes = core_routes;
+	fuzz_worker->tables[0].count = core_routes_count;
+	fuzz_worker->tables[1].routes = app_routes;
+	fuzz_worker->tables[1].count = app_routes_count;
+	fuzz_worker->ntables = 2;
 	return 0;
 }
 
@@ -189,7 +188,7 @@ fuzz_chain_query(struct req *req, struct resp *resp)
 	status = cr_page_or_reply(req, resp, &page);
 	if (status == 0)
 		FUZZ_CHECK(page.limit >= 1 &&
-		    page.limit <= fuzz_worker.cfg->api.history_max_limit);
+		    page.limit <= fuzz_worker->cfg->api.history_max_limit);
 	fuzz_answer_check(resp, status);
 	fuzz_answer_check(resp, cr_query_address_or_reply(req, resp, "address",
 	    &addr, &have));
@@ -221,7 +220,7 @@ fuzz_uri(enum http_method method, const char *uri, size_t len,
 
 	memset(&req, 0, sizeof(req));
 	req.method = method;
-	req.w = &fuzz_worker;
+	req.w = fuzz_worker;
 	q = memchr(uri, '?', len);
 	plen = q != NULL ? (size_t)(q - uri) : len;
 	if (plen > HTTP_PATH_MAX)
@@ -229,7 +228,7 @@ fuzz_uri(enum http_method method, const char *uri, size_t len,
 	memcpy(qstore, uri, plen);
 	qstore[plen] = '\0';
 	req.path = qstore;
-	rr = router_match(fuzz_worker.tables, fuzz_worker.ntables, method,
+	rr = router_match(fuzz_worker->tables, fuzz_worker->ntables, method,
 	    req.path, plen, &m);
 	if (rr == ROUTER_METHOD_NOT_ALLOWED)
 		FUZZ_CHECK(m.allow[0] != '\0');
@@ -263,10 +262,10 @@ fuzz_uri(enum http_method method, const char *uri, size_t len,
 			return;
 	}
 	status = ledger_page_or_reply(&req, resp, 20,
-	    fuzz_worker.cfg->api.history_max_limit, &limit, &before);
+	    fuzz_worker->cfg->api.history_max_limit, &limit, &before);
 	if (status == 0)
 		FUZZ_CHECK(limit >= 1 &&
-		    limit <= fuzz_worker.cfg->api.history_max_limit &&
+		    limit <= fuzz_worker->cfg->api.history_max_limit &&
 		    before != 0);
 	fuzz_answer_check(resp, status);
 	fuzz_chain_query(&req, resp);

@@ -26,14 +26,6 @@
 #include "ledger.h"
 #include "fuzz.h"
 
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	return 0;
-}
-
 static void
 fuzz_hex(const char *s, size_t len)
 {

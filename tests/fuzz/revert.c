@@ -26,14 +26,6 @@
 #include "eth/rpc_error.h"
 #include "fuzz.h"
 
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	return 0;
-}
-
 /* The description at full size and at every smaller size: a prefix. */
 static void
 fuzz_describe(const struct revert_reason *r)

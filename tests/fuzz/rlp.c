@@ -28,14 +28,6 @@
 /* Deeper than this the walk stops (it recurses, and -max_len may be big). */
 #define FUZZ_RLP_WALK_DEPTH	10000
 
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	return 0;
-}
-
 /* An integer read from a string item encodes back to the same bytes. */
 static void
 fuzz_int(const struct rlp_item *it, const uint8_t *raw)
