@@ -44,36 +44,69 @@ struct counter_row {
 	uint64_t	 value;
 };
 
+/* Labels a family always shows, at 0 until the daemon counts one, so
+ * rate() and alerts see the series from the daemon's first report. */
+static const char *const seed_attempts[] = { "first", "replacement", NULL };
+static const char *const seed_reverts[] = { "preflight", "onchain", NULL };
+static const char *const seed_rpc[] = { "transport", NULL };
+static const char *const seed_roles[] = {
+	"syncer", "batcher", "submitter", "confirmer", "checker", "housekeeping", NULL,
+};
+/* The checker's finding kinds (src/chaind/checker.c; settlement.h). */
+const char *const settlement_issue_kinds[] = {
+	"block_hash", "token_supply", "token_balance", "ledger", NULL,
+};
+static const char *const seed_halts[] = { "reorg_below_finality", NULL };
+
 /* Known counters: the family each one is shown as.  Others go to
- * chainbridge_chaind_events_total{event, label}. */
+ * chainbridge_chaind_events_total{event, label}.  An unlabelled family
+ * shows 0 for every chain it has no row of; a labelled one for its seeds. */
 static const struct {
 	const char	*name;
 	const char	*family;
 	const char	*label_key;	/* NULL: no label */
+	const char *const *seeds;	/* labels shown at 0; NULL: none */
 	const char	*help;
 } counter_families[] = {
-	{ "attempts", "chainbridge_settlement_attempts_total", "kind",
+	{ "attempts", "chainbridge_settlement_attempts_total", "kind", seed_attempts,
 	  "Settlement transactions signed and stored, first attempts and replacements." },
-	{ "replacements", "chainbridge_settlement_replacements_total", NULL,
+	{ "replacements", "chainbridge_settlement_replacements_total", NULL, NULL,
 	  "Stuck settlement transactions replaced with higher fees." },
-	{ "reverts", "chainbridge_settlement_reverts_total", "stage",
+	{ "reverts", "chainbridge_settlement_reverts_total", "stage", seed_reverts,
 	  "Settlement batches refused by the pre-flight or reverted on chain." },
-	{ "rpc_errors", "chainbridge_chaind_rpc_errors_total", "class",
+	{ "rpc_errors", "chainbridge_chaind_rpc_errors_total", "class", seed_rpc,
 	  "Failed node calls of the chain daemon, by error class." },
-	{ "tx_sent", "chainbridge_settlement_tx_sent_total", NULL,
+	{ "step_errors", "chainbridge_chaind_step_errors_total", "role", seed_roles,
+	  "Steps of a chain daemon role that ended in an error, by role." },
+	{ "tx_sent", "chainbridge_settlement_tx_sent_total", NULL, NULL,
 	  "Settlement transactions handed to the node." },
-	{ "confirmations", "chainbridge_settlement_confirmations_total", NULL,
+	{ "send_errors", "chainbridge_settlement_send_errors_total", "action", NULL,
+	  "Settlement transactions the node refused, by what the daemon did next." },
+	{ "confirmations", "chainbridge_settlement_confirmations_total", NULL, NULL,
 	  "Settlement batches confirmed." },
-	{ "rebroadcasts", "chainbridge_settlement_rebroadcasts_total", "reason",
+	{ "gas_used", "chainbridge_settlement_gas_used_total", NULL, NULL,
+	  "Gas used by mined settlement transactions." },
+	{ "fee_cap_reached", "chainbridge_settlement_fee_cap_reached_total", NULL, NULL,
+	  "Replacements held back because the fee had reached its cap." },
+	{ "rebroadcasts", "chainbridge_settlement_rebroadcasts_total", "reason", NULL,
 	  "Stored settlement transactions sent again because the node forgot them." },
-	{ "reorgs", "chainbridge_settlement_reorgs_total", NULL,
+	{ "reorgs", "chainbridge_settlement_reorgs_total", NULL, NULL,
 	  "Mined settlement batches whose block left the canonical chain." },
-	{ "nonce_taken", "chainbridge_settlement_nonce_taken_total", NULL,
+	{ "nonce_taken", "chainbridge_settlement_nonce_taken_total", NULL, NULL,
 	  "Settlement batches signed again because another transaction used their nonce." },
-	{ "items_failed", "chainbridge_settlement_items_failed_total", "reason",
+	{ "items_failed", "chainbridge_settlement_items_failed_total", "reason", NULL,
 	  "Batch items whose changes failed in the pre-flight." },
-	{ "ledger_drift", "chainbridge_settlement_ledger_drift_total", "token",
+	{ "ledger_drift", "chainbridge_settlement_ledger_drift_total", "token", NULL,
 	  "Wallets whose on-chain balance differed from the ledger after settlement." },
+	{ "sync_blocks", "chainbridge_sync_blocks_total", NULL, NULL,
+	  "Blocks the syncer ingested." },
+	{ "sync_halts", "chainbridge_sync_halts_total", "reason", seed_halts,
+	  "Times the syncer stopped itself, by reason." },
+	{ "consistency_checks", "chainbridge_consistency_checks_total", NULL, NULL,
+	  "Comparisons the checker made against the node (blocks, supplies, balances, ledger)." },
+	{ "consistency_mismatches", "chainbridge_consistency_mismatches_total", "kind",
+	  settlement_issue_kinds,
+	  "Checker comparisons that differed, by kind (block_hash, token_supply, token_balance, ledger)." },
 };
 
 /* Appends s as a Prometheus label value (\\, \" and \n escaped). */
@@ -144,21 +177,27 @@ settlement_chains(struct db *db, const struct config *cfg, struct chain_view *v,
 	if ((rc = DB_EXEC0(db, ST_METRICS_DAEMONS)) != CB_OK)
 		return rc;
 	while ((r = db_fetch(db, ST_METRICS_DAEMONS, &row)) == 1) {
-		if (row.ncols != 8 || !db_col_u64(&row, 0, &id)) {
+		if (row.ncols != METRICS_DAEMON_COL__MAX ||
+		    !db_col_u64(&row, METRICS_DAEMON_COL_CHAIN_ID, &id)) {
 			r = -1;
 			break;
 		}
 		if ((c = settlement_chain(v, n, id)) == NULL)
 			continue;
 		c->have_daemon = true;
-		settlement_copy(c->holder, sizeof(c->holder), &row, 1);
-		c->live = db_col_u64(&row, 2, &flag) && flag != 0;
-		c->have_heartbeat = db_col_u64(&row, 3, &c->heartbeat_age);
-		if (row.val[4] != NULL && u256_from_dec(&bal, row.val[4], row.len[4]) == 0)
-			settlement_copy(c->balance, sizeof(c->balance), &row, 4);
-		c->balance_low = db_col_u64(&row, 5, &flag) && flag != 0;
-		c->have_stuck = db_col_u64(&row, 6, &c->stuck_nonce);
-		if (!db_col_u64(&row, 7, &c->stuck_s))
+		settlement_copy(c->holder, sizeof(c->holder), &row, METRICS_DAEMON_COL_HOLDER);
+		c->live = db_col_u64(&row, METRICS_DAEMON_COL_LIVE, &flag) && flag != 0;
+		c->have_heartbeat = db_col_u64(&row, METRICS_DAEMON_COL_HEARTBEAT_AGE,
+		    &c->heartbeat_age);
+		if (row.val[METRICS_DAEMON_COL_SIGNER_BALANCE] != NULL &&
+		    u256_from_dec(&bal, row.val[METRICS_DAEMON_COL_SIGNER_BALANCE],
+		    row.len[METRICS_DAEMON_COL_SIGNER_BALANCE]) == 0)
+			settlement_copy(c->balance, sizeof(c->balance), &row,
+			    METRICS_DAEMON_COL_SIGNER_BALANCE);
+		c->balance_low = db_col_u64(&row, METRICS_DAEMON_COL_BALANCE_LOW, &flag) &&
+		    flag != 0;
+		c->have_stuck = db_col_u64(&row, METRICS_DAEMON_COL_STUCK_NONCE, &c->stuck_nonce);
+		if (!db_col_u64(&row, METRICS_DAEMON_COL_STUCK_SECONDS, &c->stuck_s))
 			c->stuck_s = 0;
 	}
 	db_done(db, ST_METRICS_DAEMONS);
@@ -167,11 +206,12 @@ settlement_chains(struct db *db, const struct config *cfg, struct chain_view *v,
 	if ((rc = DB_EXEC0(db, ST_METRICS_OLDEST_PENDING)) != CB_OK)
 		return rc;
 	while ((r = db_fetch(db, ST_METRICS_OLDEST_PENDING, &row)) == 1) {
-		if (row.ncols != 3 || !db_col_u64(&row, 1, &id)) {
+		if (row.ncols != METRICS_OLDEST_COL__MAX ||
+		    !db_col_u64(&row, METRICS_OLDEST_COL_CHAIN_ID, &id)) {
 			r = -1;
 			break;
 		}
-		if (!db_col_u64(&row, 2, &age))
+		if (!db_col_u64(&row, METRICS_OLDEST_COL_AGE, &age))
 			age = 0;	/* a clock step back: not a lag */
 		if ((c = settlement_chain(v, n, id)) != NULL && age > c->lag)
 			c->lag = age;
@@ -196,15 +236,16 @@ settlement_oldest(struct db *db, struct buf *out)
 	    "# HELP chainbridge_settlement_oldest_pending_seconds Age of the oldest change settlement still owes (recorded, batched or submitted), by token.\n"
 	    "# TYPE chainbridge_settlement_oldest_pending_seconds gauge\n");
 	while (err == CB_OK && (r = db_fetch(db, ST_METRICS_OLDEST_PENDING, &row)) == 1) {
-		if (row.ncols != 3 || row.val[0] == NULL) {
+		if (row.ncols != METRICS_OLDEST_COL__MAX ||
+		    row.val[METRICS_OLDEST_COL_SYMBOL] == NULL) {
 			r = -1;
 			break;
 		}
-		if (!db_col_u64(&row, 2, &age))
+		if (!db_col_u64(&row, METRICS_OLDEST_COL_AGE, &age))
 			age = 0;
 		err = buf_puts(out, "chainbridge_settlement_oldest_pending_seconds{token=\"");
 		if (err == CB_OK)
-			err = settlement_label(out, row.val[0]);
+			err = settlement_label(out, row.val[METRICS_OLDEST_COL_SYMBOL]);
 		if (err == CB_OK)
 			err = buf_printf(out, "\"} %" PRIu64 "\n", age);
 	}
@@ -310,13 +351,15 @@ settlement_counters_load(struct db *db, struct counter_row **out, size_t *n)
 	    &row)) == 1) {
 		struct counter_row *c = &rows[*n];
 
-		if (row.ncols != 4 || !db_col_u64(&row, 0, &c->chain_id) ||
-		    !db_col_u64(&row, 3, &c->value) || row.val[1] == NULL) {
+		if (row.ncols != METRICS_COUNTER_COL__MAX ||
+		    !db_col_u64(&row, METRICS_COUNTER_COL_CHAIN_ID, &c->chain_id) ||
+		    !db_col_u64(&row, METRICS_COUNTER_COL_VALUE, &c->value) ||
+		    row.val[METRICS_COUNTER_COL_NAME] == NULL) {
 			r = -1;
 			break;
 		}
-		settlement_copy(c->name, sizeof(c->name), &row, 1);
-		settlement_copy(c->label, sizeof(c->label), &row, 2);
+		settlement_copy(c->name, sizeof(c->name), &row, METRICS_COUNTER_COL_NAME);
+		settlement_copy(c->label, sizeof(c->label), &row, METRICS_COUNTER_COL_LABEL);
 		(*n)++;
 	}
 	db_done(db, ST_METRICS_DAEMON_COUNTERS);
@@ -367,6 +410,52 @@ settlement_latency(const struct counter_row *rows, size_t n, uint64_t chain_id,
 	return err;
 }
 
+/* True if rows hold counter name with label on chain_id. */
+static bool
+settlement_has_row(const struct counter_row *rows, size_t n, uint64_t chain_id,
+    const char *name, const char *label)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (rows[i].chain_id == chain_id && strcmp(rows[i].name, name) == 0 &&
+		    strcmp(rows[i].label, label) == 0)
+			return true;
+	return false;
+}
+
+/* The zero samples of family f: per chain, each seed label (or the
+ * unlabelled series) the daemon has not counted yet. */
+static enum cb_err
+settlement_seeds(const struct counter_row *rows, size_t n, const struct chain_view *v,
+    size_t nv, size_t f, struct buf *out)
+{
+	static const char *const unlabelled[] = { "", NULL };
+	const char *const *seeds = counter_families[f].seeds;
+	enum cb_err err = CB_OK;
+	size_t c, k;
+
+	if (counter_families[f].label_key == NULL)
+		seeds = unlabelled;
+	if (seeds == NULL)
+		return CB_OK;
+	for (c = 0; err == CB_OK && c < nv; c++) {
+		for (k = 0; err == CB_OK && seeds[k] != NULL; k++) {
+			if (settlement_has_row(rows, n, v[c].chain_id, counter_families[f].name,
+			    seeds[k]))
+				continue;
+			if (counter_families[f].label_key == NULL)
+				err = buf_printf(out, "%s{chain_id=\"%" PRIu64 "\"} 0\n",
+				    counter_families[f].family, v[c].chain_id);
+			else
+				err = buf_printf(out, "%s{chain_id=\"%" PRIu64 "\",%s=\"%s\"} 0\n",
+				    counter_families[f].family, v[c].chain_id,
+				    counter_families[f].label_key, seeds[k]);
+		}
+	}
+	return err;
+}
+
 static enum cb_err
 settlement_counters(struct db *db, const struct chain_view *v, size_t nv, struct buf *out)
 {
@@ -382,6 +471,8 @@ settlement_counters(struct db *db, const struct chain_view *v, size_t nv, struct
 		err = buf_printf(out, "# HELP %s %s\n# TYPE %s counter\n",
 		    counter_families[f].family, counter_families[f].help,
 		    counter_families[f].family);
+		if (err == CB_OK)
+			err = settlement_seeds(rows, n, v, nv, f, out);
 		for (i = 0; err == CB_OK && i < n; i++) {
 			if (strcmp(rows[i].name, counter_families[f].name) != 0)
 				continue;

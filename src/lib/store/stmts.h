@@ -163,6 +163,8 @@ enum stmt {
 	ST_METRICS_OLDEST_PENDING,
 	ST_METRICS_DAEMONS,
 	ST_METRICS_DAEMON_COUNTERS,
+	ST_METRICS_ISSUES_OPEN,
+	ST_METRICS_SYNC_AGES,
 	/* chain index reads, staking, verify and reconcile (src/api/chains.c,
 	 * chain_tokens.c, staking.c, verify.c, reconcile.c; admin staking.c) */
 	ST_SYNC_CHECKPOINT_GET,
@@ -548,6 +550,52 @@ enum issue_col {
 	ISSUE_COL_EXPECTED,
 	ISSUE_COL_ACTUAL,
 	ISSUE_COL__MAX
+};
+
+/* ST_METRICS_OLDEST_PENDING */
+enum metrics_oldest_col {
+	METRICS_OLDEST_COL_SYMBOL = 0,
+	METRICS_OLDEST_COL_CHAIN_ID,
+	METRICS_OLDEST_COL_AGE,		/* seconds; NULL or negative on a clock step */
+	METRICS_OLDEST_COL__MAX
+};
+
+/* ST_METRICS_DAEMONS */
+enum metrics_daemon_col {
+	METRICS_DAEMON_COL_CHAIN_ID = 0,
+	METRICS_DAEMON_COL_HOLDER,	/* NULL: no lease row */
+	METRICS_DAEMON_COL_LIVE,	/* 0/1: an unexpired lease */
+	METRICS_DAEMON_COL_HEARTBEAT_AGE,	/* seconds */
+	METRICS_DAEMON_COL_SIGNER_BALANCE,	/* wei, DECIMAL text; NULL: unknown */
+	METRICS_DAEMON_COL_BALANCE_LOW,	/* 0/1 */
+	METRICS_DAEMON_COL_STUCK_NONCE,	/* NULL: none stuck */
+	METRICS_DAEMON_COL_STUCK_SECONDS,
+	METRICS_DAEMON_COL__MAX
+};
+
+/* ST_METRICS_DAEMON_COUNTERS */
+enum metrics_counter_col {
+	METRICS_COUNTER_COL_CHAIN_ID = 0,
+	METRICS_COUNTER_COL_NAME,
+	METRICS_COUNTER_COL_LABEL,	/* '' when none */
+	METRICS_COUNTER_COL_VALUE,
+	METRICS_COUNTER_COL__MAX
+};
+
+/* ST_METRICS_ISSUES_OPEN */
+enum metrics_issue_col {
+	METRICS_ISSUE_COL_CHAIN_ID = 0,
+	METRICS_ISSUE_COL_KIND,
+	METRICS_ISSUE_COL_COUNT,
+	METRICS_ISSUE_COL__MAX
+};
+
+/* ST_METRICS_SYNC_AGES */
+enum metrics_sync_age_col {
+	METRICS_SYNC_AGE_COL_CHAIN_ID = 0,
+	METRICS_SYNC_AGE_COL_UPDATED,	/* seconds since the checkpoint changed */
+	METRICS_SYNC_AGE_COL_CHECKER,	/* seconds since the checker's pass; NULL: never */
+	METRICS_SYNC_AGE_COL__MAX
 };
 
 /* ST_SYNC_CHECKPOINT_GET (CHECKPOINT_COLS) */
