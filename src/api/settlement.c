@@ -9,11 +9,13 @@
 #include "core/array.h"
 #include "money/u256.h"
 #include "settlement.h"
+#include "store/registry.h"
 #include "store/stmts.h"
 
 #define SETTLEMENT_CHAINS_MAX	(CONFIG_MAX_CHAINS + 16)
 #define SETTLEMENT_COUNTERS_MAX	2000
 #define SETTLEMENT_HOLDER_MAX	129
+#define SETTLEMENT_TOKENS_MAX	256
 
 /* Confirmation latency buckets the daemon counts (confirmer.c), seconds. */
 static const char *const latency_le[] = {
@@ -37,6 +39,12 @@ struct chain_view {
 	uint64_t	 lag;		/* oldest owed change, s */
 };
 
+/* A registered token and its chain (ST_METRICS_OLDEST_PENDING). */
+struct token_view {
+	uint64_t	 chain_id;
+	char		 symbol[TOKEN_SYMBOL_MAX + 1];
+};
+
 struct counter_row {
 	uint64_t	 chain_id;
 	char		 name[65];
@@ -57,6 +65,12 @@ const char *const settlement_issue_kinds[] = {
 	"block_hash", "token_supply", "token_balance", "ledger", NULL,
 };
 static const char *const seed_halts[] = { "reorg_below_finality", NULL };
+static const char *const seed_send[] = {
+	"insufficient_funds", "underpriced", "node_error", NULL,
+};
+static const char *const seed_rebroadcasts[] = { "dropped", "reconcile", NULL };
+/* Marks a family whose labels are the chain's token symbols. */
+static const char *const seed_tokens[] = { NULL };
 
 /* Known counters: the family each one is shown as.  Others go to
  * chainbridge_chaind_events_total{event, label}.  An unlabelled family
@@ -80,7 +94,7 @@ static const struct {
 	  "Steps of a chain daemon role that ended in an error, by role." },
 	{ "tx_sent", "chainbridge_settlement_tx_sent_total", NULL, NULL,
 	  "Settlement transactions handed to the node." },
-	{ "send_errors", "chainbridge_settlement_send_errors_total", "action", NULL,
+	{ "send_errors", "chainbridge_settlement_send_errors_total", "reason", seed_send,
 	  "Settlement transactions the node refused, by what the daemon did next." },
 	{ "confirmations", "chainbridge_settlement_confirmations_total", NULL, NULL,
 	  "Settlement batches confirmed." },
@@ -88,7 +102,7 @@ static const struct {
 	  "Gas used by mined settlement transactions." },
 	{ "fee_cap_reached", "chainbridge_settlement_fee_cap_reached_total", NULL, NULL,
 	  "Replacements held back because the fee had reached its cap." },
-	{ "rebroadcasts", "chainbridge_settlement_rebroadcasts_total", "reason", NULL,
+	{ "rebroadcasts", "chainbridge_settlement_rebroadcasts_total", "reason", seed_rebroadcasts,
 	  "Stored settlement transactions sent again because the node forgot them." },
 	{ "reorgs", "chainbridge_settlement_reorgs_total", NULL, NULL,
 	  "Mined settlement batches whose block left the canonical chain." },
@@ -96,7 +110,7 @@ static const struct {
 	  "Settlement batches signed again because another transaction used their nonce." },
 	{ "items_failed", "chainbridge_settlement_items_failed_total", "reason", NULL,
 	  "Batch items whose changes failed in the pre-flight." },
-	{ "ledger_drift", "chainbridge_settlement_ledger_drift_total", "token", NULL,
+	{ "ledger_drift", "chainbridge_settlement_ledger_drift_total", "token", seed_tokens,
 	  "Wallets whose on-chain balance differed from the ledger after settlement." },
 	{ "sync_blocks", "chainbridge_sync_blocks_total", NULL, NULL,
 	  "Blocks the syncer ingested." },
@@ -223,10 +237,11 @@ settlement_chains(struct db *db, const struct config *cfg, struct chain_view *v,
 /* ------------------------------------------------------------ metrics */
 
 static enum cb_err
-settlement_oldest(struct db *db, struct buf *out)
+settlement_oldest(struct db *db, struct buf *out, struct token_view *tokens,
+    size_t *ntokens)
 {
 	struct db_row row;
-	uint64_t age;
+	uint64_t age, id;
 	enum cb_err rc, err;
 	int r = 0;
 
@@ -243,6 +258,13 @@ settlement_oldest(struct db *db, struct buf *out)
 		}
 		if (!db_col_u64(&row, METRICS_OLDEST_COL_AGE, &age))
 			age = 0;
+		if (*ntokens < SETTLEMENT_TOKENS_MAX &&
+		    db_col_u64(&row, METRICS_OLDEST_COL_CHAIN_ID, &id)) {
+			tokens[*ntokens].chain_id = id;
+			settlement_copy(tokens[*ntokens].symbol, sizeof(tokens[*ntokens].symbol),
+			    &row, METRICS_OLDEST_COL_SYMBOL);
+			(*ntokens)++;
+		}
 		err = buf_puts(out, "chainbridge_settlement_oldest_pending_seconds{token=\"");
 		if (err == CB_OK)
 			err = settlement_label(out, row.val[METRICS_OLDEST_COL_SYMBOL]);
@@ -428,13 +450,29 @@ settlement_has_row(const struct counter_row *rows, size_t n, uint64_t chain_id,
  * unlabelled series) the daemon has not counted yet. */
 static enum cb_err
 settlement_seeds(const struct counter_row *rows, size_t n, const struct chain_view *v,
-    size_t nv, size_t f, struct buf *out)
+    size_t nv, const struct token_view *tokens, size_t ntokens, size_t f,
+    struct buf *out)
 {
 	static const char *const unlabelled[] = { "", NULL };
 	const char *const *seeds = counter_families[f].seeds;
 	enum cb_err err = CB_OK;
 	size_t c, k;
 
+	if (seeds == seed_tokens) {
+		for (k = 0; err == CB_OK && k < ntokens; k++) {
+			if (settlement_has_row(rows, n, tokens[k].chain_id,
+			    counter_families[f].name, tokens[k].symbol))
+				continue;
+			err = buf_printf(out, "%s{chain_id=\"%" PRIu64 "\",%s=\"",
+			    counter_families[f].family, tokens[k].chain_id,
+			    counter_families[f].label_key);
+			if (err == CB_OK)
+				err = settlement_label(out, tokens[k].symbol);
+			if (err == CB_OK)
+				err = buf_puts(out, "\"} 0\n");
+		}
+		return err;
+	}
 	if (counter_families[f].label_key == NULL)
 		seeds = unlabelled;
 	if (seeds == NULL)
@@ -457,7 +495,8 @@ settlement_seeds(const struct counter_row *rows, size_t n, const struct chain_vi
 }
 
 static enum cb_err
-settlement_counters(struct db *db, const struct chain_view *v, size_t nv, struct buf *out)
+settlement_counters(struct db *db, const struct chain_view *v, size_t nv,
+    const struct token_view *tokens, size_t ntokens, struct buf *out)
 {
 	struct buf other = BUF_INITIALIZER(64 * 1024);
 	struct counter_row *rows = NULL;
@@ -472,7 +511,7 @@ settlement_counters(struct db *db, const struct chain_view *v, size_t nv, struct
 		    counter_families[f].family, counter_families[f].help,
 		    counter_families[f].family);
 		if (err == CB_OK)
-			err = settlement_seeds(rows, n, v, nv, f, out);
+			err = settlement_seeds(rows, n, v, nv, tokens, ntokens, f, out);
 		for (i = 0; err == CB_OK && i < n; i++) {
 			if (strcmp(rows[i].name, counter_families[f].name) != 0)
 				continue;
@@ -527,14 +566,15 @@ enum cb_err
 settlement_metrics(struct db *db, const struct config *cfg, struct buf *out)
 {
 	struct chain_view v[SETTLEMENT_CHAINS_MAX];
-	size_t n = 0;
+	struct token_view tokens[SETTLEMENT_TOKENS_MAX];
+	size_t n = 0, ntokens = 0;
 	enum cb_err rc;
 
 	if ((rc = settlement_chains(db, cfg, v, &n)) != CB_OK ||
-	    (rc = settlement_oldest(db, out)) != CB_OK ||
+	    (rc = settlement_oldest(db, out, tokens, &ntokens)) != CB_OK ||
 	    (rc = settlement_daemons(v, n, out)) != CB_OK)
 		return rc;
-	return settlement_counters(db, v, n, out);
+	return settlement_counters(db, v, n, tokens, ntokens, out);
 }
 
 /* ------------------------------------------------------------- health */
