@@ -28,7 +28,7 @@ EXTRA_DIST += tests/integration/test_nginx_tls.sh
 # the alerting rules and the Grafana dashboard (contrib/) use exported.
 TESTS += tests/integration/test_metrics_contract.sh
 EXTRA_DIST += tests/integration/test_metrics_contract.sh \
-	contrib/prometheus/chainbridge.rules.yml contrib/grafana/chainbridge.json
+	contrib/prometheus/chainbridge.rules.yml contrib/grafana/chainbridge.json docs/metrics.md
 
 check_PROGRAMS += tests/integration/test_api_core tests/integration/test_api_resilience
 TESTS += tests/integration/test_api_core tests/integration/test_api_resilience
