@@ -7,6 +7,7 @@
 #include "store/db.h"
 #include "health.h"
 #include "core/log.h"
+#include "ledger/status.h"
 #include "metrics.h"
 #include "router.h"
 #include "settlement.h"
@@ -328,9 +329,12 @@ health_gauges_pending(struct db *db, struct buf *out)
 	return rc != CB_OK ? rc : err;
 }
 
+/* Settlement batches per status; 0 for a status no batch has. */
 static enum cb_err
 health_gauges_batches(struct db *db, struct buf *out)
 {
+	bool seen[BATCH_STATUS__MAX] = { false };
+	enum batch_status st;
 	struct db_row row;
 	enum cb_err rc, err;
 	int fr = 0;
@@ -348,6 +352,9 @@ health_gauges_batches(struct db *db, struct buf *out)
 			rc = CB_ERR_DB;
 			break;
 		}
+		if (batch_status_parse(row.val[METRICS_BATCHES_COL_STATUS],
+		    row.len[METRICS_BATCHES_COL_STATUS], &st))
+			seen[st] = true;
 		err = buf_puts(out, "chainbridge_batches{status=\"");
 		if (err == CB_OK)
 			err = health_label(out, row.val[METRICS_BATCHES_COL_STATUS],
@@ -358,6 +365,10 @@ health_gauges_batches(struct db *db, struct buf *out)
 	if (err == CB_OK && rc == CB_OK && fr < 0)
 		rc = CB_ERR_DB;
 	db_done(db, ST_METRICS_BATCHES);
+	for (st = 0; err == CB_OK && rc == CB_OK && st < BATCH_STATUS__MAX; st++)
+		if (!seen[st])
+			err = buf_printf(out, "chainbridge_batches{status=\"%s\"} 0\n",
+			    batch_status_name(st));
 	return rc != CB_OK ? rc : err;
 }
 
@@ -457,6 +468,108 @@ health_gauges_sync_state(struct db *db, struct buf *out)
 	return rc != CB_OK ? rc : err;
 }
 
+#define HEALTH_CHAINS_MAX	64
+#define HEALTH_KINDS_MAX	8
+
+/*
+ * Per chain with a checkpoint: seconds since the checkpoint last changed
+ * (a syncer that stopped polling) and since the checker's last pass; then
+ * the checker's open findings per chain and kind, 0 for the known kinds
+ * a chain has none of.
+ */
+static enum cb_err
+health_gauges_consistency(struct db *db, struct buf *out)
+{
+	struct buf checker = BUF_INITIALIZER(HTTP_RESP_MAX / 8);
+	uint64_t chains[HEALTH_CHAINS_MAX], id, v;
+	bool seen[HEALTH_CHAINS_MAX][HEALTH_KINDS_MAX];
+	struct db_row row;
+	enum cb_err rc, err;
+	size_t nchains = 0, i, k;
+	int fr = 0;
+
+	memset(seen, 0, sizeof(seen));
+	if ((rc = DB_EXEC0(db, ST_METRICS_SYNC_AGES)) != CB_OK)
+		return rc;
+	err = buf_puts(out,
+	    "# HELP chainbridge_sync_checkpoint_age_seconds Seconds since the syncer last moved the chain's checkpoint.\n"
+	    "# TYPE chainbridge_sync_checkpoint_age_seconds gauge\n");
+	if (err == CB_OK)
+		err = buf_puts(&checker,
+		    "# HELP chainbridge_consistency_last_pass_age_seconds Seconds since the checker's last pass over the chain.\n"
+		    "# TYPE chainbridge_consistency_last_pass_age_seconds gauge\n");
+	while (err == CB_OK && (fr = db_fetch(db, ST_METRICS_SYNC_AGES, &row)) == 1) {
+		if (row.ncols != METRICS_SYNC_AGE_COL__MAX ||
+		    !db_col_u64(&row, METRICS_SYNC_AGE_COL_CHAIN_ID, &id)) {
+			rc = CB_ERR_DB;
+			break;
+		}
+		if (nchains < HEALTH_CHAINS_MAX)
+			chains[nchains++] = id;
+		/* Negative after a clock step back: shown as 0. */
+		if (!db_col_u64(&row, METRICS_SYNC_AGE_COL_UPDATED, &v))
+			v = 0;
+		err = buf_printf(out, "chainbridge_sync_checkpoint_age_seconds{chain_id=\"%"
+		    PRIu64 "\"} %" PRIu64 "\n", id, v);
+		if (err == CB_OK && row.val[METRICS_SYNC_AGE_COL_CHECKER] != NULL) {
+			if (!db_col_u64(&row, METRICS_SYNC_AGE_COL_CHECKER, &v))
+				v = 0;
+			err = buf_printf(&checker,
+			    "chainbridge_consistency_last_pass_age_seconds{chain_id=\"%" PRIu64
+			    "\"} %" PRIu64 "\n", id, v);
+		}
+	}
+	if (err == CB_OK && rc == CB_OK && fr < 0)
+		rc = CB_ERR_DB;
+	db_done(db, ST_METRICS_SYNC_AGES);
+	if (err == CB_OK && rc == CB_OK)
+		err = buf_append(out, checker.data != NULL ? checker.data : "", checker.len);
+	buf_free(&checker);
+	if (rc != CB_OK || err != CB_OK)
+		return rc != CB_OK ? rc : err;
+
+	if ((rc = DB_EXEC0(db, ST_METRICS_ISSUES_OPEN)) != CB_OK)
+		return rc;
+	err = buf_puts(out,
+	    "# HELP chainbridge_consistency_issues_open The checker's unresolved findings, by chain and kind.\n"
+	    "# TYPE chainbridge_consistency_issues_open gauge\n");
+	while (err == CB_OK && (fr = db_fetch(db, ST_METRICS_ISSUES_OPEN, &row)) == 1) {
+		if (row.ncols != METRICS_ISSUE_COL__MAX ||
+		    !db_col_u64(&row, METRICS_ISSUE_COL_CHAIN_ID, &id) ||
+		    !db_col_u64(&row, METRICS_ISSUE_COL_COUNT, &v) ||
+		    row.val[METRICS_ISSUE_COL_KIND] == NULL) {
+			rc = CB_ERR_DB;
+			break;
+		}
+		for (i = 0; i < nchains; i++) {
+			if (chains[i] != id)
+				continue;
+			for (k = 0; k < HEALTH_KINDS_MAX && settlement_issue_kinds[k] != NULL; k++)
+				if (strlen(settlement_issue_kinds[k]) == row.len[METRICS_ISSUE_COL_KIND] &&
+				    memcmp(settlement_issue_kinds[k], row.val[METRICS_ISSUE_COL_KIND],
+				    row.len[METRICS_ISSUE_COL_KIND]) == 0)
+					seen[i][k] = true;
+		}
+		err = buf_printf(out, "chainbridge_consistency_issues_open{chain_id=\"%" PRIu64
+		    "\",kind=\"", id);
+		if (err == CB_OK)
+			err = health_label(out, row.val[METRICS_ISSUE_COL_KIND],
+			    row.len[METRICS_ISSUE_COL_KIND]);
+		if (err == CB_OK)
+			err = buf_printf(out, "\"} %" PRIu64 "\n", v);
+	}
+	if (err == CB_OK && rc == CB_OK && fr < 0)
+		rc = CB_ERR_DB;
+	db_done(db, ST_METRICS_ISSUES_OPEN);
+	for (i = 0; err == CB_OK && rc == CB_OK && i < nchains; i++)
+		for (k = 0; err == CB_OK && k < HEALTH_KINDS_MAX && settlement_issue_kinds[k] != NULL; k++)
+			if (!seen[i][k])
+				err = buf_printf(out, "chainbridge_consistency_issues_open{chain_id=\"%"
+				    PRIu64 "\",kind=\"%s\"} 0\n", chains[i],
+				    settlement_issue_kinds[k]);
+	return rc != CB_OK ? rc : err;
+}
+
 typedef enum cb_err (*health_gauges_fn)(struct db *, struct buf *);
 
 int
@@ -467,6 +580,7 @@ h_metrics(struct req *req, struct resp *resp)
 		health_gauges_batches,
 		health_gauges_sync,
 		health_gauges_sync_state,
+		health_gauges_consistency,
 	};
 	struct worker *w = req->w;
 	struct buf *b = &resp->body;

@@ -9,11 +9,13 @@
 #include "core/array.h"
 #include "money/u256.h"
 #include "settlement.h"
+#include "store/registry.h"
 #include "store/stmts.h"
 
 #define SETTLEMENT_CHAINS_MAX	(CONFIG_MAX_CHAINS + 16)
 #define SETTLEMENT_COUNTERS_MAX	2000
 #define SETTLEMENT_HOLDER_MAX	129
+#define SETTLEMENT_TOKENS_MAX	256
 
 /* Confirmation latency buckets the daemon counts (confirmer.c), seconds. */
 static const char *const latency_le[] = {
@@ -37,6 +39,12 @@ struct chain_view {
 	uint64_t	 lag;		/* oldest owed change, s */
 };
 
+/* A registered token and its chain (ST_METRICS_OLDEST_PENDING). */
+struct token_view {
+	uint64_t	 chain_id;
+	char		 symbol[TOKEN_SYMBOL_MAX + 1];
+};
+
 struct counter_row {
 	uint64_t	 chain_id;
 	char		 name[65];
@@ -44,36 +52,75 @@ struct counter_row {
 	uint64_t	 value;
 };
 
+/* Labels a family always shows, at 0 until the daemon counts one, so
+ * rate() and alerts see the series from the daemon's first report. */
+static const char *const seed_attempts[] = { "first", "replacement", NULL };
+static const char *const seed_reverts[] = { "preflight", "onchain", NULL };
+static const char *const seed_rpc[] = { "transport", NULL };
+static const char *const seed_roles[] = {
+	"syncer", "batcher", "submitter", "confirmer", "checker", "housekeeping", NULL,
+};
+/* The checker's finding kinds (src/chaind/checker.c; settlement.h). */
+const char *const settlement_issue_kinds[] = {
+	"block_hash", "token_supply", "token_balance", "ledger", NULL,
+};
+static const char *const seed_halts[] = { "reorg_below_finality", NULL };
+static const char *const seed_send[] = {
+	"insufficient_funds", "underpriced", "node_error", NULL,
+};
+static const char *const seed_rebroadcasts[] = { "dropped", "reconcile", NULL };
+/* Marks a family whose labels are the chain's token symbols. */
+static const char *const seed_tokens[] = { NULL };
+
 /* Known counters: the family each one is shown as.  Others go to
- * chainbridge_chaind_events_total{event, label}. */
+ * chainbridge_chaind_events_total{event, label}.  An unlabelled family
+ * shows 0 for every chain it has no row of; a labelled one for its seeds. */
 static const struct {
 	const char	*name;
 	const char	*family;
 	const char	*label_key;	/* NULL: no label */
+	const char *const *seeds;	/* labels shown at 0; NULL: none */
 	const char	*help;
 } counter_families[] = {
-	{ "attempts", "chainbridge_settlement_attempts_total", "kind",
+	{ "attempts", "chainbridge_settlement_attempts_total", "kind", seed_attempts,
 	  "Settlement transactions signed and stored, first attempts and replacements." },
-	{ "replacements", "chainbridge_settlement_replacements_total", NULL,
+	{ "replacements", "chainbridge_settlement_replacements_total", NULL, NULL,
 	  "Stuck settlement transactions replaced with higher fees." },
-	{ "reverts", "chainbridge_settlement_reverts_total", "stage",
+	{ "reverts", "chainbridge_settlement_reverts_total", "stage", seed_reverts,
 	  "Settlement batches refused by the pre-flight or reverted on chain." },
-	{ "rpc_errors", "chainbridge_chaind_rpc_errors_total", "class",
+	{ "rpc_errors", "chainbridge_chaind_rpc_errors_total", "class", seed_rpc,
 	  "Failed node calls of the chain daemon, by error class." },
-	{ "tx_sent", "chainbridge_settlement_tx_sent_total", NULL,
+	{ "step_errors", "chainbridge_chaind_step_errors_total", "role", seed_roles,
+	  "Steps of a chain daemon role that ended in an error, by role." },
+	{ "tx_sent", "chainbridge_settlement_tx_sent_total", NULL, NULL,
 	  "Settlement transactions handed to the node." },
-	{ "confirmations", "chainbridge_settlement_confirmations_total", NULL,
+	{ "send_errors", "chainbridge_settlement_send_errors_total", "reason", seed_send,
+	  "Settlement transactions the node refused, by reason." },
+	{ "confirmations", "chainbridge_settlement_confirmations_total", NULL, NULL,
 	  "Settlement batches confirmed." },
-	{ "rebroadcasts", "chainbridge_settlement_rebroadcasts_total", "reason",
+	{ "gas_used", "chainbridge_settlement_gas_used_total", NULL, NULL,
+	  "Gas used by mined settlement transactions." },
+	{ "fee_cap_reached", "chainbridge_settlement_fee_cap_reached_total", NULL, NULL,
+	  "Replacements not made because the fee had reached max_fee_gwei." },
+	{ "rebroadcasts", "chainbridge_settlement_rebroadcasts_total", "reason", seed_rebroadcasts,
 	  "Stored settlement transactions sent again because the node forgot them." },
-	{ "reorgs", "chainbridge_settlement_reorgs_total", NULL,
+	{ "reorgs", "chainbridge_settlement_reorgs_total", NULL, NULL,
 	  "Mined settlement batches whose block left the canonical chain." },
-	{ "nonce_taken", "chainbridge_settlement_nonce_taken_total", NULL,
+	{ "nonce_taken", "chainbridge_settlement_nonce_taken_total", NULL, NULL,
 	  "Settlement batches signed again because another transaction used their nonce." },
-	{ "items_failed", "chainbridge_settlement_items_failed_total", "reason",
+	{ "items_failed", "chainbridge_settlement_items_failed_total", "reason", NULL,
 	  "Batch items whose changes failed in the pre-flight." },
-	{ "ledger_drift", "chainbridge_settlement_ledger_drift_total", "token",
+	{ "ledger_drift", "chainbridge_settlement_ledger_drift_total", "token", seed_tokens,
 	  "Wallets whose on-chain balance differed from the ledger after settlement." },
+	{ "sync_blocks", "chainbridge_sync_blocks_total", NULL, NULL,
+	  "Blocks the syncer ingested." },
+	{ "sync_halts", "chainbridge_sync_halts_total", "reason", seed_halts,
+	  "Times the syncer stopped itself, by reason." },
+	{ "consistency_checks", "chainbridge_consistency_checks_total", NULL, NULL,
+	  "Comparisons the checker made against the node (blocks, supplies, balances, ledger)." },
+	{ "consistency_mismatches", "chainbridge_consistency_mismatches_total", "kind",
+	  settlement_issue_kinds,
+	  "Checker comparisons that differed, by kind (block_hash, token_supply, token_balance, ledger)." },
 };
 
 /* Appends s as a Prometheus label value (\\, \" and \n escaped). */
@@ -190,10 +237,11 @@ settlement_chains(struct db *db, const struct config *cfg, struct chain_view *v,
 /* ------------------------------------------------------------ metrics */
 
 static enum cb_err
-settlement_oldest(struct db *db, struct buf *out)
+settlement_oldest(struct db *db, struct buf *out, struct token_view *tokens,
+    size_t *ntokens)
 {
 	struct db_row row;
-	uint64_t age;
+	uint64_t age, id;
 	enum cb_err rc, err;
 	int r = 0;
 
@@ -210,6 +258,13 @@ settlement_oldest(struct db *db, struct buf *out)
 		}
 		if (!db_col_u64(&row, METRICS_OLDEST_COL_AGE, &age))
 			age = 0;
+		if (*ntokens < SETTLEMENT_TOKENS_MAX &&
+		    db_col_u64(&row, METRICS_OLDEST_COL_CHAIN_ID, &id)) {
+			tokens[*ntokens].chain_id = id;
+			settlement_copy(tokens[*ntokens].symbol, sizeof(tokens[*ntokens].symbol),
+			    &row, METRICS_OLDEST_COL_SYMBOL);
+			(*ntokens)++;
+		}
 		err = buf_puts(out, "chainbridge_settlement_oldest_pending_seconds{token=\"");
 		if (err == CB_OK)
 			err = settlement_label(out, row.val[METRICS_OLDEST_COL_SYMBOL]);
@@ -377,8 +432,71 @@ settlement_latency(const struct counter_row *rows, size_t n, uint64_t chain_id,
 	return err;
 }
 
+/* True if rows hold counter name with label on chain_id. */
+static bool
+settlement_has_row(const struct counter_row *rows, size_t n, uint64_t chain_id,
+    const char *name, const char *label)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (rows[i].chain_id == chain_id && strcmp(rows[i].name, name) == 0 &&
+		    strcmp(rows[i].label, label) == 0)
+			return true;
+	return false;
+}
+
+/* The zero samples of family f: per chain, each seed label (or the
+ * unlabelled series) the daemon has not counted yet. */
 static enum cb_err
-settlement_counters(struct db *db, const struct chain_view *v, size_t nv, struct buf *out)
+settlement_seeds(const struct counter_row *rows, size_t n, const struct chain_view *v,
+    size_t nv, const struct token_view *tokens, size_t ntokens, size_t f,
+    struct buf *out)
+{
+	static const char *const unlabelled[] = { "", NULL };
+	const char *const *seeds = counter_families[f].seeds;
+	enum cb_err err = CB_OK;
+	size_t c, k;
+
+	if (seeds == seed_tokens) {
+		for (k = 0; err == CB_OK && k < ntokens; k++) {
+			if (settlement_has_row(rows, n, tokens[k].chain_id,
+			    counter_families[f].name, tokens[k].symbol))
+				continue;
+			err = buf_printf(out, "%s{chain_id=\"%" PRIu64 "\",%s=\"",
+			    counter_families[f].family, tokens[k].chain_id,
+			    counter_families[f].label_key);
+			if (err == CB_OK)
+				err = settlement_label(out, tokens[k].symbol);
+			if (err == CB_OK)
+				err = buf_puts(out, "\"} 0\n");
+		}
+		return err;
+	}
+	if (counter_families[f].label_key == NULL)
+		seeds = unlabelled;
+	if (seeds == NULL)
+		return CB_OK;
+	for (c = 0; err == CB_OK && c < nv; c++) {
+		for (k = 0; err == CB_OK && seeds[k] != NULL; k++) {
+			if (settlement_has_row(rows, n, v[c].chain_id, counter_families[f].name,
+			    seeds[k]))
+				continue;
+			if (counter_families[f].label_key == NULL)
+				err = buf_printf(out, "%s{chain_id=\"%" PRIu64 "\"} 0\n",
+				    counter_families[f].family, v[c].chain_id);
+			else
+				err = buf_printf(out, "%s{chain_id=\"%" PRIu64 "\",%s=\"%s\"} 0\n",
+				    counter_families[f].family, v[c].chain_id,
+				    counter_families[f].label_key, seeds[k]);
+		}
+	}
+	return err;
+}
+
+static enum cb_err
+settlement_counters(struct db *db, const struct chain_view *v, size_t nv,
+    const struct token_view *tokens, size_t ntokens, struct buf *out)
 {
 	struct buf other = BUF_INITIALIZER(64 * 1024);
 	struct counter_row *rows = NULL;
@@ -392,6 +510,8 @@ settlement_counters(struct db *db, const struct chain_view *v, size_t nv, struct
 		err = buf_printf(out, "# HELP %s %s\n# TYPE %s counter\n",
 		    counter_families[f].family, counter_families[f].help,
 		    counter_families[f].family);
+		if (err == CB_OK)
+			err = settlement_seeds(rows, n, v, nv, tokens, ntokens, f, out);
 		for (i = 0; err == CB_OK && i < n; i++) {
 			if (strcmp(rows[i].name, counter_families[f].name) != 0)
 				continue;
@@ -446,14 +566,15 @@ enum cb_err
 settlement_metrics(struct db *db, const struct config *cfg, struct buf *out)
 {
 	struct chain_view v[SETTLEMENT_CHAINS_MAX];
-	size_t n = 0;
+	struct token_view tokens[SETTLEMENT_TOKENS_MAX];
+	size_t n = 0, ntokens = 0;
 	enum cb_err rc;
 
 	if ((rc = settlement_chains(db, cfg, v, &n)) != CB_OK ||
-	    (rc = settlement_oldest(db, out)) != CB_OK ||
+	    (rc = settlement_oldest(db, out, tokens, &ntokens)) != CB_OK ||
 	    (rc = settlement_daemons(v, n, out)) != CB_OK)
 		return rc;
-	return settlement_counters(db, v, n, out);
+	return settlement_counters(db, v, n, tokens, ntokens, out);
 }
 
 /* ------------------------------------------------------------- health */

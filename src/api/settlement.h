@@ -25,6 +25,10 @@
  * levels; it may be NULL.  Returns CB_OK, a store error or a buf error;
  * on error out may hold part of a family (the caller truncates).
  */
+/* The kinds of the checker's findings (consistency_issues.kind), NULL
+ * terminated: the labels the consistency families always show. */
+extern const char *const settlement_issue_kinds[];
+
 enum cb_err	settlement_metrics(struct db *db, const struct config *cfg, struct buf *out);
 
 /*

@@ -814,6 +814,7 @@ confirmer_batch(struct pass *p, struct tracked *t)
 			    " block=%" PRIu64 " gas_used=%" PRIu64, cd->chain->name, t->id,
 			    t->nonce, settle_hex(a->hash, 32, hex, sizeof(hex)),
 			    a->receipt.block_number, a->receipt.gas_used);
+			chaind_count(cd, "gas_used", NULL, a->receipt.gas_used);
 			failpoint("after_mined");
 			t->status = BATCH_MINED;
 			t->has_block = true;

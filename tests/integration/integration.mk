@@ -24,6 +24,12 @@ EXTRA_DIST += tests/integration/test_migrate.sh
 TESTS += tests/integration/test_nginx_tls.sh
 EXTRA_DIST += tests/integration/test_nginx_tls.sh
 
+# The monitoring contract: /metrics as promtool reads it, and every metric
+# the alerting rules and the Grafana dashboard (contrib/) use exported.
+TESTS += tests/integration/test_metrics_contract.sh
+EXTRA_DIST += tests/integration/test_metrics_contract.sh \
+	contrib/prometheus/chainbridge.rules.yml contrib/grafana/chainbridge.json docs/metrics.md
+
 check_PROGRAMS += tests/integration/test_api_core tests/integration/test_api_resilience
 TESTS += tests/integration/test_api_core tests/integration/test_api_resilience
 tests_integration_test_api_core_SOURCES = tests/integration/test_api_core.c

@@ -132,10 +132,11 @@ const char *const stmts_sql[ST__MAX] = {
 	    "SELECT id, key_hash, scopes FROM api_keys"
 	    " WHERE prefix = ? AND revoked_at IS NULL",
 
-	/* -> symbol, changes, amount (unsettled changes per token) */
+	/* -> symbol, changes, amount (unsettled changes per token; 0, 0 for
+	 * a token with none) */
 	[ST_METRICS_PENDING] =
 	    "SELECT t.symbol, COUNT(c.id), COALESCE(SUM(c.amount), 0)"
-	    " FROM tokens t JOIN balance_changes c ON c.token_id = t.id"
+	    " FROM tokens t LEFT JOIN balance_changes c ON c.token_id = t.id"
 	    " AND c.status IN ('recorded', 'awaiting_wallet')"
 	    " GROUP BY t.symbol ORDER BY t.symbol",
 	/* -> status, count */
@@ -788,14 +789,15 @@ const char *const stmts_sql[ST__MAX] = {
 	    "SELECT chain_id, LOWER(HEX(signer)), next_nonce FROM signer_nonces"
 	    " ORDER BY chain_id, signer",
 	/* -> symbol, chain_id, age of the oldest change settlement still owes
-	 * (recorded, batched or submitted), seconds: three index dives per
-	 * token into ix_changes_pending, whatever the backlog */
+	 * (recorded, batched or submitted), seconds, NULL when it owes none:
+	 * three index dives per token into ix_changes_pending, whatever the
+	 * backlog */
 #define OLDEST_OF(st) \
 	"COALESCE((SELECT MIN(x.id) FROM balance_changes x WHERE x.token_id = t.id" \
 	" AND x.status = '" st "'), 18446744073709551615)"
 	[ST_METRICS_OLDEST_PENDING] =
 	    "SELECT t.symbol, t.chain_id, TIMESTAMPDIFF(SECOND, c.created_at, NOW(6))"
-	    " FROM tokens t JOIN balance_changes c ON c.id = LEAST(" OLDEST_OF("recorded")
+	    " FROM tokens t LEFT JOIN balance_changes c ON c.id = LEAST(" OLDEST_OF("recorded")
 	    ", " OLDEST_OF("batched") ", " OLDEST_OF("submitted") ") ORDER BY t.symbol",
 	/* -> chain_id, lease holder, lease live, heartbeat age s, signer
 	 * balance, balance low, stuck nonce, stuck seconds */
@@ -810,6 +812,17 @@ const char *const stmts_sql[ST__MAX] = {
 	[ST_METRICS_DAEMON_COUNTERS] =
 	    "SELECT chain_id, name, label, value FROM chain_daemon_counters"
 	    " ORDER BY name, chain_id, label LIMIT 2000",
+	/* -> chain_id, kind, count of the checker's open findings
+	 * (consistency_issues): a range of ix_issues_open */
+	[ST_METRICS_ISSUES_OPEN] =
+	    "SELECT chain_id, kind, COUNT(*) FROM consistency_issues"
+	    " WHERE resolved_at IS NULL GROUP BY chain_id, kind ORDER BY chain_id, kind",
+	/* -> chain_id, seconds since the checkpoint last changed, seconds
+	 * since the checker's last pass (NULL: none yet); one row per chain */
+	[ST_METRICS_SYNC_AGES] =
+	    "SELECT chain_id, TIMESTAMPDIFF(SECOND, updated_at, NOW(6)),"
+	    " TIMESTAMPDIFF(SECOND, checker_run_at, NOW(6))"
+	    " FROM sync_checkpoints ORDER BY chain_id",
 	/* ------------------------------------------------------------------
 	 * Chain index reads, staking, verify and reconcile (docs/api.md,
 	 * "Chain data").  Hashes and addresses come back as lowercase hex,
@@ -1431,10 +1444,12 @@ const unsigned char stmts_cols[ST__MAX] = {
 	[ST_SETTLE_STATUS_BATCHES] = SETTLE_STATUS_BATCHES_COL__MAX,
 	[ST_SETTLE_STATUS_DAEMONS] = SETTLE_STATUS_DAEMON_COL__MAX,
 	[ST_SETTLE_STATUS_NONCES] = SETTLE_STATUS_NONCE_COL__MAX,
+	[ST_SYNC_CHECKPOINT_GET] = CHECKPOINT_COL__MAX,
 	[ST_METRICS_OLDEST_PENDING] = METRICS_OLDEST_COL__MAX,
 	[ST_METRICS_DAEMONS] = METRICS_DAEMON_COL__MAX,
 	[ST_METRICS_DAEMON_COUNTERS] = METRICS_COUNTER_COL__MAX,
-	[ST_SYNC_CHECKPOINT_GET] = CHECKPOINT_COL__MAX,
+	[ST_METRICS_ISSUES_OPEN] = METRICS_ISSUE_COL__MAX,
+	[ST_METRICS_SYNC_AGES] = METRICS_SYNC_AGE_COL__MAX,
 	[ST_SYNC_ISSUES_OPEN] = OPEN_ISSUES_COL__MAX,
 	[ST_CHAIN_BLOCK_GET] = BLOCK_COL__MAX,
 	[ST_CHAIN_TX_GET] = CHAIN_TX_COL__MAX,

@@ -166,6 +166,8 @@ enum stmt {
 	ST_METRICS_OLDEST_PENDING,
 	ST_METRICS_DAEMONS,
 	ST_METRICS_DAEMON_COUNTERS,
+	ST_METRICS_ISSUES_OPEN,
+	ST_METRICS_SYNC_AGES,
 	/* chain index reads, staking, verify and reconcile (src/api/chains.c,
 	 * chain_tokens.c, staking.c, verify.c, reconcile.c; admin staking.c) */
 	ST_SYNC_CHECKPOINT_GET,
@@ -753,6 +755,22 @@ enum metrics_counter_col {
 	METRICS_COUNTER_COL_LABEL,
 	METRICS_COUNTER_COL_VALUE,
 	METRICS_COUNTER_COL__MAX
+};
+
+/* ST_METRICS_ISSUES_OPEN */
+enum metrics_issue_col {
+	METRICS_ISSUE_COL_CHAIN_ID = 0,
+	METRICS_ISSUE_COL_KIND,
+	METRICS_ISSUE_COL_COUNT,
+	METRICS_ISSUE_COL__MAX
+};
+
+/* ST_METRICS_SYNC_AGES */
+enum metrics_sync_age_col {
+	METRICS_SYNC_AGE_COL_CHAIN_ID = 0,
+	METRICS_SYNC_AGE_COL_UPDATED,	/* seconds since the checkpoint changed */
+	METRICS_SYNC_AGE_COL_CHECKER,	/* seconds since the checker's pass; NULL: never */
+	METRICS_SYNC_AGE_COL__MAX
 };
 
 /* ST_SYNC_CHECKPOINT_GET (CHECKPOINT_COLS) */
