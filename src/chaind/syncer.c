@@ -353,7 +353,9 @@ sync_check_logs(struct sync_fetcher *f, struct sync_batch *b)
 {
 	size_t i;
 
-	qsort(b->logs, b->nlogs, sizeof(*b->logs), sync_log_cmp);
+	/* A batch without logs has none to sort (and qsort must not get NULL). */
+	if (b->nlogs > 1)
+		qsort(b->logs, b->nlogs, sizeof(*b->logs), sync_log_cmp);
 	for (i = 0; i < b->nlogs; i++) {
 		const struct rpc_log *l = &b->logs[i];
 		const struct sync_block *sb;
@@ -463,7 +465,8 @@ sync_fetch_txs(struct sync_fetcher *f, struct sync_batch *b)
 		return CB_ERR_NOMEM;
 	for (i = 0; i < b->nlogs; i++)
 		memcpy(logged[nlogged++], b->logs[i].tx_hash.bytes, 32);
-	qsort(logged, nlogged, 32, sync_hash_cmp);
+	if (nlogged > 1)
+		qsort(logged, nlogged, 32, sync_hash_cmp);
 	if (f->chain->sync_all_transactions) {
 		for (i = 0; i < b->nblocks; i++)
 			cap += b->blocks[i].tx_count;
