@@ -1121,6 +1121,56 @@ put_stake(struct db *db, uint64_t chain_id, const uint8_t key[36], bool exists,
 	    DB_U64(chain_id), DB_BLOB(key, 32), DB_U64(li));
 }
 
+/*
+ * The first n - n % ST_SYNC_BULK_ROWS changed balances of order (key
+ * order) in multi-row statements of plain placeholders; *done gets how
+ * many went.
+ */
+static enum cb_err
+write_balances_bulk(struct db *db, uint64_t chain_id, const struct sync_map *m,
+    const size_t *order, size_t n, size_t *done)
+{
+	char (*dec)[SYNC_DEC_MAX] = NULL;
+	uint8_t (*raw)[32] = NULL;
+	struct db_param *p = NULL;
+	size_t k, np = 0, bulk = n - n % ST_SYNC_BULK_ROWS;
+	enum cb_err rc = CB_OK;
+
+	*done = 0;
+	if (bulk == 0)
+		return CB_OK;
+	p = calloc(ST_SYNC_BULK_ROWS * 6, sizeof(*p));
+	dec = calloc(ST_SYNC_BULK_ROWS, sizeof(*dec));
+	raw = calloc(ST_SYNC_BULK_ROWS, sizeof(*raw));
+	if (p == NULL || dec == NULL || raw == NULL) {
+		rc = CB_ERR_NOMEM;
+		goto out;
+	}
+	for (k = 0; k < bulk && rc == CB_OK; k++) {
+		const struct sync_agg *a = &m->aggs[order[k]];
+		size_t r = k % ST_SYNC_BULK_ROWS;
+		enum sync_form form = sync_val_store(&a->val, dec[r], raw[r]);
+
+		p[np++] = DB_U64(chain_id);
+		p[np++] = DB_BLOB(a->key, 20);
+		p[np++] = DB_BLOB(a->key + 20, 20);
+		p[np++] = form == SYNC_FORM_DEC ? DB_CSTR(dec[r]) : DB_NULL();
+		p[np++] = form == SYNC_FORM_RAW ? DB_BLOB(raw[r], 32) : DB_NULL();
+		p[np++] = DB_U64(a->updated_block);
+		if (r == ST_SYNC_BULK_ROWS - 1) {
+			rc = db_exec(db, ST_SYNC_BALANCES_BULK, p, (unsigned)np);
+			np = 0;
+		}
+	}
+	if (rc == CB_OK)
+		*done = bulk;
+out:
+	free(p);
+	free(dec);
+	free(raw);
+	return rc;
+}
+
 static enum cb_err
 write_aggregates(struct db *db, uint64_t chain_id, const struct sync_batch *b)
 {
@@ -1138,8 +1188,15 @@ write_aggregates(struct db *db, uint64_t chain_id, const struct sync_batch *b)
 		/* In key order, as InnoDB keeps them. */
 		if ((rc = sync_map_sorted(m, t, true, &order, &n)) != CB_OK)
 			return rc;
+		/* Balances, the many: whole pieces as plain placeholders. */
+		k = 0;
+		if (t == SYNC_T_BALANCE &&
+		    (rc = write_balances_bulk(db, chain_id, m, order, n, &k)) != CB_OK) {
+			free(order);
+			return rc;
+		}
 		jt_init(&j, db, put_stmts[t], chain_id);
-		for (k = 0; k < n; k++) {
+		for (; k < n; k++) {
 			const struct sync_agg *a = &m->aggs[order[k]];
 
 			jt_row(&j);
