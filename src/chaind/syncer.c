@@ -1299,15 +1299,7 @@ sync_tip_same(struct chaind *cd, struct sync_state *st, uint64_t n, bool *same)
  * fetched itself would be.  Any surprise (a reorg, the chain moving, the
  * tracked set changing, an error) stops it and drops what it queued.
  */
-#define SYNC_PREFETCH_DEPTH	4
-/*
- * A backfill commits several fetched ranges in one transaction when the
- * thread has them ready: the aggregate rows the ranges share (a holder
- * that appears in each) are read and written once, and the fixed cost of
- * a commit is paid once, up to these bounds.
- */
-#define SYNC_MERGE_MAX_RANGES	4
-#define SYNC_MERGE_MAX_LOGS	((size_t)50000)
+#define SYNC_PREFETCH_DEPTH	2
 
 struct sync_prefetch {
 	pthread_t		 thread;
@@ -1384,60 +1376,6 @@ sync_prefetch_run(void *arg)
 	}
 	pthread_mutex_unlock(&p->mu);
 	return NULL;
-}
-
-/*
- * Appends the fetched batch src (blocks, logs, transactions; nothing
- * decoded yet) to dst when it continues it: src starts at dst->to + 1 and
- * its first block's parent is dst's last block.  src is left empty (the
- * caller frees it).  Returns CB_OK, CB_ERR_CONFLICT (it does not continue
- * dst: nothing moved) or CB_ERR_NOMEM (nothing moved either).
- */
-static enum cb_err
-sync_batch_append(struct sync_batch *dst, struct sync_batch *src)
-{
-	struct sync_block *nb;
-	struct rpc_log *nl;
-	struct sync_tx *nt;
-
-	if (src->from != dst->to + 1 || src->nblocks == 0 || dst->nblocks == 0 ||
-	    memcmp(src->blocks[0].parent, dst->blocks[dst->nblocks - 1].hash, 32) != 0)
-		return CB_ERR_CONFLICT;
-	if ((nb = realloc(dst->blocks, (dst->nblocks + src->nblocks) * sizeof(*nb))) == NULL)
-		return CB_ERR_NOMEM;
-	dst->blocks = nb;
-	if (src->nlogs > 0) {
-		if ((nl = realloc(dst->logs, (dst->nlogs + src->nlogs) * sizeof(*nl))) == NULL)
-			return CB_ERR_NOMEM;
-		dst->logs = nl;
-	}
-	if (src->ntxs > 0) {
-		if ((nt = realloc(dst->txs, (dst->ntxs + src->ntxs) * sizeof(*nt))) == NULL)
-			return CB_ERR_NOMEM;
-		dst->txs = nt;
-	}
-	/* Nothing can fail from here on: the items move over. */
-	memcpy(dst->blocks + dst->nblocks, src->blocks, src->nblocks * sizeof(*nb));
-	dst->nblocks += src->nblocks;
-	free(src->blocks);
-	src->blocks = NULL;
-	src->nblocks = 0;
-	if (src->nlogs > 0) {
-		memcpy(dst->logs + dst->nlogs, src->logs, src->nlogs * sizeof(*nl));
-		dst->nlogs += src->nlogs;
-		free(src->logs);
-		src->logs = NULL;
-		src->nlogs = 0;
-	}
-	if (src->ntxs > 0) {
-		memcpy(dst->txs + dst->ntxs, src->txs, src->ntxs * sizeof(*nt));
-		dst->ntxs += src->ntxs;
-		free(src->txs);
-		src->txs = NULL;
-		src->ntxs = 0;
-	}
-	dst->to = src->to;
-	return CB_OK;
 }
 
 /* Stops the thread, drops what it fetched, keeps the span it learned. */
@@ -1555,20 +1493,10 @@ sync_prefetch_pop(struct chaind *cd, struct sync_prefetch *p, uint64_t limit,
 		(void)pthread_cond_timedwait(&p->cv, &p->mu, &ts);
 	}
 	if (p->nqueue > 0) {
-		size_t taken = 1;
-
 		*out = p->queue[0];
-		/* What else is ready and continues it goes into the same
-		 * transaction (SYNC_MERGE_*); anything else stays queued. */
-		while (taken < p->nqueue && taken < SYNC_MERGE_MAX_RANGES &&
-		    (*out)->nlogs + p->queue[taken]->nlogs <= SYNC_MERGE_MAX_LOGS &&
-		    sync_batch_append(*out, p->queue[taken]) == CB_OK) {
-			sync_batch_destroy(p->queue[taken]);
-			taken++;
-		}
-		for (i = taken; i < p->nqueue; i++)
-			p->queue[i - taken] = p->queue[i];
-		p->nqueue -= taken;
+		for (i = 1; i < p->nqueue; i++)
+			p->queue[i - 1] = p->queue[i];
+		p->nqueue--;
 		pthread_cond_broadcast(&p->cv);
 	} else if (p->error != CB_OK)
 		rc = p->error;
