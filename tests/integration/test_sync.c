@@ -1803,6 +1803,12 @@ st_send_on(const char *url, const char *key, char *hash, const char *to, const c
 	argv[n++] = url;
 	argv[n++] = "--private-key";
 	argv[n++] = key;
+	/* cast's estimate is made against one block and the transaction
+	 * may run in a later one, where it needs more (a stake's reward
+	 * accrued meanwhile is a new storage slot): a fixed limit well
+	 * above what these calls use never runs out. */
+	argv[n++] = "--gas-limit";
+	argv[n++] = "1000000";
 	argv[n++] = to;
 	argv[n++] = sig;
 	va_start(ap, sig);
