@@ -554,7 +554,7 @@ drop:
 	sync_store_cache_clear(st);
 }
 
-/* Takes the rows of the batch the cache knows; true when it was used. */
+/* Gives the batch the rows the cache knows (when it is still valid). */
 static void
 cache_take(struct sync_state *st, struct sync_batch *b)
 {
