@@ -384,6 +384,14 @@ struct sync_state {
 	/* Far behind the head, a thread fetches the next ranges while the
 	 * worker commits (syncer.c, "Prefetching"); NULL when none runs. */
 	struct sync_prefetch	*prefetch;
+	/* The aggregate rows as the last commit left them (balances, supply,
+	 * pool totals, and which owners hold no allowance), valid only while
+	 * the checkpoint is the one that commit wrote (sync_store.c,
+	 * "Aggregate cache"). */
+	struct sync_map		 cache;
+	bool			 cache_have;
+	uint64_t		 cache_block;
+	uint8_t			 cache_hash[32];
 	/* A block hash the checker found changed: the syncer looks for the
 	 * common ancestor from there on its next step. */
 	bool			 suspect;
@@ -416,6 +424,12 @@ enum cb_err	 sync_store_hashes(struct chaind *cd, uint64_t lo, uint64_t hi,
  * in one fenced transaction and rewinds the checkpoint. */
 enum cb_err	 sync_store_rollback(struct chaind *cd, const struct sync_ckpt *ck,
 		    bool have_ancestor, uint64_t ancestor, const uint8_t ancestor_hash[32]);
+/* After a commit of b (the checkpoint is now b's last block): keeps b's
+ * aggregate rows for the next batches.  Never fails (a full cache or no
+ * memory just empties it). */
+void		 sync_store_cache_keep(struct sync_state *st, const struct sync_batch *b);
+/* Forgets every cached row. */
+void		 sync_store_cache_clear(struct sync_state *st);
 enum cb_err	 sync_store_head(struct chaind *cd, uint64_t head, bool have_safe,
 		    uint64_t safe, bool have_finalized, uint64_t finalized);
 enum cb_err	 sync_store_halt(struct chaind *cd, const char *reason);

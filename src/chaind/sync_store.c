@@ -449,6 +449,145 @@ load_owner_result(struct db *db, unsigned stmt, void *arg)
 	return r < 0 ? CB_ERR_DB : CB_OK;
 }
 
+/* -------------------------------------------------- aggregate cache */
+
+/*
+ * Only the syncer (the holder of the chain's lease) writes the aggregate
+ * tables, so after its commit the rows of the batch are what the store
+ * holds until the checkpoint moves again: the next batch takes them from
+ * memory instead of reading them back (a backfill meets the same holders
+ * in every range).  The cache is used only while the checkpoint is the
+ * one that commit wrote; a rollback, a conflict, an error or a lost lease
+ * empties or invalidates it.  Allowances are not cached, only the fact
+ * that an owner holds no non-zero allowance (an owner entry that exists
+ * says it may hold some: those are read from the store).
+ */
+#define SYNC_CACHE_MAX_ROWS	((size_t)200000)
+
+static bool
+cache_target(enum sync_target t)
+{
+	return t == SYNC_T_BALANCE || t == SYNC_T_SUPPLY || t == SYNC_T_POOL_TOTAL ||
+	    t == SYNC_T_OWNER;
+}
+
+void
+sync_store_cache_clear(struct sync_state *st)
+{
+	sync_map_free(&st->cache);
+	st->cache_have = false;
+}
+
+/* A value as it reads back from the store (a value stored as NULL
+ * reads as bad). */
+static void
+cache_val(struct sync_val *out, const struct sync_val *v)
+{
+	char dec[SYNC_DEC_MAX];
+	uint8_t raw[32];
+
+	switch (sync_val_store(v, dec, raw)) {
+	case SYNC_FORM_DEC:
+		if (!sync_val_load(out, dec, strlen(dec), NULL, 0))
+			out->bad = true;
+		break;
+	case SYNC_FORM_RAW:
+		if (!sync_val_load(out, NULL, 0, raw, 32))
+			out->bad = true;
+		break;
+	default:
+		sync_val_zero(out);
+		out->bad = true;
+		break;
+	}
+}
+
+void
+sync_store_cache_keep(struct sync_state *st, const struct sync_batch *b)
+{
+	const struct sync_map *m = &b->map;
+	struct sync_map *c = &st->cache;
+	size_t i, k;
+
+	if (b->nblocks == 0)
+		return;
+	if (!st->cache_have || st->cache_block + 1 != b->from)
+		sync_map_free(c);
+	for (i = 0; i < m->count; i++) {
+		const struct sync_agg *a = &m->aggs[i];
+		struct sync_agg *e;
+
+		if (!cache_target(a->target) || !a->loaded)
+			continue;
+		if ((k = sync_map_find(c, a->target, a->key, a->keylen, true)) == SIZE_MAX)
+			goto drop;
+		e = &c->aggs[k];
+		e->loaded = true;
+		if (a->target == SYNC_T_OWNER) {
+			e->exists = false;	/* set below when it may hold one */
+			continue;
+		}
+		e->exists = a->exists;
+		cache_val(&e->val, &a->val);
+		e->updated_block = a->updated_block;
+	}
+	/* An owner with a non-zero allowance after this batch (loaded, or
+	 * approved in it) must be read from the store next time. */
+	for (i = 0; i < m->count; i++) {
+		const struct sync_agg *a = &m->aggs[i];
+
+		if (a->target != SYNC_T_ALLOWANCE || !a->exists ||
+		    (!a->val.bad && !a->val.neg && u256_is_zero(&a->val.mag)))
+			continue;
+		if ((k = sync_map_find(c, SYNC_T_OWNER, a->key, 40, true)) == SIZE_MAX)
+			goto drop;
+		c->aggs[k].loaded = true;
+		c->aggs[k].exists = true;
+	}
+	if (c->count > SYNC_CACHE_MAX_ROWS)
+		goto drop;
+	st->cache_have = true;
+	st->cache_block = b->to;
+	memcpy(st->cache_hash, b->blocks[b->nblocks - 1].hash, 32);
+	return;
+drop:
+	sync_store_cache_clear(st);
+}
+
+/* Gives the batch the rows the cache knows (when it is still valid). */
+static void
+cache_take(struct sync_state *st, struct sync_batch *b)
+{
+	const struct sync_ckpt *ck = &st->ckpt;
+	struct sync_map *m = &b->map;
+	size_t i, k;
+
+	if (!st->cache_have || !ck->have_last || ck->last_block != st->cache_block ||
+	    memcmp(ck->last_hash, st->cache_hash, 32) != 0 || b->from != ck->last_block + 1) {
+		sync_store_cache_clear(st);
+		return;
+	}
+	for (i = 0; i < m->count; i++) {
+		struct sync_agg *a = &m->aggs[i];
+		const struct sync_agg *e;
+
+		if (a->loaded || !cache_target(a->target) ||
+		    (k = sync_map_find(&st->cache, a->target, a->key, a->keylen, false)) == SIZE_MAX)
+			continue;
+		e = &st->cache.aggs[k];
+		if (a->target == SYNC_T_OWNER) {
+			/* No allowance to read: nothing to add. */
+			if (!e->exists)
+				a->loaded = true;
+			continue;
+		}
+		a->loaded = true;
+		a->exists = e->exists;
+		a->val = e->val;
+		a->updated_block = e->updated_block;
+	}
+}
+
 static const unsigned load_stmts[SYNC_T__MAX] = {
 	[SYNC_T_BALANCE] = ST_SYNC_BALANCES_GET,
 	[SYNC_T_ALLOWANCE] = ST_SYNC_ALLOWANCES_GET,
@@ -468,9 +607,13 @@ sync_store_load(struct chaind *cd, struct sync_batch *b)
 	struct load_ctx lc = { b, SYNC_T_BALANCE };
 	struct jt j;
 	size_t t, i, count, *keys = NULL;
+	uint64_t us[sizeof(order) / sizeof(order[0])], t0;
 	enum cb_err rc;
 
+	if (cd->sync != NULL)
+		cache_take(cd->sync, b);
 	for (t = 0; t < sizeof(order) / sizeof(order[0]); t++) {
+		t0 = monotime_us();
 		lc.target = order[t];
 		jt_init(&j, cd->db, load_stmts[order[t]], cd->chain->chain_id);
 		j.json_first = true;
@@ -497,7 +640,11 @@ sync_store_load(struct chaind *cd, struct sync_batch *b)
 		keys = NULL;
 		if ((rc = jt_finish(&j)) != CB_OK)
 			return rc;
+		us[t] = monotime_us() - t0;
 	}
+	log_debug("sync_load_parts", "owners=%" PRIu64 " balances=%" PRIu64 " allowances=%"
+	    PRIu64 " supply=%" PRIu64 " pools=%" PRIu64, us[0] / 1000, us[1] / 1000, us[2] / 1000,
+	    us[3] / 1000, us[4] / 1000);
 	return CB_OK;
 }
 
@@ -974,6 +1121,56 @@ put_stake(struct db *db, uint64_t chain_id, const uint8_t key[36], bool exists,
 	    DB_U64(chain_id), DB_BLOB(key, 32), DB_U64(li));
 }
 
+/*
+ * The first n - n % ST_SYNC_BULK_ROWS changed balances of order (key
+ * order) in multi-row statements of plain placeholders; *done gets how
+ * many went.
+ */
+static enum cb_err
+write_balances_bulk(struct db *db, uint64_t chain_id, const struct sync_map *m,
+    const size_t *order, size_t n, size_t *done)
+{
+	char (*dec)[SYNC_DEC_MAX] = NULL;
+	uint8_t (*raw)[32] = NULL;
+	struct db_param *p = NULL;
+	size_t k, np = 0, bulk = n - n % ST_SYNC_BULK_ROWS;
+	enum cb_err rc = CB_OK;
+
+	*done = 0;
+	if (bulk == 0)
+		return CB_OK;
+	p = calloc(ST_SYNC_BULK_ROWS * 6, sizeof(*p));
+	dec = calloc(ST_SYNC_BULK_ROWS, sizeof(*dec));
+	raw = calloc(ST_SYNC_BULK_ROWS, sizeof(*raw));
+	if (p == NULL || dec == NULL || raw == NULL) {
+		rc = CB_ERR_NOMEM;
+		goto out;
+	}
+	for (k = 0; k < bulk && rc == CB_OK; k++) {
+		const struct sync_agg *a = &m->aggs[order[k]];
+		size_t r = k % ST_SYNC_BULK_ROWS;
+		enum sync_form form = sync_val_store(&a->val, dec[r], raw[r]);
+
+		p[np++] = DB_U64(chain_id);
+		p[np++] = DB_BLOB(a->key, 20);
+		p[np++] = DB_BLOB(a->key + 20, 20);
+		p[np++] = form == SYNC_FORM_DEC ? DB_CSTR(dec[r]) : DB_NULL();
+		p[np++] = form == SYNC_FORM_RAW ? DB_BLOB(raw[r], 32) : DB_NULL();
+		p[np++] = DB_U64(a->updated_block);
+		if (r == ST_SYNC_BULK_ROWS - 1) {
+			rc = db_exec(db, ST_SYNC_BALANCES_BULK, p, (unsigned)np);
+			np = 0;
+		}
+	}
+	if (rc == CB_OK)
+		*done = bulk;
+out:
+	free(p);
+	free(dec);
+	free(raw);
+	return rc;
+}
+
 static enum cb_err
 write_aggregates(struct db *db, uint64_t chain_id, const struct sync_batch *b)
 {
@@ -991,8 +1188,15 @@ write_aggregates(struct db *db, uint64_t chain_id, const struct sync_batch *b)
 		/* In key order, as InnoDB keeps them. */
 		if ((rc = sync_map_sorted(m, t, true, &order, &n)) != CB_OK)
 			return rc;
+		/* Balances, the many: whole pieces as plain placeholders. */
+		k = 0;
+		if (t == SYNC_T_BALANCE &&
+		    (rc = write_balances_bulk(db, chain_id, m, order, n, &k)) != CB_OK) {
+			free(order);
+			return rc;
+		}
 		jt_init(&j, db, put_stmts[t], chain_id);
-		for (k = 0; k < n; k++) {
+		for (; k < n; k++) {
 			const struct sync_agg *a = &m->aggs[order[k]];
 
 			jt_row(&j);
@@ -1264,5 +1468,8 @@ sync_store_rollback(struct chaind *cd, const struct sync_ckpt *ck, bool have_anc
 {
 	struct rollback rb = { cd, ck, have_ancestor, ancestor, ancestor_hash };
 
+	/* The rows change under the cache. */
+	if (cd->sync != NULL)
+		sync_store_cache_clear(cd->sync);
 	return db_txn(cd->db, rollback_txn, &rb);
 }

@@ -1245,8 +1245,10 @@ sync_batch_finish(struct chaind *cd, struct sync_state *st, struct sync_batch *b
 		return rc;
 	sync_undo_floor(ck, b);
 	t2 = monotime_us();
-	if ((rc = sync_store_commit(cd, ck, b)) != CB_OK)
+	if ((rc = sync_store_commit(cd, ck, b)) != CB_OK) {
+		sync_store_cache_clear(st);
 		return rc;
+	}
 	t3 = monotime_us();
 	log_debug("sync_batch", "chain=%s from=%" PRIu64 " to=%" PRIu64 " logs=%zu txs=%zu"
 	    " rows=%zu load_ms=%" PRIu64 " apply_ms=%" PRIu64 " commit_ms=%" PRIu64,
@@ -1257,6 +1259,7 @@ sync_batch_finish(struct chaind *cd, struct sync_state *st, struct sync_batch *b
 	memcpy(ck->last_hash, b->blocks[b->nblocks - 1].hash, 32);
 	ck->have_undo_from = b->have_undo_from;
 	ck->undo_from = b->undo_from;
+	sync_store_cache_keep(st, b);
 	chaind_count(cd, "sync_blocks", NULL, b->nblocks);
 	chaind_count(cd, "sync_logs", NULL, b->nlogs);
 	if (b->oversize > 0) {
@@ -1517,6 +1520,7 @@ syncer_cleanup(struct chaind *cd)
 	if (st == NULL)
 		return;
 	sync_prefetch_stop(cd, st);
+	sync_store_cache_clear(st);
 	free(st->contracts);
 	free(st->addresses);
 	free(st);
@@ -1531,8 +1535,10 @@ syncer_step(struct chaind *cd)
 	char q[LOG_Q_MAX];
 	enum cb_err rc = sync_step_run(cd);
 
-	if (rc != CB_OK && cd->sync != NULL)
+	if (rc != CB_OK && cd->sync != NULL) {
 		sync_prefetch_stop(cd, cd->sync);
+		sync_store_cache_clear(cd->sync);
+	}
 	if (rc == CB_ERR_DB || rc == CB_ERR_INTERNAL)
 		log_warnx("sync_store_error", "chain=%s err=%s db_errno=%u detail=%s",
 		    cd->chain->name, cb_errcode(rc), db_errno(cd->db),

@@ -1803,9 +1803,10 @@ st_send_on(const char *url, const char *key, char *hash, const char *to, const c
 	argv[n++] = url;
 	argv[n++] = "--private-key";
 	argv[n++] = key;
-	/* The stack mines a block a second: an estimate made against one
-	 * block may fall short in the next.  A fixed limit well above what
-	 * these calls use never runs out. */
+	/* cast's estimate is made against one block and the transaction
+	 * may run in a later one, where it needs more (a stake's reward
+	 * accrued meanwhile is a new storage slot): a fixed limit well
+	 * above what these calls use never runs out. */
 	argv[n++] = "--gas-limit";
 	argv[n++] = "2000000";
 	argv[n++] = to;

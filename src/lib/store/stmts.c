@@ -1316,6 +1316,17 @@ const char *const stmts_sql[ST__MAX] = {
 	[ST_SYNC_HEALTH] =
 	    "SELECT chain_id, halted, halt_reason, reorg_count, oversize_values"
 	    " FROM sync_checkpoints ORDER BY chain_id",
+	/*
+	 * The syncer's bulk aggregate writes: ST_SYNC_BULK_ROWS rows of plain
+	 * placeholders, per row (chain_id, token, holder, balance or NULL,
+	 * raw or NULL, updated_block), in key order.
+	 */
+#define SYNC_ROW6	"(?,?,?,?,?,?)"
+	[ST_SYNC_BALANCES_BULK] =
+	    "INSERT INTO token_balances (chain_id, token_address, holder, balance, balance_raw,"
+	    " updated_block) VALUES " SYNC_X10(SYNC_X10(SYNC_ROW6))
+	    " ON DUPLICATE KEY UPDATE balance = VALUES(balance),"
+	    " balance_raw = VALUES(balance_raw), updated_block = VALUES(updated_block)",
 	/* The checker (src/chaind/checker.c).  (chain_id, low, high) ->
 	 * number, hash (binary), oldest first */
 	[ST_CHECK_BLOCKS_RECENT] =

@@ -244,6 +244,8 @@ enum stmt {
 	ST_SYNC_DEL_CLAIMS,
 	ST_SYNC_DEL_UNDO,
 	ST_SYNC_HEALTH,
+	/* the syncer's bulk aggregate writes (src/chaind/sync_store.c) */
+	ST_SYNC_BALANCES_BULK,
 	ST_CHECK_BLOCKS_RECENT,
 	ST_CHECK_BLOCKS_AFTER,
 	ST_CHECK_SUPPLIES,
@@ -257,7 +259,7 @@ enum stmt {
 	ST__MAX
 };
 
-/* Rows of one ST_SYNC_*_BULK statement (13 or 9 placeholders each). */
+/* Rows of one ST_SYNC_*_BULK statement (13, 9 or 6 placeholders each). */
 #define ST_SYNC_BULK_ROWS	100
 
 extern const char *const stmts_sql[ST__MAX];
