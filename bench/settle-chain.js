@@ -24,6 +24,7 @@ const fs = require('fs');
 
 const MINT_SELECTOR = '40c10f19'; // mint(address,uint256)
 const BATCH = 500; // JSON-RPC requests per HTTP request
+const MINT_ROUND = 250; // mints sent before waiting for their receipts
 
 function die(msg) {
   process.stderr.write(`settle-chain: ${msg}\n`);
@@ -76,7 +77,7 @@ function word(hex) {
 async function receiptsOf(url, hashes) {
   const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
   const got = new Array(hashes.length).fill(null);
-  const deadline = Date.now() + 600000;
+  const deadline = Date.now() + 120000;
   for (;;) {
     const missing = [];
     got.forEach((r, i) => {
@@ -88,7 +89,7 @@ async function receiptsOf(url, hashes) {
       return got;
     }
     if (Date.now() > deadline) {
-      die(`${missing.length} receipts missing after 600 s`);
+      die(`${missing.length} receipts missing after 120 s`);
     }
     const res = await rpcChunked(url, missing.map((i) => ['eth_getTransactionReceipt', [hashes[i]]]));
     res.forEach((r, k) => {
@@ -116,24 +117,32 @@ function sumReceipts(receipts) {
 
 async function mints(url, from, token, file) {
   const lines = fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() !== '');
-  // Nonces given explicitly: the node handles a batch's requests
-  // concurrently and would hand two of them the same one.
-  const [count] = await rpcBatch(url, [['eth_getTransactionCount', [from, 'pending']]]);
-  let nonce = BigInt(count);
-  const calls = lines.map((l) => {
+  const items = lines.map((l) => {
     const [addr, amount] = l.trim().split(/\s+/);
     if (!/^0x[0-9a-fA-F]{40}$/.test(addr) || !/^[0-9]+$/.test(amount)) {
       die(`bad line: ${l}`);
     }
-    const data = `0x${MINT_SELECTOR}${word(addr.slice(2).toLowerCase())}${word(BigInt(amount).toString(16))}`;
-    // A fixed gas limit: no estimate per transaction, and room to spare.
-    const tx = { from, to: token, data, gas: '0x186a0', nonce: `0x${nonce.toString(16)}` };
-    nonce += 1n;
-    return ['eth_sendTransaction', [tx]];
+    return `0x${MINT_SELECTOR}${word(addr.slice(2).toLowerCase())}${word(BigInt(amount).toString(16))}`;
   });
-  const hashes = await rpcChunked(url, calls);
-  const s = sumReceipts(await receiptsOf(url, hashes));
-  process.stdout.write(`mints txs=${hashes.length} gas=${s.gas} failed=${s.failed} blocks=${s.blocks}\n`);
+  // In rounds of MINT_ROUND transactions, each round mined before the
+  // next is sent: the node drops part of a pool of thousands. Nonces are
+  // given explicitly: the node handles a batch's requests concurrently
+  // and would hand two of them the same one.
+  const receiptsAll = [];
+  for (let off = 0; off < items.length; off += MINT_ROUND) {
+    const [count] = await rpcBatch(url, [['eth_getTransactionCount', [from, 'pending']]]);
+    let nonce = BigInt(count);
+    const calls = items.slice(off, off + MINT_ROUND).map((data) => {
+      // A fixed gas limit: no estimate per transaction, and room to spare.
+      const tx = { from, to: token, data, gas: '0x186a0', nonce: `0x${nonce.toString(16)}` };
+      nonce += 1n;
+      return ['eth_sendTransaction', [tx]];
+    });
+    const hashes = await rpcChunked(url, calls);
+    receiptsAll.push(...(await receiptsOf(url, hashes)));
+  }
+  const s = sumReceipts(receiptsAll);
+  process.stdout.write(`mints txs=${receiptsAll.length} gas=${s.gas} failed=${s.failed} blocks=${s.blocks}\n`);
 }
 
 async function receipts(url, file) {
