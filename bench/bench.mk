@@ -31,3 +31,12 @@ EXTRA_DIST += bench/sync-run
 .PHONY: bench-sync
 bench-sync: bench/syncbench src/chaind/chainbridge-chaind src/admin/chainbridge-admin
 	BENCH_BUILD=$(abs_top_builddir) $(abs_top_srcdir)/bench/sync-run
+
+# The settlement benchmark (bench/settle-run, bench/README.md): the
+# daemon's gas per change against single mints, its throughput on a
+# backlog and the latency of a priority change, on the stack.
+EXTRA_DIST += bench/settle-run bench/settle-chain.js contracts/test/SettleBenchToken.sol
+
+.PHONY: bench-settle
+bench-settle: src/chaind/chainbridge-chaind src/admin/chainbridge-admin
+	$(abs_top_srcdir)/bench/settle-run

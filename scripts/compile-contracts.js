@@ -20,7 +20,10 @@ const OUT_DIR = path.join(SRC_DIR, 'build');
 const CONTRACTS = ['ChainBridgeToken', 'StakingPool'];
 // Test-only contracts: contracts/test/<File>.sol, artifacts in
 // contracts/build/test/<Name>.json, kept apart from the product's.
-const TEST_SOURCES = { SyncTestContracts: ['Sync721Emitter', 'Sync20Emitter'] };
+const TEST_SOURCES = {
+  SyncTestContracts: ['Sync721Emitter', 'Sync20Emitter'],
+  SettleBenchToken: ['SettleBenchToken'],
+};
 const EVM_VERSION = 'cancun';
 const OPTIMIZER_RUNS = 200;
 

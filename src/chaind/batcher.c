@@ -601,6 +601,10 @@ batcher_token(struct chaind *cd, struct batcher_token *bt)
 	if (rc != CB_OK)
 		return rc;
 	batcher_log_cut(&c);
+	/* A full cut: more changes are most likely waiting behind it, and
+	 * the submitter signs this one in the same pass. */
+	if (c.nchanges >= bt->st.max_batch_size)
+		cd->more_work = true;
 	if (c.batch_ids[SETTLE_MINT] != 0 || c.batch_ids[SETTLE_BURN] != 0 || c.nnetted > 0)
 		failpoint("after_claim");
 	return CB_OK;

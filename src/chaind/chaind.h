@@ -72,6 +72,10 @@ struct chaind {
 	bool				 have_stuck_nonce;
 	uint64_t			 stuck_nonce;
 	char				 last_error[256];
+	/* Set during a pass by a role that left work it can do at once (the
+	 * batcher after a full cut: a backlog); the worker then starts the
+	 * next pass without sleeping poll_interval_ms. */
+	bool				 more_work;
 	struct chaind_counter		 counters[CHAIND_COUNTERS_MAX];
 	unsigned			 ncounters;
 	/* Role state, owned by each role file (NULL until its first step). */

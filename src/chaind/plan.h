@@ -68,8 +68,9 @@ int		 plan_cut(const struct plan_row *rows, size_t nrows, size_t max_changes,
 void		 plan_free(struct plan *p);
 
 /*
- * The number of transactions a batch whose estimate is gas must be split
- * into so that each stays at 90 % of max_gas: ceil(gas / (0.9 * max_gas)),
+ * The number of transactions a batch that needs gas (the gas limit it
+ * would be signed with: the estimate plus the margin) must be split into
+ * so that each stays at 90 % of max_gas: ceil(gas / (0.9 * max_gas)),
  * at least 1, at most nitems (a single item is never split).
  */
 size_t		 plan_split_parts(uint64_t gas, uint64_t max_gas, size_t nitems);

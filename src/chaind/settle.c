@@ -487,6 +487,75 @@ settle_batch_max(struct chaind *cd)
 	return max > 0 && max < 256 ? max : 256;
 }
 
+/* Appends eth_call(from signer, to token, balanceOf(holder)) at latest. */
+static enum cb_err
+settle_batch_add_balance_of(struct chaind *cd, struct rpc_batch *rb,
+    const struct address *token, const struct address *holder)
+{
+	uint8_t call[ABI_SELECTOR_LEN + 32];
+	char from[ADDRESS_STR_SIZE], to[ADDRESS_STR_SIZE], data[2 + 2 * sizeof(call) + 1];
+	json_object *params, *msg;
+	enum cb_err rc;
+
+	memset(call, 0, sizeof(call));
+	abi_selector("balanceOf(address)", call);
+	memcpy(call + ABI_SELECTOR_LEN + 12, holder->bytes, ADDRESS_LEN);
+	address_to_lower(&cd->signer, from);
+	address_to_lower(token, to);
+	(void)hex_encode(data, sizeof(data), call, sizeof(call), true);
+	params = json_object_new_array();
+	msg = json_object_new_object();
+	if (params == NULL || msg == NULL) {
+		json_object_put(params);
+		json_object_put(msg);
+		return CB_ERR_NOMEM;
+	}
+	json_object_object_add(msg, "from", json_object_new_string(from));
+	json_object_object_add(msg, "to", json_object_new_string(to));
+	json_object_object_add(msg, "data", json_object_new_string(data));
+	json_object_array_add(params, msg);
+	json_object_array_add(params, json_object_new_string("latest"));
+	rc = rpc_batch_add(rb, "eth_call", params, NULL);
+	json_object_put(params);
+	return rc;
+}
+
+enum cb_err
+settle_rpc_balances_of(struct chaind *cd, const struct address *token,
+    const struct address *holders, size_t n, u256 *out, bool *ok, struct rpc_error *err)
+{
+	struct rpc_batch *rb = NULL;
+	size_t off, chunk, k, max = settle_batch_max(cd);
+	enum cb_err rc = CB_OK;
+
+	memset(ok, 0, n * sizeof(*ok));
+	for (off = 0; rc == CB_OK && off < n; off += chunk) {
+		chunk = n - off < max ? n - off : max;
+		rpc_batch_free(rb);
+		if ((rb = rpc_batch_new()) == NULL)
+			return CB_ERR_NOMEM;
+		for (k = 0; rc == CB_OK && k < chunk; k++)
+			rc = settle_batch_add_balance_of(cd, rb, token, &holders[off + k]);
+		if (rc != CB_OK || (rc = rpc_batch_send(cd->rpc, rb, err)) != CB_OK)
+			break;
+		for (k = 0; k < chunk; k++) {
+			json_object *res;
+			uint8_t *word = NULL;
+			size_t len = 0;
+
+			if (rpc_batch_result(rb, k, &res, NULL) == CB_OK && res != NULL &&
+			    json_object_is_type(res, json_type_string) &&
+			    rpc_parse_data(json_object_get_string(res),
+			    (size_t)json_object_get_string_len(res), 64, &word, &len) == CB_OK &&
+			    abi_dec_uint256(word, len, 0, &out[off + k]) == CB_OK)
+				ok[off + k] = true;
+			free(word);
+		}
+	}
+	rpc_batch_free(rb);
+	return rc;
+}
+
 enum cb_err
 settle_rpc_receipts(struct chaind *cd, const uint8_t (*hashes)[32], size_t n,
     struct rpc_receipt *receipts, enum cb_err *statuses, struct rpc_error *err)
@@ -667,19 +736,27 @@ enum cb_err
 settle_drift(struct chaind *cd, const struct settle_token *token,
     const struct address *wallets, size_t n)
 {
-	struct rpc_block_ref latest = { .tag = RPC_BLOCK_LATEST };
 	struct drift d = { .cd = cd, .token = token };
+	struct address *bound = NULL;
 	struct rpc_error err;
 	struct db_row row;
 	char addr[ADDRESS_STR_SIZE], want[AMOUNT_DB_MAX], have[U256_DEC_MAX];
 	enum cb_err rc = CB_OK;
-	size_t i;
+	u256 *chain = NULL;
+	bool *got = NULL;
+	size_t i, k;
 	int r;
 
 	if (n == 0)
 		return CB_OK;
-	if ((d.h = calloc(n, sizeof(*d.h))) == NULL)
-		return CB_ERR_NOMEM;
+	d.h = calloc(n, sizeof(*d.h));
+	bound = calloc(n, sizeof(*bound));
+	chain = calloc(n, sizeof(*chain));
+	got = calloc(n, sizeof(*got));
+	if (d.h == NULL || bound == NULL || chain == NULL || got == NULL) {
+		rc = CB_ERR_NOMEM;
+		goto out;
+	}
 	d.n = n;
 	for (i = 0; rc == CB_OK && i < n; i++) {
 		d.h[i].wallet = wallets[i];
@@ -696,18 +773,25 @@ settle_drift(struct chaind *cd, const struct settle_token *token,
 			rc = CB_ERR_DB;
 		d.h[i].bound = r == 1;
 	}
-	for (i = 0; rc == CB_OK && i < n; i++) {
-		if (!d.h[i].bound)
-			continue;
-		rc = settle_rpc_balance_of(cd, &token->address, &d.h[i].wallet, latest,
-		    &d.h[i].chain, &err);
-		if (rc != CB_OK) {
-			/* Checked again after the wallet's next batch. */
+	/* The bound wallets' balanceOf, in JSON-RPC batches (a batch of a
+	 * thousand items would otherwise make a thousand round trips); a
+	 * wallet not read is checked again after its next batch. */
+	for (i = 0, k = 0; rc == CB_OK && i < n; i++)
+		if (d.h[i].bound)
+			bound[k++] = wallets[i];
+	if (rc == CB_OK && k > 0) {
+		if ((rc = settle_rpc_balances_of(cd, &token->address, bound, k, chain, got,
+		    &err)) != CB_OK) {
 			(void)settle_rpc_failed(cd, "eth_call(balanceOf)", rc, &err);
 			rc = CB_OK;
-			continue;
 		}
-		d.h[i].have_chain = true;
+		for (i = 0, k = 0; i < n; i++) {
+			if (!d.h[i].bound)
+				continue;
+			d.h[i].chain = chain[k];
+			d.h[i].have_chain = got[k];
+			k++;
+		}
 	}
 	if (rc == CB_OK)
 		rc = db_txn(cd->db, drift_txn, &d);
@@ -724,6 +808,10 @@ settle_drift(struct chaind *cd, const struct settle_token *token,
 		    settle_dec(&h->chain, have, sizeof(have)));
 		chaind_count(cd, "ledger_drift", token->symbol, 1);
 	}
+out:
 	free(d.h);
+	free(bound);
+	free(chain);
+	free(got);
 	return rc;
 }

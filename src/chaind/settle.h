@@ -170,6 +170,16 @@ enum cb_err	 settle_rpc_has_code(struct chaind *cd, const struct address *a, boo
 enum cb_err	 settle_rpc_balance_of(struct chaind *cd, const struct address *token,
 		    const struct address *holder, struct rpc_block_ref ref, u256 *out,
 		    struct rpc_error *err);
+/*
+ * balanceOf(holders[i]) of token at latest for every i, in JSON-RPC
+ * batches: ok[i] says whether out[i] was read (a call the node refused or
+ * answered with something else than one word stays !ok).  Returns CB_OK,
+ * or the error of a batch the node did not answer at all (*err, and the
+ * holders of that batch and after it stay !ok).
+ */
+enum cb_err	 settle_rpc_balances_of(struct chaind *cd, const struct address *token,
+		    const struct address *holders, size_t n, u256 *out, bool *ok,
+		    struct rpc_error *err);
 /* processedBatches(key) of a keyed token at latest. */
 enum cb_err	 settle_rpc_key_processed(struct chaind *cd, const struct address *token,
 		    const uint8_t key[32], bool *processed, struct rpc_error *err);

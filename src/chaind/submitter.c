@@ -1122,7 +1122,10 @@ submitter_sign_batch(struct chaind *cd, struct settle_batch *b, bool *progress)
 	c.gas_limit = gas + gas / 100 * cd->chain->gas_margin_percent +
 	    (gas % 100) * cd->chain->gas_margin_percent / 100;
 	if (c.gas_limit > cd->chain->max_gas_per_tx) {
-		sp.parts = plan_split_parts(gas, cd->chain->max_gas_per_tx, b->nitems);
+		/* Split on the limit the parts will be signed with (the estimate
+		 * plus its margin): split on the bare estimate, parts that fit
+		 * max_gas_per_tx only without the margin were refused. */
+		sp.parts = plan_split_parts(c.gas_limit, cd->chain->max_gas_per_tx, b->nitems);
 		if (sp.parts <= 1) {
 			snprintf(why, sizeof(why), "needs %" PRIu64 " gas with margin, more than"
 			    " max_gas_per_tx %" PRIu64, c.gas_limit, cd->chain->max_gas_per_tx);
@@ -1132,8 +1135,9 @@ submitter_sign_batch(struct chaind *cd, struct settle_batch *b, bool *progress)
 		if ((rc = db_txn(cd->db, split_txn, &sp)) != CB_OK)
 			goto out;
 		log_info("batch_split", "chain=%s batch=%" PRIu64 " items=%zu parts=%zu"
-		    " gas=%" PRIu64 " max_gas_per_tx=%" PRIu64, cd->chain->name, b->id,
-		    b->nitems, sp.parts, gas, cd->chain->max_gas_per_tx);
+		    " gas=%" PRIu64 " gas_limit=%" PRIu64 " max_gas_per_tx=%" PRIu64,
+		    cd->chain->name, b->id, b->nitems, sp.parts, gas, c.gas_limit,
+		    cd->chain->max_gas_per_tx);
 		chaind_count(cd, "batches_split", NULL, 1);
 		goto out;
 	}

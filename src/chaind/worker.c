@@ -232,6 +232,7 @@ chaind_worker_run(const struct config *cfg, const struct chain_config *chain,
 				(void)db_reconnect(cd.db);
 		} else if (cd.lease.held) {
 			was_held = true;
+			cd.more_work = false;
 			rc = chaind_pass(&cd);
 			if (rc != CB_ERR_LEASE_LOST && cd.lease.held) {
 				enum cb_err hb = chaind_heartbeat(&cd);
@@ -249,7 +250,12 @@ chaind_worker_run(const struct config *cfg, const struct chain_config *chain,
 			chaind_cleanup_roles(&cd);
 			was_held = false;
 		}
-		if (rc == CB_OK || rc == CB_ERR_LEASE_LOST) {
+		if (rc == CB_OK && cd.lease.held && cd.more_work) {
+			/* A backlog: the next pass at once (it naps again as soon
+			 * as a pass leaves nothing to do at once, e.g. when
+			 * max_in_flight transactions are unconfirmed). */
+			backoff_ms = 0;
+		} else if (rc == CB_OK || rc == CB_ERR_LEASE_LOST) {
 			backoff_ms = 0;
 			chaind_nap(&cd, poll);
 		} else {
