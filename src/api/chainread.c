@@ -338,23 +338,11 @@ cr_cursor_encode(const struct cr_pos *pos, char out[CR_CURSOR_LEN + 1])
 bool
 cr_cursor_decode(const char *s, size_t len, struct cr_pos *pos)
 {
-	uint64_t v[2] = { 0, 0 };
-	size_t i;
+	uint64_t v[2];
 
-	if (len != CR_CURSOR_LEN)
+	if (len != CR_CURSOR_LEN || !hex_u64_lower(s, 16, &v[0]) ||
+	    !hex_u64_lower(s + 16, len - 16, &v[1]))
 		return false;
-	for (i = 0; i < len; i++) {
-		unsigned k = i < 16 ? 0 : 1;
-		char c = s[i];
-
-		v[k] <<= 4;
-		if (c >= '0' && c <= '9')
-			v[k] |= (uint64_t)(c - '0');
-		else if (c >= 'a' && c <= 'f')
-			v[k] |= (uint64_t)(c - 'a' + 10);
-		else
-			return false;
-	}
 	if (v[0] > CR_BLOCK_MAX + 1)
 		return false;
 	pos->block = v[0];

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "core/conf.h"
+#include "core/hex.h"
 #include "core/log.h"
 #include "core/uuid.h"
 #include "ledger.h"
@@ -688,23 +689,9 @@ ledger_cursor_encode(uint64_t id, char out[24])
 bool
 ledger_cursor_decode(const char *s, size_t len, uint64_t *id)
 {
-	uint64_t v = 0;
-	size_t i;
+	uint64_t v;
 
-	if (len != 16)
-		return false;
-	for (i = 0; i < len; i++) {
-		char c = s[i];
-
-		v <<= 4;
-		if (c >= '0' && c <= '9')
-			v |= (uint64_t)(c - '0');
-		else if (c >= 'a' && c <= 'f')
-			v |= (uint64_t)(c - 'a' + 10);
-		else
-			return false;
-	}
-	if (v == 0)
+	if (len != 16 || !hex_u64_lower(s, len, &v) || v == 0)
 		return false;
 	*id = v;
 	return true;

@@ -143,6 +143,30 @@ static const struct encode_case encode_cases[] = {
 	{ "\x01\x23\x45\x67\x89\xab\xcd\xef", 8, false, "0123456789abcdef" },
 };
 
+START_TEST(test_u64_lower)
+{
+	uint64_t v = 7;
+
+	ck_assert(hex_u64_lower("0123456789abcdef", 16, &v));
+	ck_assert_uint_eq(v, 0x0123456789abcdefULL);
+	ck_assert(hex_u64_lower("ffffffffffffffff", 16, &v));
+	ck_assert_uint_eq(v, UINT64_MAX);
+	ck_assert(hex_u64_lower("0000002a", 8, &v));
+	ck_assert_uint_eq(v, 42);
+	/* Uppercase, prefixes, signs, spaces and bad lengths are refused,
+	 * and *out is left alone. */
+	v = 7;
+	ck_assert(!hex_u64_lower("0123456789ABCDEF", 16, &v));
+	ck_assert(!hex_u64_lower("0x12", 4, &v));
+	ck_assert(!hex_u64_lower("-1", 2, &v));
+	ck_assert(!hex_u64_lower(" 1", 2, &v));
+	ck_assert(!hex_u64_lower("g", 1, &v));
+	ck_assert(!hex_u64_lower("", 0, &v));
+	ck_assert(!hex_u64_lower("00000000000000001", 17, &v));
+	ck_assert_uint_eq(v, 7);
+}
+END_TEST
+
 START_TEST(test_encode)
 {
 	const struct encode_case *c = &encode_cases[_i];
@@ -216,6 +240,7 @@ hex_suite(void)
 	tcase_add_loop_test(tc, test_decode, 0, NROWS(decode_cases));
 	tcase_add_test(tc, test_decode_respects_len);
 	tcase_add_test(tc, test_decode_cap);
+	tcase_add_test(tc, test_u64_lower);
 	tcase_add_test(tc, test_decode_exact);
 	tcase_add_test(tc, test_digit_value);
 	suite_add_tcase(s, tc);

@@ -18,6 +18,27 @@ hex_digit_value(char c)
 	return -1;
 }
 
+/* Parses 1..16 lowercase hex digits; see hex.h. */
+bool
+hex_u64_lower(const char *s, size_t len, uint64_t *out)
+{
+	uint64_t v = 0;
+	size_t i;
+	int d;
+
+	if (len == 0 || len > 16)
+		return false;
+	for (i = 0; i < len; i++) {
+		if (s[i] >= 'A' && s[i] <= 'F')
+			return false;
+		if ((d = hex_digit_value(s[i])) < 0)
+			return false;
+		v = v << 4 | (uint64_t)d;
+	}
+	*out = v;
+	return true;
+}
+
 /* Decodes optional "0x" plus an even number of hex digits; see hex.h. */
 int
 hex_decode(uint8_t *out, size_t cap, const char *s, size_t len, size_t *outlen)

@@ -17,6 +17,14 @@
 int	hex_digit_value(char c);
 
 /*
+ * Parses exactly len (1..16) lowercase hex digits at s, no prefix, into *out:
+ * the canonical form of the opaque ids and cursors the API hands out, so
+ * an uppercase digit is refused like any other stranger.  Returns false on
+ * a bad length or character.
+ */
+bool	hex_u64_lower(const char *s, size_t len, uint64_t *out);
+
+/*
  * Decodes len characters at s (not necessarily NUL-terminated): an optional
  * "0x"/"0X" prefix, then an even number of hex digits in either case.  No
  * digits at all ("" or "0x") is zero bytes.  On success writes the bytes to
